@@ -1,0 +1,110 @@
+//! The audit trail: every admin change, with when, which OS user, what, and
+//! which key. Verifications are usage, not admin changes, and are not here.
+
+use serde::Serialize;
+
+use crate::clock::Timestamp;
+
+/// The admin changes the trail records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// `account create`, or an account made by `apply`.
+    AccountCreate,
+    /// A new key.
+    Create,
+    /// A key permanently disabled.
+    Revoke,
+    /// A new secret for an existing key.
+    Regenerate,
+    /// Lookups added to a balance.
+    Topup,
+    /// Security settings changed.
+    Security,
+    /// Notification list or threshold changed.
+    Notify,
+}
+
+impl Action {
+    /// The word shown in `apikey log` and stored in the trail.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::AccountCreate => "account_create",
+            Action::Create => "create",
+            Action::Revoke => "revoke",
+            Action::Regenerate => "regenerate",
+            Action::Topup => "topup",
+            Action::Security => "security",
+            Action::Notify => "notify",
+        }
+    }
+
+    /// The inverse of [`Action::as_str`], for rows read back.
+    pub fn parse(text: &str) -> Option<Action> {
+        [
+            Action::AccountCreate,
+            Action::Create,
+            Action::Revoke,
+            Action::Regenerate,
+            Action::Topup,
+            Action::Security,
+            Action::Notify,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == text)
+    }
+}
+
+/// One row of the trail as `apikey log` shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditEntry {
+    /// Increases with every change.
+    pub id: i64,
+    /// When.
+    pub at: Timestamp,
+    /// The OS user who ran the command.
+    pub user: String,
+    /// What was done.
+    pub action: Action,
+    /// The account it was done in.
+    pub account: String,
+    /// The key, if the change was to one.
+    pub key_id: Option<String>,
+    /// The key's name at the time.
+    pub key_name: Option<String>,
+    /// Particulars, e.g. "+500, balance 600".
+    pub detail: String,
+}
+
+/// The OS user running this process, for the audit trail: `$USER`, else
+/// `$LOGNAME`, else the numeric uid.
+pub fn os_user() -> String {
+    for var in ["USER", "LOGNAME", "USERNAME"] {
+        if let Ok(name) = std::env::var(var)
+            && !name.is_empty()
+        {
+            return crate::text::printable(&name);
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(meta) = std::fs::metadata("/proc/self") {
+            return format!("uid {}", meta.uid());
+        }
+    }
+    "unknown".to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_round_trip() {
+        for a in [Action::AccountCreate, Action::Topup, Action::Notify] {
+            assert_eq!(Action::parse(a.as_str()), Some(a));
+        }
+        assert_eq!(Action::parse("nope"), None);
+    }
+}

@@ -1,0 +1,31 @@
+//! `apikey account create|list|show`.
+
+use super::args::AccountCommand;
+use super::context::Context;
+use super::output::Report;
+use crate::account::AccountName;
+use crate::error::Result;
+
+/// Runs one of the account subcommands.
+pub fn run(command: &AccountCommand, ctx: &mut Context) -> Result<Report> {
+    match command {
+        AccountCommand::Create { name } => {
+            let name = AccountName::parse(name)?;
+            Ok(Report::Account {
+                account: ctx.store()?.create_account(&name)?,
+                created: true,
+            })
+        }
+        AccountCommand::List => Ok(Report::Accounts(ctx.store()?.accounts()?)),
+        AccountCommand::Show { name } => {
+            let name = match name {
+                Some(name) => AccountName::parse(name)?,
+                None => ctx.account()?,
+            };
+            Ok(Report::Account {
+                account: ctx.store()?.account(&name)?,
+                created: false,
+            })
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! Resolves the global options into what commands use, with the contract's
+//! precedence: flag > environment variable > config file > built-in default.
+//! (clap already folds the environment into the flags.)
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use directories::ProjectDirs;
+
+use super::args::{ColorArg, GlobalArgs};
+use crate::account::{AccountName, DEFAULT_ACCOUNT};
+use crate::config::{ColorMode, Config};
+use crate::error::{Error, Result};
+use crate::store::{Clock, DEFAULT_BUSY_TIMEOUT, Store};
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug)]
+pub struct OutputMode {
+    /// One JSON document on stdout.
+    pub json: bool,
+    /// Only the essential value.
+    pub quiet: bool,
+    /// ANSI colors on stdout.
+    pub color: bool,
+}
+
+/// Everything a command needs besides its own arguments.
+pub struct Context {
+    db: PathBuf,
+    account: String,
+    busy_timeout: Duration,
+    clock: Clock,
+    yes: bool,
+    /// How to print.
+    pub output: OutputMode,
+    store: Option<Store>,
+}
+
+impl Context {
+    /// Reads the config file (if any) and settles every global option.
+    pub fn new(global: &GlobalArgs) -> Result<Context> {
+        let dirs = ProjectDirs::from("", "", "apikey");
+        let (config_path, required) = match &global.config {
+            Some(path) => (path.clone(), true),
+            None => match &dirs {
+                Some(d) => (d.config_dir().join("config.toml"), false),
+                None => (PathBuf::new(), false),
+            },
+        };
+        let config = if config_path.as_os_str().is_empty() {
+            Config::default()
+        } else {
+            Config::load(&config_path, required)?
+        };
+        let db = match (&global.db, &config.db, &dirs) {
+            (Some(flag), _, _) => flag.clone(),
+            (None, Some(from_config), _) => from_config.clone(),
+            (None, None, Some(d)) => d.data_dir().join("keys.db"),
+            (None, None, None) => {
+                return Err(Error::Config(
+                    "cannot find a data directory for the store (is HOME set?): pass --db PATH"
+                        .into(),
+                ));
+            }
+        };
+        let account = global
+            .account
+            .clone()
+            .or(config.account.clone())
+            .unwrap_or_else(|| DEFAULT_ACCOUNT.to_owned());
+        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match (global.color, no_color_env, config.color) {
+            (Some(ColorArg::Always), _, _) => true,
+            (Some(ColorArg::Never), _, _) => false,
+            (Some(ColorArg::Auto), _, _) | (None, false, None | Some(ColorMode::Auto)) => {
+                std::io::stdout().is_terminal()
+            }
+            (None, true, _) => false,
+            (None, false, Some(ColorMode::Always)) => true,
+            (None, false, Some(ColorMode::Never)) => false,
+        };
+        Ok(Context {
+            db,
+            account,
+            busy_timeout: config
+                .busy_timeout_ms
+                .map_or(DEFAULT_BUSY_TIMEOUT, Duration::from_millis),
+            clock: test_clock()?,
+            yes: global.yes,
+            output: OutputMode {
+                json: global.json,
+                quiet: global.quiet,
+                color,
+            },
+            store: None,
+        })
+    }
+
+    /// The store, opened (and created, on first use) the first time it is asked for.
+    pub fn store(&mut self) -> Result<&mut Store> {
+        if self.store.is_none() {
+            let store =
+                Store::open_with_timeout(&self.db, self.busy_timeout)?.with_clock(self.clock);
+            self.store = Some(store);
+        }
+        Ok(self.store.as_mut().expect("opened above"))
+    }
+
+    /// The store file path.
+    pub fn db_path(&self) -> &Path {
+        &self.db
+    }
+
+    /// The account commands act on, validated (exit 2 if malformed).
+    pub fn account(&self) -> Result<AccountName> {
+        AccountName::parse(&self.account)
+    }
+
+    /// Asks before a destructive change: `--yes` confirms; on a terminal the
+    /// user is asked; otherwise the command is refused (exit 3).
+    pub fn confirm(&self, action: &str) -> Result<()> {
+        if self.yes {
+            return Ok(());
+        }
+        let refuse = || Error::NeedsConfirmation {
+            action: action.to_owned(),
+        };
+        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+            return Err(refuse());
+        }
+        let answer = dialoguer::Confirm::new()
+            .with_prompt(format!("{}? This cannot be undone", capitalize(action)))
+            .default(false)
+            .interact_on(&dialoguer::console::Term::stderr())
+            .map_err(|_| refuse())?;
+        if answer {
+            Ok(())
+        } else {
+            Err(Error::refused(format!("did not {action}: not confirmed")))
+        }
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Debug builds let tests pin the clock with `APIKEY_TEST_NOW` (RFC 3339),
+/// to cross day boundaries and grace periods without sleeping. Release
+/// builds ignore it: nobody can move a production store's clock.
+fn test_clock() -> Result<Clock> {
+    #[cfg(debug_assertions)]
+    if let Some(text) = std::env::var_os("APIKEY_TEST_NOW") {
+        let text = text.to_string_lossy();
+        return crate::clock::parse_instant(&text).map(Clock::Fixed);
+    }
+    Ok(Clock::System)
+}

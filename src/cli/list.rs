@@ -1,0 +1,16 @@
+//! `apikey list`: the account's keys, never their secrets.
+
+use super::args::ListArgs;
+use super::context::Context;
+use super::output::Report;
+use crate::error::Result;
+
+/// Lists active keys, or all keys with `--all`.
+pub fn run(args: &ListArgs, ctx: &mut Context) -> Result<Report> {
+    let account = ctx.account()?;
+    let keys = ctx.store()?.keys(&account, args.all)?;
+    Ok(Report::Keys {
+        account: account.to_string(),
+        keys,
+    })
+}

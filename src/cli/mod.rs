@@ -1,0 +1,101 @@
+//! The command-line front end: the clap tree ([`args`]), the dispatch to one
+//! file per command, and the single place where results are printed and
+//! errors become exit codes.
+
+mod account;
+pub mod args;
+pub mod context;
+mod create;
+mod list;
+mod log;
+pub mod output;
+mod regenerate;
+mod revoke;
+mod show;
+mod topup;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+pub use args::Cli;
+use args::Command;
+use context::Context;
+use output::Report;
+
+use crate::error::{Error, Result};
+
+/// Runs a parsed command line: dispatch, print, and map the outcome to the
+/// exit code. Errors go to stderr as one line, `apikey: message`.
+pub fn run(cli: &Cli) -> ExitCode {
+    let outcome = Context::new(&cli.global).and_then(|mut ctx| {
+        let report = dispatch(&cli.command, &mut ctx)?;
+        let mut stdout = io::stdout().lock();
+        match output::print(&report, ctx.output, &mut stdout).and_then(|()| stdout.flush()) {
+            Ok(()) => Ok(()),
+            // A closed pipe (`apikey list | head -1`) is the reader's choice.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(Error::Output(e)),
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+/// The one dispatch match: each command turns its arguments into calls on
+/// the library and returns what to print.
+fn dispatch(command: &Command, ctx: &mut Context) -> Result<Report> {
+    match command {
+        Command::Create(args) => create::run(args, ctx),
+        Command::List(args) => list::run(args, ctx),
+        Command::Show(args) => show::run(args, ctx),
+        Command::Revoke(args) => revoke::run(args, ctx),
+        Command::Regenerate(args) => regenerate::run(args, ctx),
+        Command::Topup(args) => topup::run(args, ctx),
+        Command::Log(args) => log::run(args, ctx),
+        Command::Account(command) => account::run(command, ctx),
+    }
+}
+
+/// Prints an error as one line and returns its exit code.
+pub fn fail(error: &Error) -> ExitCode {
+    let line = crate::text::printable(&error.to_string());
+    let _ = writeln!(io::stderr().lock(), "apikey: {line}");
+    ExitCode::from(error.exit_code())
+}
+
+/// Handles what clap could not parse: help and version print as usual;
+/// a usage error becomes one line on stderr and exit 2.
+pub fn usage_error(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = error.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            ExitCode::from(2)
+        }
+        _ => {
+            let rendered = error.render().to_string();
+            let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+            let first = lines
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ");
+            let tip = lines
+                .find_map(|l| l.strip_prefix("tip: "))
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                io::stderr().lock(),
+                "apikey: {}{} (see --help)",
+                crate::text::printable(first),
+                crate::text::printable(&tip)
+            );
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,267 @@
+//! Time as the store sees it: whole seconds since the Unix epoch, printed as
+//! RFC 3339 in UTC, with the UTC day and month buckets that limits count in.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Serialize, Serializer};
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
+
+use crate::error::{Error, Result};
+
+/// A point in time, in whole seconds since 1970-01-01T00:00:00Z.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+/// The latest instant the store accepts (9999-12-31T23:59:59Z), so that every
+/// stored time can be printed as RFC 3339.
+const MAX_UNIX: i64 = 253_402_300_799;
+
+impl Timestamp {
+    /// The current time from the system clock.
+    pub fn now() -> Timestamp {
+        let secs = match SystemTime::now().duration_since(UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(MAX_UNIX),
+            Err(_) => 0,
+        };
+        Timestamp(secs.min(MAX_UNIX))
+    }
+
+    /// A timestamp from Unix seconds, clamped to the printable range.
+    pub fn from_unix(secs: i64) -> Timestamp {
+        Timestamp(secs.clamp(0, MAX_UNIX))
+    }
+
+    /// Unix seconds.
+    pub fn unix(self) -> i64 {
+        self.0
+    }
+
+    /// The UTC day number (days since the epoch) that daily limits count in.
+    pub fn day(self) -> i64 {
+        self.0.div_euclid(86_400)
+    }
+
+    /// The UTC calendar month (`year * 12 + month - 1`) that monthly limits count in.
+    pub fn month(self) -> i64 {
+        let dt = self.datetime();
+        i64::from(dt.year()) * 12 + i64::from(u8::from(dt.month())) - 1
+    }
+
+    /// This instant moved forward by `d`, saturating at the printable maximum.
+    #[must_use]
+    pub fn plus(self, d: Duration) -> Timestamp {
+        let secs = i64::try_from(d.as_secs()).unwrap_or(MAX_UNIX);
+        Timestamp(self.0.saturating_add(secs).min(MAX_UNIX))
+    }
+
+    /// This instant moved back by `d`, saturating at the epoch.
+    #[must_use]
+    pub fn minus(self, d: Duration) -> Timestamp {
+        let secs = i64::try_from(d.as_secs()).unwrap_or(MAX_UNIX);
+        Timestamp(self.0.saturating_sub(secs).max(0))
+    }
+
+    fn datetime(self) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(self.0).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+
+    /// RFC 3339 in UTC, e.g. `2026-11-22T09:00:00Z`.
+    pub fn rfc3339(self) -> String {
+        self.datetime()
+            .format(&Rfc3339)
+            .unwrap_or_else(|_| self.0.to_string())
+    }
+
+    /// `2026-11-22 09:00` for tables, where seconds are noise.
+    pub fn short(self) -> String {
+        let dt = self.datetime();
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            dt.year(),
+            u8::from(dt.month()),
+            dt.day(),
+            dt.hour(),
+            dt.minute()
+        )
+    }
+
+    /// The calendar date of a day number, `2026-11-22`.
+    pub fn day_label(day: i64) -> String {
+        Timestamp::from_unix(day.saturating_mul(86_400)).rfc3339()[..10].to_owned()
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.rfc3339())
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.rfc3339())
+    }
+}
+
+/// Parses a duration such as `30d`, `12h`, `90m`, `45s`, `2w` or `1d12h`.
+/// `0s` is allowed (a grace period of none).
+pub fn parse_duration(text: &str) -> Result<Duration> {
+    let bad = || {
+        Error::invalid(format!(
+            "invalid duration '{text}': use a number and a unit, e.g. 30d, 12h, 90m, 45s, 2w"
+        ))
+    };
+    if text.is_empty() {
+        return Err(bad());
+    }
+    let mut total: u64 = 0;
+    let mut digits = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit: u64 = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3_600,
+            'd' => 86_400,
+            'w' => 604_800,
+            _ => return Err(bad()),
+        };
+        let n: u64 = digits.parse().map_err(|_| bad())?;
+        digits.clear();
+        total = n
+            .checked_mul(unit)
+            .and_then(|s| total.checked_add(s))
+            .ok_or_else(bad)?;
+    }
+    if !digits.is_empty() {
+        return Err(bad());
+    }
+    // Nothing a key needs lasts longer than a century; this also keeps every
+    // derived timestamp printable.
+    if total > 100 * 366 * 86_400 {
+        return Err(Error::invalid(format!(
+            "duration '{text}' is too long: at most 100 years"
+        )));
+    }
+    Ok(Duration::from_secs(total))
+}
+
+/// Parses an expiry: an RFC 3339 time (`2027-06-30T12:00:00Z`), a date
+/// (`2027-06-30`, meaning 00:00 UTC that day) or a duration from `now`
+/// (`30d`). `never` is handled by the caller.
+pub fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp> {
+    if text.starts_with(|c: char| c.is_ascii_digit()) && text.len() >= 10 && text.contains('-') {
+        return parse_instant(text);
+    }
+    parse_duration(text).map(|d| now.plus(d)).map_err(|_| {
+        Error::invalid(format!(
+            "invalid time '{text}': use an RFC 3339 date or time (2027-06-30, 2027-06-30T12:00:00Z) or a duration (30d, 12h)"
+        ))
+    })
+}
+
+/// Like [`parse_when`], but the time must be after `now`: a key cannot be
+/// made to expire in the past.
+pub fn parse_future(text: &str, now: Timestamp) -> Result<Timestamp> {
+    let when = parse_when(text, now)?;
+    if when <= now {
+        return Err(Error::invalid(format!(
+            "expiry '{text}' is not in the future: use a later time, or never"
+        )));
+    }
+    Ok(when)
+}
+
+/// Parses an RFC 3339 date or date-time.
+pub fn parse_instant(text: &str) -> Result<Timestamp> {
+    let bad = || {
+        Error::invalid(format!(
+            "invalid time '{text}': use an RFC 3339 date or time, e.g. 2027-06-30 or 2027-06-30T12:00:00Z"
+        ))
+    };
+    let dt = if text.len() == 10 {
+        let date = Date::parse(
+            text,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map_err(|_| bad())?;
+        PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_utc()
+    } else {
+        OffsetDateTime::parse(text, &Rfc3339).map_err(|_| bad())?
+    };
+    let secs = dt.unix_timestamp();
+    if !(0..=MAX_UNIX).contains(&secs) {
+        return Err(bad());
+    }
+    Ok(Timestamp(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_rfc3339_in_utc() {
+        assert_eq!(
+            Timestamp::from_unix(1_795_338_000).rfc3339(),
+            "2026-11-22T09:00:00Z"
+        );
+    }
+
+    #[test]
+    fn day_and_month_buckets() {
+        let t = parse_instant("2026-11-22T23:59:59Z").unwrap();
+        let u = parse_instant("2026-11-23T00:00:00Z").unwrap();
+        assert_eq!(t.day() + 1, u.day());
+        assert_eq!(t.month(), u.month());
+        let dec = parse_instant("2026-12-01T00:00:00Z").unwrap();
+        assert_eq!(t.month() + 1, dec.month());
+        assert_eq!(Timestamp::day_label(u.day()), "2026-11-23");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30d").unwrap().as_secs(), 30 * 86_400);
+        assert_eq!(parse_duration("1d12h").unwrap().as_secs(), 36 * 3_600);
+        assert_eq!(parse_duration("0s").unwrap().as_secs(), 0);
+        for bad in [
+            "",
+            "30",
+            "30x",
+            "-5d",
+            "d",
+            "1.5h",
+            "99999999999999999999d",
+            "200000w",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn when_accepts_dates_times_and_durations() {
+        let now = parse_instant("2026-11-22T09:00:00Z").unwrap();
+        assert_eq!(
+            parse_when("2027-06-30", now).unwrap().rfc3339(),
+            "2027-06-30T00:00:00Z"
+        );
+        assert_eq!(
+            parse_when("2027-06-30T12:00:00+02:00", now)
+                .unwrap()
+                .rfc3339(),
+            "2027-06-30T10:00:00Z"
+        );
+        assert_eq!(
+            parse_when("12h", now).unwrap().rfc3339(),
+            "2026-11-22T21:00:00Z"
+        );
+        for bad in ["2027-13-01", "tomorrow", "30x", "2027-06-30T25:00:00Z"] {
+            assert!(parse_when(bad, now).is_err(), "{bad}");
+        }
+    }
+}

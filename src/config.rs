@@ -1,0 +1,119 @@
+//! The optional config file (TOML). It supplies defaults that flags and
+//! environment variables override; a missing file at the default location
+//! is fine, a missing file the user named is not.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The settings a config file may hold.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The store file; relative paths are relative to the config file.
+    pub db: Option<PathBuf>,
+    /// The account commands act on.
+    pub account: Option<String>,
+    /// `auto`, `always` or `never`.
+    pub color: Option<ColorMode>,
+    /// How long to wait for another process's lock, in milliseconds.
+    pub busy_timeout_ms: Option<u64>,
+}
+
+/// When output is colored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorMode {
+    /// When writing to a terminal.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl Config {
+    /// Reads the config file at `path`. When `required` is false a missing
+    /// file gives the defaults.
+    pub fn load(path: &Path, required: bool) -> Result<Config> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                return Ok(Config::default());
+            }
+            Err(e) => {
+                return Err(Error::Config(format!(
+                    "cannot read config file {}: {}",
+                    path.display(),
+                    e.kind().to_string().to_lowercase()
+                )));
+            }
+        };
+        let mut config = Config::parse(&text, path)?;
+        if let (Some(db), Some(dir)) = (&config.db, path.parent())
+            && db.is_relative()
+        {
+            config.db = Some(dir.join(db));
+        }
+        Ok(config)
+    }
+
+    /// Parses config text; errors name `origin` with line and column.
+    pub fn parse(text: &str, origin: &Path) -> Result<Config> {
+        toml::from_str(text).map_err(|e| {
+            Error::Config(format!(
+                "{}: {}",
+                crate::text::position(origin, text, e.span()),
+                one_line(e.message())
+            ))
+        })
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_field() {
+        let c = Config::parse(
+            "db = \"/tmp/k.db\"\naccount = \"acme\"\ncolor = \"never\"\nbusy_timeout_ms = 500\n",
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.account.as_deref(), Some("acme"));
+        assert_eq!(c.color, Some(ColorMode::Never));
+        assert_eq!(c.busy_timeout_ms, Some(500));
+    }
+
+    #[test]
+    fn unknown_fields_name_the_line() {
+        let err = Config::parse("account = \"a\"\nacount = \"b\"\n", Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("c.toml:2:1: "), "{err}");
+        assert!(!err.contains('\n'));
+    }
+
+    #[test]
+    fn a_missing_default_file_is_fine_a_named_one_is_not() {
+        let missing = Path::new("/nonexistent/apikey/config.toml");
+        assert!(Config::load(missing, false).is_ok());
+        assert!(Config::load(missing, true).is_err());
+    }
+
+    #[test]
+    fn relative_db_is_relative_to_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "db = \"keys.db\"\n").unwrap();
+        let c = Config::load(&path, true).unwrap();
+        assert_eq!(c.db.unwrap(), dir.path().join("keys.db"));
+    }
+}

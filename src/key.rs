@@ -1,0 +1,333 @@
+//! Keys as the domain knows them: the stable id, the per-account name, the
+//! status, and the three ways a user can point at one (id, name, secret).
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::notify::NotifySettings;
+use crate::secret::{self, Secret};
+use crate::security::SecuritySettings;
+
+/// At most this many active (not revoked) keys per account: rule 1.
+pub const MAX_ACTIVE_KEYS: usize = 10;
+
+const ID_PREFIX: &str = "k_";
+const ID_RANDOM_LEN: usize = 8;
+
+/// A key's short, stable, non-secret identifier, e.g. `k_7Hq2mZ9d`; it
+/// survives `regenerate`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct KeyId(String);
+
+impl KeyId {
+    /// A fresh random id (47 bits; the store retries on the rare collision).
+    pub fn generate() -> Result<KeyId> {
+        let mut id = String::from(ID_PREFIX);
+        secret::random_base62(ID_RANDOM_LEN, &mut id)?;
+        Ok(KeyId(id))
+    }
+
+    /// Accepts text shaped like an id; whether such a key exists is the store's business.
+    pub fn parse(text: &str) -> Option<KeyId> {
+        let body = text.strip_prefix(ID_PREFIX)?;
+        (body.len() == ID_RANDOM_LEN && body.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .then(|| KeyId(text.to_owned()))
+    }
+
+    /// Wraps an id read back from the store.
+    pub(crate) fn from_store(text: String) -> KeyId {
+        KeyId(text)
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Checks a key or account name: 1 to 32 characters of ASCII letters,
+/// digits, `-`, `_`, `.`, and (when `spaces`) spaces. Names end up in
+/// terminals and manifests, so nothing else is let in.
+pub(crate) fn check_name(what: &str, text: &str, spaces: bool) -> Result<()> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c) || (spaces && c == ' ');
+    let shown = crate::text::printable(text);
+    if text.is_empty() {
+        return Err(Error::invalid(format!("{what} name must not be empty")));
+    }
+    if text.chars().count() > 32 {
+        return Err(Error::invalid(format!(
+            "{what} name '{shown}' is too long: at most 32 characters"
+        )));
+    }
+    if let Some(bad) = text.chars().find(|&c| !allowed(c)) {
+        let set = if spaces {
+            "letters, digits, spaces, '-', '_' and '.'"
+        } else {
+            "letters, digits, '-', '_' and '.'"
+        };
+        return Err(Error::invalid(format!(
+            "{what} name '{shown}' has '{}': use only {set}",
+            crate::text::printable(&bad.to_string())
+        )));
+    }
+    Ok(())
+}
+
+/// A key's name, unique among its account's active keys (rule 3).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct KeyName(String);
+
+impl KeyName {
+    /// Validates a name given by a user or a manifest.
+    pub fn parse(text: &str) -> Result<KeyName> {
+        check_name("key", text, true)?;
+        Ok(KeyName(text.to_owned()))
+    }
+
+    /// `key-N` with the lowest N not used by one of `taken`.
+    pub fn first_free<'a>(taken: impl IntoIterator<Item = &'a str>) -> KeyName {
+        let used: std::collections::HashSet<u64> = taken
+            .into_iter()
+            .filter_map(|n| n.strip_prefix("key-")?.parse().ok())
+            .collect();
+        let n = (1..=used.len() as u64 + 1)
+            .find(|n| !used.contains(n))
+            .unwrap_or(1);
+        KeyName(format!("key-{n}"))
+    }
+
+    /// Wraps a name read back from the store.
+    pub(crate) fn from_store(text: String) -> KeyName {
+        KeyName(text)
+    }
+
+    /// The name as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for KeyName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Whether a key can still be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyStatus {
+    /// Verifies (subject to its settings and balance).
+    Active,
+    /// Permanently disabled (rule 4).
+    Revoked,
+    /// Past its `expires_at`; still counts toward the account's active keys.
+    Expired,
+}
+
+impl KeyStatus {
+    /// The status of a key with these times, at `now`.
+    pub fn at(
+        revoked_at: Option<Timestamp>,
+        expires_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> KeyStatus {
+        if revoked_at.is_some() {
+            KeyStatus::Revoked
+        } else if expires_at.is_some_and(|e| e <= now) {
+            KeyStatus::Expired
+        } else {
+            KeyStatus::Active
+        }
+    }
+
+    /// The lowercase word used in tables and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyStatus::Active => "active",
+            KeyStatus::Revoked => "revoked",
+            KeyStatus::Expired => "expired",
+        }
+    }
+}
+
+/// The store's row id of a key; never shown to users.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KeyPk(pub(crate) i64);
+
+/// A key as the store holds it. Serializes to the contract's key JSON.
+#[derive(Clone, Debug, Serialize)]
+pub struct Key {
+    #[serde(skip)]
+    pub(crate) pk: KeyPk,
+    /// The stable id.
+    pub id: KeyId,
+    /// The owning account's name.
+    pub account: String,
+    /// Unique among the account's active keys.
+    pub name: KeyName,
+    /// `ak_…` + the last 4 characters of the current secret.
+    pub hint: String,
+    /// Active, revoked or expired, as of when it was read.
+    pub status: KeyStatus,
+    /// Lookups remaining.
+    pub balance: i64,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it stops verifying, if ever.
+    pub expires_at: Option<Timestamp>,
+    /// When it was revoked.
+    pub revoked_at: Option<Timestamp>,
+    /// The last successful verification.
+    pub last_used_at: Option<Timestamp>,
+    /// Who may use it and how much.
+    pub security: SecuritySettings,
+    /// Who hears about it.
+    pub notify: NotifySettings,
+}
+
+impl Key {
+    /// "web (k_7Hq2mZ9d)", how messages name a key.
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.name, self.id)
+    }
+}
+
+/// How a user pointed at a key on the command line.
+#[derive(Debug)]
+pub enum KeyRef {
+    /// Text shaped like a key id; if no key has that id, it is tried as a name.
+    Id(KeyId),
+    /// A name within the account.
+    Name(KeyName),
+    /// The secret itself.
+    Secret(Secret),
+}
+
+impl KeyRef {
+    /// Sorts what the user typed into id, secret or name. A string that looks
+    /// like a secret but fails its checks is invalid input.
+    pub fn parse(text: &str) -> Result<KeyRef> {
+        if text.starts_with(secret::PREFIX) {
+            return Secret::parse(text).map(KeyRef::Secret).map_err(|why| {
+                Error::invalid(format!(
+                    "'{}' is not a well-formed key: {why}",
+                    crate::text::printable(&redact_secretish(text))
+                ))
+            });
+        }
+        if let Some(id) = KeyId::parse(text) {
+            return Ok(KeyRef::Id(id));
+        }
+        KeyName::parse(text).map(KeyRef::Name).map_err(|_| {
+            Error::invalid(format!(
+                "'{}' is not a key id, key name or key",
+                crate::text::printable(text)
+            ))
+        })
+    }
+
+    /// How error messages show this reference; a secret appears only as its hint.
+    pub fn shown(&self) -> String {
+        match self {
+            KeyRef::Id(id) => id.to_string(),
+            KeyRef::Name(name) => name.to_string(),
+            KeyRef::Secret(s) => s.hint(),
+        }
+    }
+}
+
+/// A near-secret in an error message shows only its first 6 characters.
+fn redact_secretish(text: &str) -> String {
+    let head: String = text.chars().take(6).collect();
+    if text.chars().count() > 6 {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_rule_3() {
+        for good in ["web", "a", "my key-2_x.y", &"x".repeat(32)] {
+            assert!(KeyName::parse(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            &"x".repeat(33),
+            "a/b",
+            "tab\there",
+            "é",
+            "\u{1b}[31m",
+            "a;DROP",
+        ] {
+            assert!(KeyName::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn default_names_take_the_lowest_free_number() {
+        assert_eq!(KeyName::first_free([]).as_str(), "key-1");
+        assert_eq!(
+            KeyName::first_free(["key-1", "key-3", "web"]).as_str(),
+            "key-2"
+        );
+        assert_eq!(KeyName::first_free(["key-2"]).as_str(), "key-1");
+    }
+
+    #[test]
+    fn ids_have_a_fixed_shape() {
+        let id = KeyId::generate().unwrap();
+        assert_eq!(KeyId::parse(id.as_str()), Some(id.clone()));
+        assert!(KeyId::parse("k_short").is_none());
+        assert!(KeyId::parse("x_12345678").is_none());
+    }
+
+    #[test]
+    fn key_refs() {
+        assert!(matches!(
+            KeyRef::parse("k_7Hq2mZ9d").unwrap(),
+            KeyRef::Id(_)
+        ));
+        assert!(matches!(KeyRef::parse("web").unwrap(), KeyRef::Name(_)));
+        let s = Secret::generate().unwrap();
+        assert!(matches!(
+            KeyRef::parse(s.expose()).unwrap(),
+            KeyRef::Secret(_)
+        ));
+        let err = KeyRef::parse("ak_notakey1234567890")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not a well-formed key"), "{err}");
+        assert!(!err.contains("1234567890"), "{err}");
+    }
+
+    #[test]
+    fn status_is_derived_from_times() {
+        let now = Timestamp::from_unix(1000);
+        assert_eq!(KeyStatus::at(None, None, now), KeyStatus::Active);
+        assert_eq!(
+            KeyStatus::at(None, Some(Timestamp::from_unix(1000)), now),
+            KeyStatus::Expired
+        );
+        assert_eq!(
+            KeyStatus::at(Some(now), Some(Timestamp::from_unix(5)), now),
+            KeyStatus::Revoked
+        );
+    }
+}

@@ -1,0 +1,57 @@
+//! Account operations. Accounts are made only here, on request, never as a
+//! side effect of another command.
+
+use super::Store;
+use super::backend::{NewAudit, Tx};
+use crate::account::{Account, AccountName};
+use crate::audit::Action;
+use crate::error::{Error, Result};
+
+/// The account by name, or the not-found error that tells how to make it.
+pub(super) fn find(tx: &mut dyn Tx, name: &AccountName) -> Result<Account> {
+    tx.account(name.as_str())?
+        .ok_or_else(|| Error::AccountNotFound(name.to_string()))
+}
+
+/// Creates an account inside an open transaction, refusing a taken name.
+pub(super) fn create_in(tx: &mut dyn Tx, actor: &str, name: &AccountName) -> Result<Account> {
+    if tx.account(name.as_str())?.is_some() {
+        return Err(Error::refused(format!("account '{name}' already exists")));
+    }
+    let pk = tx.insert_account(name)?;
+    tx.audit(
+        actor,
+        &NewAudit {
+            action: Action::AccountCreate,
+            account: pk,
+            key: None,
+            detail: "",
+        },
+    )?;
+    find(tx, name)
+}
+
+impl Store {
+    /// Creates an account (exit 3 if the name is taken).
+    pub fn create_account(&mut self, name: &AccountName) -> Result<Account> {
+        let now = self.now();
+        let mut tx = self.backend.write(now)?;
+        let account = create_in(&mut *tx, &self.actor, name)?;
+        tx.commit()?;
+        Ok(account)
+    }
+
+    /// Every account, by name.
+    pub fn accounts(&mut self) -> Result<Vec<Account>> {
+        let now = self.now();
+        let mut tx = self.backend.read(now)?;
+        tx.accounts()
+    }
+
+    /// One account (exit 4 if there is none by that name).
+    pub fn account(&mut self, name: &AccountName) -> Result<Account> {
+        let now = self.now();
+        let mut tx = self.backend.read(now)?;
+        find(&mut *tx, name)
+    }
+}

@@ -1,0 +1,149 @@
+//! The narrow interface between the store's rules and a database. A backend
+//! hands out transactions; a transaction reads and writes records and knows
+//! nothing of the rules. The rules (`store::keys`, `store::accounts`) run on
+//! `dyn Tx`, so a PostgreSQL backend implements this file's traits and gets
+//! every rule, unchanged, with the same test suite.
+
+use crate::account::{Account, AccountName, AccountPk};
+use crate::audit::{Action, AuditEntry};
+use crate::clock::Timestamp;
+use crate::error::Result;
+use crate::key::{Key, KeyId, KeyName, KeyPk};
+use crate::notify::NotifySettings;
+use crate::secret::KeyDigest;
+use crate::security::SecuritySettings;
+
+/// A database that can run the store's transactions.
+pub trait Backend: Send {
+    /// A write transaction that holds the write lock from its first statement
+    /// (SQLite's `BEGIN IMMEDIATE`), so a rule checked inside it still holds
+    /// at commit, whatever other processes do.
+    fn write(&mut self, now: Timestamp) -> Result<Box<dyn Tx + '_>>;
+
+    /// A read transaction: one consistent snapshot for several reads.
+    fn read(&mut self, now: Timestamp) -> Result<Box<dyn Tx + '_>>;
+}
+
+/// Why a ledger row was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LedgerReason {
+    /// Rule 2: an account's first key.
+    TestBalance,
+    /// `topup`.
+    Topup,
+    /// A successful verification.
+    Spend,
+}
+
+impl LedgerReason {
+    /// The word stored in the ledger.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LedgerReason::TestBalance => "test_balance",
+            LedgerReason::Topup => "topup",
+            LedgerReason::Spend => "spend",
+        }
+    }
+}
+
+/// The columns of a key that `insert_key` writes.
+pub struct NewKeyRow<'a> {
+    /// The stable id.
+    pub id: &'a KeyId,
+    /// The owning account.
+    pub account: AccountPk,
+    /// The name, already checked free.
+    pub name: &'a KeyName,
+    /// The hint of the first secret.
+    pub hint: &'a str,
+    /// When it stops verifying.
+    pub expires_at: Option<Timestamp>,
+    /// Its security settings.
+    pub security: &'a SecuritySettings,
+    /// Its notification settings.
+    pub notify: &'a NotifySettings,
+}
+
+/// One audit row to write.
+pub struct NewAudit<'a> {
+    /// What was done.
+    pub action: Action,
+    /// In which account.
+    pub account: AccountPk,
+    /// To which key, if any.
+    pub key: Option<KeyPk>,
+    /// Particulars.
+    pub detail: &'a str,
+}
+
+/// A key found by a secret's digest, with when that secret stops working
+/// (`None` for the current secret; a time for one replaced by `regenerate`).
+pub struct SecretMatch {
+    /// The key.
+    pub key: Key,
+    /// The end of the secret's grace period, if it was replaced.
+    pub retires_at: Option<Timestamp>,
+}
+
+/// Reads and writes inside one transaction. Dropping it without `commit`
+/// rolls everything back.
+pub trait Tx {
+    /// The instant this transaction acts at.
+    fn now(&self) -> Timestamp;
+
+    /// An account by name.
+    fn account(&mut self, name: &str) -> Result<Option<Account>>;
+    /// Every account, by name.
+    fn accounts(&mut self) -> Result<Vec<Account>>;
+    /// Creates an account; the caller has checked the name is free.
+    fn insert_account(&mut self, name: &AccountName) -> Result<AccountPk>;
+
+    /// A key by its stable id, in any account.
+    fn key_by_id(&mut self, id: &KeyId) -> Result<Option<Key>>;
+    /// The active key with this name in the account, else the most recently
+    /// revoked one with it.
+    fn key_by_name(&mut self, account: AccountPk, name: &str) -> Result<Option<Key>>;
+    /// A key by one of its secrets' digest, in any account.
+    fn key_by_digest(&mut self, digest: &KeyDigest) -> Result<Option<SecretMatch>>;
+    /// A key by its row id.
+    fn key_by_pk(&mut self, pk: KeyPk) -> Result<Key>;
+    /// The account's keys, oldest first; revoked ones only when asked.
+    fn keys(&mut self, account: AccountPk, include_revoked: bool) -> Result<Vec<Key>>;
+    /// How many of the account's keys are not revoked.
+    fn count_active_keys(&mut self, account: AccountPk) -> Result<usize>;
+    /// The names of the account's active keys.
+    fn active_key_names(&mut self, account: AccountPk) -> Result<Vec<String>>;
+    /// Whether the account has ever had a key, revoked ones included.
+    fn account_ever_had_key(&mut self, account: AccountPk) -> Result<bool>;
+
+    /// Writes a new key with a zero balance.
+    fn insert_key(&mut self, row: &NewKeyRow<'_>) -> Result<KeyPk>;
+    /// Records a digest that verifies as the key (`retires_at` `None`: current).
+    fn insert_secret(&mut self, key: KeyPk, digest: &KeyDigest) -> Result<()>;
+    /// Ends the key's current secrets at `until` (now: at once) and forgets
+    /// secrets whose grace has passed.
+    fn retire_secrets(&mut self, key: KeyPk, until: Timestamp) -> Result<()>;
+    /// Replaces the hint after a new secret.
+    fn set_hint(&mut self, key: KeyPk, hint: &str) -> Result<()>;
+    /// Marks the key revoked.
+    fn revoke(&mut self, key: KeyPk, reason: Option<&str>) -> Result<()>;
+    /// Adds `delta` to the balance and writes the ledger row, returning the
+    /// new balance. The caller has checked the result is not negative.
+    fn change_balance(
+        &mut self,
+        key: KeyPk,
+        delta: i64,
+        reason: LedgerReason,
+        note: Option<&str>,
+    ) -> Result<i64>;
+    /// The sum of the key's ledger rows (always equal to its balance).
+    fn ledger_sum(&mut self, key: KeyPk) -> Result<i64>;
+
+    /// Appends to the audit trail, as the given OS user.
+    fn audit(&mut self, actor: &str, entry: &NewAudit<'_>) -> Result<()>;
+    /// The account's trail, newest first; with `key`, that key's trail only.
+    fn audit_entries(&mut self, account: AccountPk, key: Option<KeyPk>) -> Result<Vec<AuditEntry>>;
+
+    /// Makes every write of this transaction durable and visible.
+    fn commit(self: Box<Self>) -> Result<()>;
+}

@@ -1,0 +1,300 @@
+//! Key operations and the rules on them: the 10-active-key limit (rule 1),
+//! the first key's test balance (rule 2), unique names (rule 3), revoked is
+//! final (rule 4) and balances never below zero (rule 5). Each public method
+//! is one write transaction; each rule is checked inside it.
+
+use std::time::Duration;
+
+use super::Store;
+use super::accounts;
+use super::backend::{LedgerReason, NewAudit, NewKeyRow, Tx};
+use crate::account::{Account, AccountName};
+use crate::audit::{Action, AuditEntry};
+use crate::balance::{self, TEST_BALANCE};
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::key::{Key, KeyId, KeyName, KeyRef, KeyStatus, MAX_ACTIVE_KEYS};
+use crate::notify::NotifySettings;
+use crate::secret::Secret;
+use crate::security::SecuritySettings;
+
+/// What a new key should look like; everything has a default.
+#[derive(Clone, Debug, Default)]
+pub struct KeySpec {
+    /// The name; `key-N` with the lowest free N when absent.
+    pub name: Option<KeyName>,
+    /// When it stops verifying.
+    pub expires_at: Option<Timestamp>,
+    /// Its security settings.
+    pub security: SecuritySettings,
+    /// Its notification settings.
+    pub notify: NotifySettings,
+}
+
+/// A key just created or regenerated, with the secret that is shown once.
+#[derive(Debug)]
+pub struct NewKey {
+    /// The key as stored.
+    pub key: Key,
+    /// The secret; the store keeps only its digest.
+    pub secret: Secret,
+}
+
+/// Finds the key a user pointed at. Ids and secrets name a key in any
+/// account; names are looked up in `account`. A secret replaced by
+/// `regenerate` still finds its key until its grace period ends.
+pub(super) fn resolve(tx: &mut dyn Tx, account: &Account, key: &KeyRef) -> Result<Key> {
+    let found = match key {
+        KeyRef::Id(id) => match tx.key_by_id(id)? {
+            Some(k) => Some(k),
+            None => tx.key_by_name(account.pk, id.as_str())?,
+        },
+        KeyRef::Name(name) => tx.key_by_name(account.pk, name.as_str())?,
+        KeyRef::Secret(secret) => tx
+            .key_by_digest(&secret.digest())?
+            .filter(|m| m.retires_at.is_none_or(|t| t > tx.now()))
+            .map(|m| m.key),
+    };
+    found.ok_or_else(|| Error::KeyNotFound {
+        account: account.name.clone(),
+        key: crate::text::printable(&key.shown()),
+    })
+}
+
+/// Creates a key inside an open transaction: rules 1, 2 and 3.
+pub(super) fn create_in(
+    tx: &mut dyn Tx,
+    actor: &str,
+    account: &Account,
+    spec: &KeySpec,
+    secret: &Secret,
+) -> Result<Key> {
+    if tx.count_active_keys(account.pk)? >= MAX_ACTIVE_KEYS {
+        return Err(Error::refused(format!(
+            "account '{}' already has {MAX_ACTIVE_KEYS} active keys: revoke one first (`apikey revoke KEY`)",
+            account.name
+        )));
+    }
+    let name = if let Some(name) = &spec.name {
+        if tx
+            .key_by_name(account.pk, name.as_str())?
+            .is_some_and(|k| k.status != KeyStatus::Revoked)
+        {
+            return Err(Error::refused(format!(
+                "account '{}' already has a key named '{name}': choose another --name",
+                account.name
+            )));
+        }
+        name.clone()
+    } else {
+        let taken = tx.active_key_names(account.pk)?;
+        KeyName::first_free(taken.iter().map(String::as_str))
+    };
+    let first_key = !tx.account_ever_had_key(account.pk)?;
+    let id = loop {
+        let id = KeyId::generate()?;
+        if tx.key_by_id(&id)?.is_none() {
+            break id;
+        }
+    };
+    let pk = tx.insert_key(&NewKeyRow {
+        id: &id,
+        account: account.pk,
+        name: &name,
+        hint: &secret.hint(),
+        expires_at: spec.expires_at,
+        security: &spec.security,
+        notify: &spec.notify,
+    })?;
+    tx.insert_secret(pk, &secret.digest())?;
+    let balance = if first_key {
+        tx.change_balance(pk, TEST_BALANCE, LedgerReason::TestBalance, None)?
+    } else {
+        0
+    };
+    tx.audit(
+        actor,
+        &NewAudit {
+            action: Action::Create,
+            account: account.pk,
+            key: Some(pk),
+            detail: &format!("balance {balance}"),
+        },
+    )?;
+    tx.key_by_pk(pk)
+}
+
+/// Refuses any change to a revoked key (rule 4).
+fn ensure_not_revoked(key: &Key, verb: &str) -> Result<()> {
+    if key.status == KeyStatus::Revoked {
+        return Err(Error::refused(format!(
+            "key {} is revoked: a revoked key cannot be {verb}",
+            key.label()
+        )));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Creates a key in `account` and returns it with its secret.
+    pub fn create_key(&mut self, account: &AccountName, spec: &KeySpec) -> Result<NewKey> {
+        let secret = Secret::generate()?;
+        let now = self.now();
+        let mut tx = self.backend.write(now)?;
+        let account = accounts::find(&mut *tx, account)?;
+        let key = create_in(&mut *tx, &self.actor, &account, spec, &secret)?;
+        tx.commit()?;
+        Ok(NewKey { key, secret })
+    }
+
+    /// The account's keys, oldest first; revoked ones only when asked.
+    pub fn keys(&mut self, account: &AccountName, include_revoked: bool) -> Result<Vec<Key>> {
+        let now = self.now();
+        let mut tx = self.backend.read(now)?;
+        let account = accounts::find(&mut *tx, account)?;
+        tx.keys(account.pk, include_revoked)
+    }
+
+    /// One key, by id, name or secret.
+    pub fn key(&mut self, account: &AccountName, key: &KeyRef) -> Result<Key> {
+        let now = self.now();
+        let mut tx = self.backend.read(now)?;
+        let account = accounts::find(&mut *tx, account)?;
+        resolve(&mut *tx, &account, key)
+    }
+
+    /// Permanently disables a key.
+    pub fn revoke(
+        &mut self,
+        account: &AccountName,
+        key: &KeyRef,
+        reason: Option<&str>,
+    ) -> Result<Key> {
+        let reason = crate::text::note("reason", reason)?;
+        let now = self.now();
+        let mut tx = self.backend.write(now)?;
+        let account = accounts::find(&mut *tx, account)?;
+        let key = resolve(&mut *tx, &account, key)?;
+        if key.status == KeyStatus::Revoked {
+            return Err(Error::refused(format!(
+                "key {} is already revoked",
+                key.label()
+            )));
+        }
+        tx.revoke(key.pk, reason.as_deref())?;
+        tx.audit(
+            &self.actor,
+            &NewAudit {
+                action: Action::Revoke,
+                account: account.pk,
+                key: Some(key.pk),
+                detail: reason.as_deref().unwrap_or(""),
+            },
+        )?;
+        let key = tx.key_by_pk(key.pk)?;
+        tx.commit()?;
+        Ok(key)
+    }
+
+    /// Gives a key a new secret. The old one stops verifying at once, or
+    /// when `grace` has passed.
+    pub fn regenerate(
+        &mut self,
+        account: &AccountName,
+        key: &KeyRef,
+        grace: Duration,
+    ) -> Result<NewKey> {
+        let secret = Secret::generate()?;
+        let now = self.now();
+        let mut tx = self.backend.write(now)?;
+        let account = accounts::find(&mut *tx, account)?;
+        let key = resolve(&mut *tx, &account, key)?;
+        ensure_not_revoked(&key, "regenerated")?;
+        let until = now.plus(grace);
+        tx.retire_secrets(key.pk, until)?;
+        tx.insert_secret(key.pk, &secret.digest())?;
+        tx.set_hint(key.pk, &secret.hint())?;
+        let detail = if grace.is_zero() {
+            "old secret stopped at once".to_owned()
+        } else {
+            format!("old secret works until {until}")
+        };
+        tx.audit(
+            &self.actor,
+            &NewAudit {
+                action: Action::Regenerate,
+                account: account.pk,
+                key: Some(key.pk),
+                detail: &detail,
+            },
+        )?;
+        let key = tx.key_by_pk(key.pk)?;
+        tx.commit()?;
+        Ok(NewKey { key, secret })
+    }
+
+    /// Adds `amount` lookups (1 to 1,000,000,000) to a key's balance.
+    pub fn topup(
+        &mut self,
+        account: &AccountName,
+        key: &KeyRef,
+        amount: i64,
+        note: Option<&str>,
+    ) -> Result<Key> {
+        balance::check_amount(amount)?;
+        let note = crate::text::note("note", note)?;
+        let now = self.now();
+        let mut tx = self.backend.write(now)?;
+        let account = accounts::find(&mut *tx, account)?;
+        let key = resolve(&mut *tx, &account, key)?;
+        ensure_not_revoked(&key, "topped up")?;
+        if key.balance.checked_add(amount).is_none() {
+            return Err(Error::refused(format!(
+                "key {} cannot hold more lookups: its balance would overflow",
+                key.label()
+            )));
+        }
+        let balance = tx.change_balance(key.pk, amount, LedgerReason::Topup, note.as_deref())?;
+        let detail = match &note {
+            Some(n) => format!("+{amount}, balance {balance}: {n}"),
+            None => format!("+{amount}, balance {balance}"),
+        };
+        tx.audit(
+            &self.actor,
+            &NewAudit {
+                action: Action::Topup,
+                account: account.pk,
+                key: Some(key.pk),
+                detail: &detail,
+            },
+        )?;
+        let key = tx.key_by_pk(key.pk)?;
+        tx.commit()?;
+        Ok(key)
+    }
+
+    /// The sum of a key's ledger rows, which always equals its balance.
+    pub fn ledger_sum(&mut self, account: &AccountName, key: &KeyRef) -> Result<i64> {
+        let now = self.now();
+        let mut tx = self.backend.read(now)?;
+        let account = accounts::find(&mut *tx, account)?;
+        let key = resolve(&mut *tx, &account, key)?;
+        tx.ledger_sum(key.pk)
+    }
+
+    /// The account's audit trail, newest first, optionally for one key.
+    pub fn audit_log(
+        &mut self,
+        account: &AccountName,
+        key: Option<&KeyRef>,
+    ) -> Result<Vec<AuditEntry>> {
+        let now = self.now();
+        let mut tx = self.backend.read(now)?;
+        let account = accounts::find(&mut *tx, account)?;
+        let key = match key {
+            Some(k) => Some(resolve(&mut *tx, &account, k)?.pk),
+            None => None,
+        };
+        tx.audit_entries(account.pk, key)
+    }
+}

@@ -1,0 +1,105 @@
+//! The key store: the library's entry point. Every operation is one
+//! transaction on a [`Backend`], and every rule of the contract is checked
+//! inside it, so a rule holds however many processes share the store.
+//!
+//! ```no_run
+//! use apikey::{AccountName, KeySpec, Store};
+//!
+//! let mut store = Store::open("keys.db")?;
+//! let created = store.create_key(&AccountName::parse("default")?, &KeySpec::default())?;
+//! println!("give this to the caller once: {}", created.secret.expose());
+//! # Ok::<(), apikey::Error>(())
+//! ```
+
+mod accounts;
+pub mod backend;
+mod keys;
+pub mod sqlite;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use self::keys::{KeySpec, NewKey};
+use crate::clock::Timestamp;
+use crate::error::Result;
+use backend::Backend;
+
+/// How long a command waits for another process's write lock by default.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where the store's sense of "now" comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum Clock {
+    /// The system clock.
+    System,
+    /// A fixed instant, for tests and replays.
+    Fixed(Timestamp),
+}
+
+impl Clock {
+    /// The current instant by this clock.
+    pub fn now(self) -> Timestamp {
+        match self {
+            Clock::System => Timestamp::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+}
+
+/// An open key store.
+pub struct Store {
+    backend: Box<dyn Backend>,
+    path: PathBuf,
+    clock: Clock,
+    actor: String,
+}
+
+impl Store {
+    /// Opens the SQLite store at `path`, creating it (mode 0600, and its
+    /// folder) on first use, with the default busy timeout.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        Store::open_with_timeout(path, DEFAULT_BUSY_TIMEOUT)
+    }
+
+    /// Opens the SQLite store at `path`, waiting up to `busy_timeout` for
+    /// other processes' locks before failing with [`crate::Error::Busy`].
+    pub fn open_with_timeout(path: impl AsRef<Path>, busy_timeout: Duration) -> Result<Store> {
+        let path = path.as_ref();
+        let backend = sqlite::SqliteBackend::open(path, busy_timeout)?;
+        Ok(Store::with_backend(Box::new(backend), path))
+    }
+
+    /// A store on any backend; `path` is only used in messages.
+    pub fn with_backend(backend: Box<dyn Backend>, path: &Path) -> Store {
+        Store {
+            backend,
+            path: path.to_path_buf(),
+            clock: Clock::System,
+            actor: crate::audit::os_user(),
+        }
+    }
+
+    /// Uses `clock` for every later operation.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// Records later admin changes as made by `actor` instead of the OS user.
+    #[must_use]
+    pub fn with_actor(mut self, actor: impl Into<String>) -> Store {
+        self.actor = actor.into();
+        self
+    }
+
+    /// The store file this was opened from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The instant the store acts at, by its clock.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,213 @@
+//! The SQLite backend: the one place that opens a store file and the only
+//! code in the crate that speaks SQL (here, `schema` and `tx`).
+
+mod schema;
+mod tx;
+
+use std::fs::{DirBuilder, OpenOptions};
+use std::io::ErrorKind;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::store::backend::{Backend, Tx};
+
+pub use schema::LATEST as SCHEMA_VERSION;
+
+/// A store file opened in WAL mode with a busy handler and foreign keys on.
+pub struct SqliteBackend {
+    conn: Connection,
+    path: Arc<Path>,
+    busy_timeout: Duration,
+}
+
+impl SqliteBackend {
+    /// Opens (creating on first use, with its folder) the store at `path` and
+    /// brings its schema up to date. A store from a newer build is refused.
+    pub fn open(path: &Path, busy_timeout: Duration) -> Result<SqliteBackend> {
+        let path: Arc<Path> = Arc::from(path);
+        prepare_file(&path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let fail = |e| store_error(&path, busy_timeout, &e);
+        let mut conn = Connection::open_with_flags(&path, flags).map_err(fail)?;
+        install_busy_handler(&mut conn, busy_timeout).map_err(fail)?;
+        conn.set_prepared_statement_cache_capacity(64);
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            .map_err(fail)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .map_err(fail)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+                .map_err(fail)?;
+        }
+        match schema::migrate(&mut conn).map_err(fail)? {
+            schema::Outcome::Current => {}
+            schema::Outcome::Newer(found) => {
+                return Err(Error::NewerSchema {
+                    path: path.to_path_buf(),
+                    found,
+                    known: schema::LATEST,
+                });
+            }
+        }
+        Ok(SqliteBackend {
+            conn,
+            path,
+            busy_timeout,
+        })
+    }
+}
+
+impl Backend for SqliteBackend {
+    fn write(&mut self, now: Timestamp) -> Result<Box<dyn Tx + '_>> {
+        self.begin(TransactionBehavior::Immediate, now)
+    }
+
+    fn read(&mut self, now: Timestamp) -> Result<Box<dyn Tx + '_>> {
+        self.begin(TransactionBehavior::Deferred, now)
+    }
+}
+
+impl SqliteBackend {
+    fn begin(&mut self, behavior: TransactionBehavior, now: Timestamp) -> Result<Box<dyn Tx + '_>> {
+        let fail = ErrorContext {
+            path: self.path.clone(),
+            busy_timeout: self.busy_timeout,
+        };
+        let txn = self
+            .conn
+            .transaction_with_behavior(behavior)
+            .map_err(|e| fail.wrap(e))?;
+        Ok(Box::new(tx::SqliteTx::new(txn, now, fail)))
+    }
+}
+
+/// What a transaction needs to turn a SQLite error into a user-facing one.
+#[derive(Clone)]
+pub(crate) struct ErrorContext {
+    path: Arc<Path>,
+    busy_timeout: Duration,
+}
+
+impl ErrorContext {
+    #[allow(clippy::needless_pass_by_value)] // shaped for `map_err`
+    pub(crate) fn wrap(&self, e: rusqlite::Error) -> Error {
+        store_error(&self.path, self.busy_timeout, &e)
+    }
+}
+
+/// Creates the store's folder (0700) and the file itself (0600) before
+/// SQLite sees it, so the file never exists with wider permissions. SQLite
+/// gives the `-wal` and `-shm` files the database file's permissions.
+fn prepare_file(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| Error::Store {
+                path: path.to_path_buf(),
+                message: format!(
+                    "cannot create its folder {}: {}",
+                    dir.display(),
+                    io_reason(&e)
+                ),
+            })?;
+    }
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::Store {
+            path: path.to_path_buf(),
+            message: format!("cannot create it: {}", io_reason(&e)),
+        }),
+    }
+}
+
+/// "permission denied" rather than "Permission denied (os error 13)".
+fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text);
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text.to_owned(),
+    }
+}
+
+/// Waits for a lock in short, slightly jittered sleeps instead of SQLite's
+/// back-off (up to 100 ms per try), which lets one waiter starve for seconds
+/// while others keep winning. Gives up after `timeout`.
+fn install_busy_handler(conn: &mut Connection, timeout: Duration) -> rusqlite::Result<()> {
+    let mut started = Instant::now();
+    let salt = u64::from(std::process::id());
+    conn.busy_handler(Some(move |count: i32| {
+        if count == 0 {
+            started = Instant::now();
+        }
+        if started.elapsed() >= timeout {
+            return false;
+        }
+        let jitter =
+            (salt.wrapping_mul(2_654_435_761) ^ (count as u64).wrapping_mul(40_503)) % 1_000;
+        std::thread::sleep(Duration::from_micros(200 + jitter));
+        true
+    }))
+}
+
+/// Turns a SQLite failure into the store error a user can act on.
+fn store_error(path: &Path, busy_timeout: Duration, e: &rusqlite::Error) -> Error {
+    let store = |message: &str| Error::Store {
+        path: path.to_path_buf(),
+        message: message.to_owned(),
+    };
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy {
+            path: path.to_path_buf(),
+            waited_ms: busy_timeout.as_millis() as u64,
+        },
+        Some(ErrorCode::NotADatabase) => {
+            store("is not an apikey store (not a SQLite database): check --db")
+        }
+        Some(ErrorCode::DatabaseCorrupt) => store("is corrupt: restore it from a backup"),
+        Some(ErrorCode::ReadOnly) => {
+            store("is read-only: check the permissions of the file and its folder")
+        }
+        Some(ErrorCode::CannotOpen) => {
+            store("cannot be opened: check that the path is a file and its folder is writable")
+        }
+        Some(ErrorCode::PermissionDenied) => store("permission denied"),
+        Some(ErrorCode::DiskFull) => store("the disk is full"),
+        _ => Error::Store {
+            path: path.to_path_buf(),
+            message: one_line(&e.to_string()),
+        },
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Where the tests find the path of an open backend.
+impl SqliteBackend {
+    /// The store file.
+    pub fn path(&self) -> PathBuf {
+        self.path.to_path_buf()
+    }
+}

@@ -1,0 +1,179 @@
+//! The SQLite schema as an ordered list of migrations. `PRAGMA user_version`
+//! holds how many have run; each runs in its own `BEGIN IMMEDIATE`
+//! transaction, so concurrent first uses of a new store migrate it once.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Migration `i` takes a store from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: accounts, keys, their secrets' digests, the ledger and the audit trail.
+    r"
+    CREATE TABLE accounts (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        created_at  INTEGER NOT NULL
+    );
+    CREATE TABLE keys (
+        id              INTEGER PRIMARY KEY,
+        public_id       TEXT NOT NULL UNIQUE,
+        account_id      INTEGER NOT NULL REFERENCES accounts(id),
+        name            TEXT NOT NULL,
+        hint            TEXT NOT NULL,
+        balance         INTEGER NOT NULL DEFAULT 0 CHECK (balance >= 0),
+        created_at      INTEGER NOT NULL,
+        expires_at      INTEGER,
+        revoked_at      INTEGER,
+        revoke_reason   TEXT,
+        last_used_at    INTEGER,
+        allowed_urls    TEXT NOT NULL DEFAULT '',
+        allowed_ips     TEXT NOT NULL DEFAULT '',
+        scopes          TEXT NOT NULL DEFAULT '',
+        daily_limit     INTEGER,
+        monthly_limit   INTEGER,
+        ip_daily_limit  INTEGER,
+        redact_days     INTEGER NOT NULL DEFAULT 28,
+        notify_emails   TEXT NOT NULL DEFAULT '',
+        low_balance     INTEGER
+    );
+    -- Rule 3 as a backstop: names are unique among an account's active keys.
+    CREATE UNIQUE INDEX keys_active_name ON keys(account_id, name) WHERE revoked_at IS NULL;
+    CREATE INDEX keys_account ON keys(account_id);
+    CREATE TABLE secrets (
+        digest      BLOB PRIMARY KEY,
+        key_id      INTEGER NOT NULL REFERENCES keys(id),
+        retires_at  INTEGER
+    ) WITHOUT ROWID;
+    CREATE INDEX secrets_key ON secrets(key_id);
+    CREATE TABLE ledger (
+        id      INTEGER PRIMARY KEY,
+        key_id  INTEGER NOT NULL REFERENCES keys(id),
+        at      INTEGER NOT NULL,
+        delta   INTEGER NOT NULL,
+        reason  TEXT NOT NULL,
+        note    TEXT
+    );
+    CREATE INDEX ledger_key ON ledger(key_id);
+    CREATE TABLE audit (
+        id          INTEGER PRIMARY KEY,
+        at          INTEGER NOT NULL,
+        actor       TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        account_id  INTEGER NOT NULL REFERENCES accounts(id),
+        key_id      INTEGER REFERENCES keys(id),
+        detail      TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX audit_account ON audit(account_id, id);
+    CREATE INDEX audit_key ON audit(key_id, id);
+    INSERT INTO accounts (name, created_at) VALUES ('default', unixepoch());
+    ",
+];
+
+/// The schema version this build writes.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// What `migrate` found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The store is at `LATEST` (possibly after running migrations).
+    Current,
+    /// The store was written by a newer build.
+    Newer(i64),
+}
+
+/// The store's schema version.
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Brings the store to `LATEST`, one migration per transaction. Re-reads the
+/// version under the write lock, so racing processes do not run a step twice.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Outcome> {
+    loop {
+        let seen = version(conn)?;
+        if seen > LATEST {
+            return Ok(Outcome::Newer(seen));
+        }
+        if seen == LATEST {
+            return Ok(Outcome::Current);
+        }
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let at = version(&tx)?;
+        if at == seen {
+            tx.execute_batch(MIGRATIONS[at as usize])?;
+            tx.pragma_update(None, "user_version", at + 1)?;
+        }
+        tx.commit()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn memory() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        conn
+    }
+
+    #[test]
+    fn migrates_an_empty_store_to_the_latest_version() {
+        let mut conn = memory();
+        assert_eq!(migrate(&mut conn).unwrap(), Outcome::Current);
+        assert_eq!(version(&conn).unwrap(), LATEST);
+        let accounts: Vec<String> = conn
+            .prepare("SELECT name FROM accounts")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(accounts, ["default"]);
+    }
+
+    #[test]
+    fn migrating_twice_changes_nothing() {
+        let mut conn = memory();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT COUNT(*) FROM accounts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn each_migration_applies_on_its_predecessor() {
+        let mut conn = memory();
+        for (i, step) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(version(&conn).unwrap(), i as i64);
+            conn.execute_batch(step).unwrap();
+            conn.pragma_update(None, "user_version", i as i64 + 1)
+                .unwrap();
+        }
+        assert_eq!(migrate(&mut conn).unwrap(), Outcome::Current);
+    }
+
+    #[test]
+    fn a_newer_store_is_reported_not_touched() {
+        let mut conn = memory();
+        conn.pragma_update(None, "user_version", LATEST + 1)
+            .unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), Outcome::Newer(LATEST + 1));
+    }
+
+    #[test]
+    fn balances_cannot_go_negative_even_past_the_rules() {
+        let mut conn = memory();
+        migrate(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO keys (public_id, account_id, name, hint, created_at)
+             VALUES ('k_00000000', 1, 'web', 'ak_…abcd', 0)",
+        )
+        .unwrap();
+        let err = conn
+            .execute("UPDATE keys SET balance = -1", [])
+            .unwrap_err();
+        assert!(err.to_string().contains("CHECK"), "{err}");
+    }
+}

@@ -1,0 +1,427 @@
+//! `Tx` for SQLite: every statement the rules need, each prepared once per
+//! connection and reused from rusqlite's statement cache.
+
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+
+use super::ErrorContext;
+use crate::account::{Account, AccountName, AccountPk};
+use crate::audit::{Action, AuditEntry};
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::key::{Key, KeyId, KeyName, KeyPk, KeyStatus};
+use crate::notify::NotifySettings;
+use crate::secret::KeyDigest;
+use crate::security::SecuritySettings;
+use crate::store::backend::{LedgerReason, NewAudit, NewKeyRow, SecretMatch, Tx};
+
+pub(crate) struct SqliteTx<'c> {
+    txn: Transaction<'c>,
+    now: Timestamp,
+    errors: ErrorContext,
+}
+
+impl<'c> SqliteTx<'c> {
+    pub(crate) fn new(txn: Transaction<'c>, now: Timestamp, errors: ErrorContext) -> Self {
+        SqliteTx { txn, now, errors }
+    }
+}
+
+/// `SELECT` of every column `key_from_row` reads, then `$tail`.
+macro_rules! select_key {
+    ($tail:literal) => {
+        concat!(
+            "SELECT k.id, k.public_id, a.name, k.name, k.hint, k.balance, k.created_at, \
+             k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, \
+             k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, \
+             k.low_balance FROM keys k JOIN accounts a ON a.id = k.account_id ",
+            $tail
+        )
+    };
+}
+
+fn ts(v: Option<i64>) -> Option<Timestamp> {
+    v.map(Timestamp::from_unix)
+}
+
+/// Lists are stored one entry per line; entries never contain a newline.
+fn split_list(text: &str) -> Vec<String> {
+    if text.is_empty() {
+        Vec::new()
+    } else {
+        text.split('\n').map(str::to_owned).collect()
+    }
+}
+
+fn join_list(items: &[String]) -> String {
+    items.join("\n")
+}
+
+fn limit(v: Option<i64>) -> Option<u64> {
+    v.and_then(|n| u64::try_from(n).ok())
+}
+
+fn to_sql_limit(v: Option<u64>) -> Option<i64> {
+    v.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn key_from_row(row: &Row<'_>, now: Timestamp) -> rusqlite::Result<Key> {
+    let expires_at = ts(row.get(7)?);
+    let revoked_at = ts(row.get(8)?);
+    Ok(Key {
+        pk: KeyPk(row.get(0)?),
+        id: KeyId::from_store(row.get(1)?),
+        account: row.get(2)?,
+        name: KeyName::from_store(row.get(3)?),
+        hint: row.get(4)?,
+        balance: row.get(5)?,
+        created_at: Timestamp::from_unix(row.get(6)?),
+        status: KeyStatus::at(revoked_at, expires_at, now),
+        expires_at,
+        revoked_at,
+        last_used_at: ts(row.get(9)?),
+        security: SecuritySettings {
+            allowed_urls: split_list(row.get_ref(10)?.as_str()?),
+            allowed_ips: split_list(row.get_ref(11)?.as_str()?),
+            scopes: split_list(row.get_ref(12)?.as_str()?),
+            daily_limit: limit(row.get(13)?),
+            monthly_limit: limit(row.get(14)?),
+            ip_daily_limit: limit(row.get(15)?),
+            redact_days: row.get(16)?,
+        },
+        notify: NotifySettings {
+            emails: split_list(row.get_ref(17)?.as_str()?),
+            low_balance: limit(row.get(18)?),
+        },
+    })
+}
+
+fn account_from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
+    Ok(Account {
+        pk: AccountPk(row.get(0)?),
+        name: row.get(1)?,
+        created_at: Timestamp::from_unix(row.get(2)?),
+        active_keys: row.get(3)?,
+        total_keys: row.get(4)?,
+        balance: row.get(5)?,
+    })
+}
+
+const SELECT_ACCOUNT: &str = "SELECT a.id, a.name, a.created_at,
+    (SELECT COUNT(*) FROM keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL),
+    (SELECT COUNT(*) FROM keys k WHERE k.account_id = a.id),
+    (SELECT COALESCE(SUM(k.balance), 0) FROM keys k
+        WHERE k.account_id = a.id AND k.revoked_at IS NULL)
+    FROM accounts a";
+
+impl SqliteTx<'_> {
+    fn fail(&self, e: rusqlite::Error) -> Error {
+        self.errors.wrap(e)
+    }
+
+    fn key_where(&mut self, sql: &str, param: &dyn rusqlite::ToSql) -> Result<Option<Key>> {
+        let now = self.now;
+        let mut stmt = self.txn.prepare_cached(sql).map_err(|e| self.fail(e))?;
+        stmt.query_row([param], |r| key_from_row(r, now))
+            .optional()
+            .map_err(|e| self.errors.wrap(e))
+    }
+}
+
+impl Tx for SqliteTx<'_> {
+    fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    fn account(&mut self, name: &str) -> Result<Option<Account>> {
+        let sql = format!("{SELECT_ACCOUNT} WHERE a.name = ?1");
+        let mut stmt = self
+            .txn
+            .prepare_cached(&sql)
+            .map_err(|e| self.errors.wrap(e))?;
+        stmt.query_row([name], account_from_row)
+            .optional()
+            .map_err(|e| self.errors.wrap(e))
+    }
+
+    fn accounts(&mut self) -> Result<Vec<Account>> {
+        let sql = format!("{SELECT_ACCOUNT} ORDER BY a.name");
+        let mut stmt = self
+            .txn
+            .prepare_cached(&sql)
+            .map_err(|e| self.errors.wrap(e))?;
+        stmt.query_map([], account_from_row)
+            .and_then(Iterator::collect)
+            .map_err(|e| self.errors.wrap(e))
+    }
+
+    fn insert_account(&mut self, name: &AccountName) -> Result<AccountPk> {
+        self.txn
+            .prepare_cached("INSERT INTO accounts (name, created_at) VALUES (?1, ?2)")
+            .and_then(|mut s| s.insert(params![name.as_str(), self.now.unix()]))
+            .map(AccountPk)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn key_by_id(&mut self, id: &KeyId) -> Result<Option<Key>> {
+        self.key_where(select_key!("WHERE k.public_id = ?1"), &id.as_str())
+    }
+
+    fn key_by_name(&mut self, account: AccountPk, name: &str) -> Result<Option<Key>> {
+        let now = self.now;
+        let mut stmt = self
+            .txn
+            .prepare_cached(select_key!(
+                "WHERE k.account_id = ?1 AND k.name = ?2
+                 ORDER BY k.revoked_at IS NOT NULL, k.revoked_at DESC LIMIT 1"
+            ))
+            .map_err(|e| self.errors.wrap(e))?;
+        stmt.query_row(params![account.0, name], |r| key_from_row(r, now))
+            .optional()
+            .map_err(|e| self.errors.wrap(e))
+    }
+
+    fn key_by_digest(&mut self, digest: &KeyDigest) -> Result<Option<SecretMatch>> {
+        let now = self.now;
+        let mut stmt = self
+            .txn
+            .prepare_cached(select_key!(
+                "JOIN secrets s ON s.key_id = k.id WHERE s.digest = ?1"
+            ))
+            .map_err(|e| self.errors.wrap(e))?;
+        let found = stmt
+            .query_row([&digest.0[..]], |r| key_from_row(r, now))
+            .optional()
+            .map_err(|e| self.errors.wrap(e))?;
+        let Some(key) = found else { return Ok(None) };
+        let retires_at: Option<i64> = self
+            .txn
+            .prepare_cached("SELECT retires_at FROM secrets WHERE digest = ?1")
+            .and_then(|mut s| s.query_row([&digest.0[..]], |r| r.get(0)))
+            .map_err(|e| self.fail(e))?;
+        Ok(Some(SecretMatch {
+            key,
+            retires_at: ts(retires_at),
+        }))
+    }
+
+    fn key_by_pk(&mut self, pk: KeyPk) -> Result<Key> {
+        self.key_where(select_key!("WHERE k.id = ?1"), &pk.0)?
+            .ok_or_else(|| Error::Store {
+                path: self.errors.path.to_path_buf(),
+                message: format!("key row {} vanished inside a transaction", pk.0),
+            })
+    }
+
+    fn keys(&mut self, account: AccountPk, include_revoked: bool) -> Result<Vec<Key>> {
+        let now = self.now;
+        let mut stmt = self
+            .txn
+            .prepare_cached(select_key!(
+                "WHERE k.account_id = ?1 AND (?2 OR k.revoked_at IS NULL) ORDER BY k.id"
+            ))
+            .map_err(|e| self.errors.wrap(e))?;
+        stmt.query_map(params![account.0, include_revoked], |r| {
+            key_from_row(r, now)
+        })
+        .and_then(Iterator::collect)
+        .map_err(|e| self.errors.wrap(e))
+    }
+
+    fn count_active_keys(&mut self, account: AccountPk) -> Result<usize> {
+        self.txn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM keys WHERE account_id = ?1 AND revoked_at IS NULL",
+            )
+            .and_then(|mut s| s.query_row([account.0], |r| r.get::<_, i64>(0)))
+            .map(|n| n as usize)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn active_key_names(&mut self, account: AccountPk) -> Result<Vec<String>> {
+        let mut stmt = self
+            .txn
+            .prepare_cached("SELECT name FROM keys WHERE account_id = ?1 AND revoked_at IS NULL")
+            .map_err(|e| self.errors.wrap(e))?;
+        stmt.query_map([account.0], |r| r.get(0))
+            .and_then(Iterator::collect)
+            .map_err(|e| self.errors.wrap(e))
+    }
+
+    fn account_ever_had_key(&mut self, account: AccountPk) -> Result<bool> {
+        self.txn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM keys WHERE account_id = ?1)")
+            .and_then(|mut s| s.query_row([account.0], |r| r.get(0)))
+            .map_err(|e| self.fail(e))
+    }
+
+    fn insert_key(&mut self, row: &NewKeyRow<'_>) -> Result<KeyPk> {
+        let sec = row.security;
+        self.txn
+            .prepare_cached(
+                "INSERT INTO keys (public_id, account_id, name, hint, created_at, expires_at,
+                    allowed_urls, allowed_ips, scopes, daily_limit, monthly_limit,
+                    ip_daily_limit, redact_days, notify_emails, low_balance)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )
+            .and_then(|mut s| {
+                s.insert(params![
+                    row.id.as_str(),
+                    row.account.0,
+                    row.name.as_str(),
+                    row.hint,
+                    self.now.unix(),
+                    row.expires_at.map(Timestamp::unix),
+                    join_list(&sec.allowed_urls),
+                    join_list(&sec.allowed_ips),
+                    join_list(&sec.scopes),
+                    to_sql_limit(sec.daily_limit),
+                    to_sql_limit(sec.monthly_limit),
+                    to_sql_limit(sec.ip_daily_limit),
+                    sec.redact_days,
+                    join_list(&row.notify.emails),
+                    to_sql_limit(row.notify.low_balance),
+                ])
+            })
+            .map(KeyPk)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn insert_secret(&mut self, key: KeyPk, digest: &KeyDigest) -> Result<()> {
+        self.txn
+            .prepare_cached("INSERT INTO secrets (digest, key_id) VALUES (?1, ?2)")
+            .and_then(|mut s| s.execute(params![&digest.0[..], key.0]))
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn retire_secrets(&mut self, key: KeyPk, until: Timestamp) -> Result<()> {
+        let now = self.now.unix();
+        self.txn
+            .prepare_cached(
+                "UPDATE secrets SET retires_at = MIN(COALESCE(retires_at, ?2), ?2)
+                 WHERE key_id = ?1",
+            )
+            .and_then(|mut s| s.execute(params![key.0, until.unix()]))
+            .and_then(|_| {
+                self.txn
+                    .prepare_cached("DELETE FROM secrets WHERE key_id = ?1 AND retires_at <= ?2")
+                    .and_then(|mut s| s.execute(params![key.0, now]))
+            })
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn set_hint(&mut self, key: KeyPk, hint: &str) -> Result<()> {
+        self.txn
+            .prepare_cached("UPDATE keys SET hint = ?2 WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![key.0, hint]))
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn revoke(&mut self, key: KeyPk, reason: Option<&str>) -> Result<()> {
+        self.txn
+            .prepare_cached("UPDATE keys SET revoked_at = ?2, revoke_reason = ?3 WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![key.0, self.now.unix(), reason]))
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn change_balance(
+        &mut self,
+        key: KeyPk,
+        delta: i64,
+        reason: LedgerReason,
+        note: Option<&str>,
+    ) -> Result<i64> {
+        let balance: i64 = self
+            .txn
+            .prepare_cached(
+                "UPDATE keys SET balance = balance + ?2 WHERE id = ?1 RETURNING balance",
+            )
+            .and_then(|mut s| s.query_row(params![key.0, delta], |r| r.get(0)))
+            .map_err(|e| self.fail(e))?;
+        self.txn
+            .prepare_cached(
+                "INSERT INTO ledger (key_id, at, delta, reason, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    key.0,
+                    self.now.unix(),
+                    delta,
+                    reason.as_str(),
+                    note
+                ])
+            })
+            .map_err(|e| self.fail(e))?;
+        Ok(balance)
+    }
+
+    fn ledger_sum(&mut self, key: KeyPk) -> Result<i64> {
+        self.txn
+            .prepare_cached("SELECT COALESCE(SUM(delta), 0) FROM ledger WHERE key_id = ?1")
+            .and_then(|mut s| s.query_row([key.0], |r| r.get(0)))
+            .map_err(|e| self.fail(e))
+    }
+
+    fn audit(&mut self, actor: &str, entry: &NewAudit<'_>) -> Result<()> {
+        self.txn
+            .prepare_cached(
+                "INSERT INTO audit (at, actor, action, account_id, key_id, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    self.now.unix(),
+                    actor,
+                    entry.action.as_str(),
+                    entry.account.0,
+                    entry.key.map(|k| k.0),
+                    entry.detail,
+                ])
+            })
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn audit_entries(&mut self, account: AccountPk, key: Option<KeyPk>) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self
+            .txn
+            .prepare_cached(
+                "SELECT au.id, au.at, au.actor, au.action, a.name, k.public_id, k.name, au.detail
+                 FROM audit au
+                 JOIN accounts a ON a.id = au.account_id
+                 LEFT JOIN keys k ON k.id = au.key_id
+                 WHERE CASE WHEN ?2 IS NULL THEN au.account_id = ?1 ELSE au.key_id = ?2 END
+                 ORDER BY au.id DESC",
+            )
+            .map_err(|e| self.errors.wrap(e))?;
+        stmt.query_map(params![account.0, key.map(|k| k.0)], |r| {
+            let action: String = r.get(3)?;
+            Ok(AuditEntry {
+                id: r.get(0)?,
+                at: Timestamp::from_unix(r.get(1)?),
+                user: r.get(2)?,
+                action: Action::parse(&action).ok_or_else(|| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        3,
+                        rusqlite::types::Type::Text,
+                        format!("unknown audit action '{action}'").into(),
+                    )
+                })?,
+                account: r.get(4)?,
+                key_id: r.get(5)?,
+                key_name: r.get(6)?,
+                detail: r.get(7)?,
+            })
+        })
+        .and_then(Iterator::collect)
+        .map_err(|e| self.errors.wrap(e))
+    }
+
+    fn commit(self: Box<Self>) -> Result<()> {
+        let errors = self.errors.clone();
+        self.txn.commit().map_err(|e| errors.wrap(e))
+    }
+}

@@ -1,0 +1,86 @@
+//! User-supplied text: made safe to show (control characters and terminal
+//! escape sequences are printed as escapes, never sent raw to a terminal),
+//! and free-text notes kept within bounds.
+
+use crate::error::{Error, Result};
+
+/// The longest note or reason the store keeps.
+pub const MAX_NOTE_CHARS: usize = 500;
+
+/// `text` with every control character (C0, DEL, C1) and Unicode bidi or
+/// line-separator control written as a `\u{…}` escape.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}')
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// A free-text note or reason: empty means none; longer than
+/// [`MAX_NOTE_CHARS`] is invalid. Control characters are kept as typed and
+/// escaped whenever shown.
+pub fn note(what: &str, text: Option<&str>) -> Result<Option<String>> {
+    match text {
+        None | Some("") => Ok(None),
+        Some(t) if t.chars().count() > MAX_NOTE_CHARS => Err(Error::invalid(format!(
+            "{what} is too long: at most {MAX_NOTE_CHARS} characters"
+        ))),
+        Some(t) => Ok(Some(t.to_owned())),
+    }
+}
+
+/// `file:line:column` of a byte offset into `text`, for errors in files the
+/// user wrote (config, manifests). Without a span, just the file.
+pub fn position(
+    origin: &std::path::Path,
+    text: &str,
+    span: Option<std::ops::Range<usize>>,
+) -> String {
+    let Some(span) = span else {
+        return origin.display().to_string();
+    };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("{}:{line}:{column}", origin.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_control_characters() {
+        assert_eq!(printable("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(printable("tab\tnl\n"), "tab\\u{9}nl\\u{a}");
+        assert_eq!(printable("x\u{202E}y"), "x\\u{202e}y");
+        assert_eq!(printable("plain é ✓"), "plain é ✓");
+    }
+
+    #[test]
+    fn positions_count_lines_and_columns_from_one() {
+        let p = std::path::Path::new("m.toml");
+        assert_eq!(position(p, "ab\ncd", Some(4..5)), "m.toml:2:2");
+        assert_eq!(position(p, "ab", Some(0..1)), "m.toml:1:1");
+        assert_eq!(position(p, "ab", None), "m.toml");
+    }
+
+    #[test]
+    fn notes() {
+        assert_eq!(note("note", Some("")).unwrap(), None);
+        assert_eq!(note("note", Some("hi")).unwrap().as_deref(), Some("hi"));
+        assert!(note("note", Some(&"x".repeat(501))).is_err());
+    }
+}
