@@ -75,7 +75,8 @@ pub fn usage_error(error: &clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = error.print();
+            // Help, but as a failure: on stderr, leaving stdout empty.
+            let _ = write!(io::stderr().lock(), "{}", error.render());
             ExitCode::from(2)
         }
         _ => {

@@ -1,0 +1,240 @@
+//! A small builder over the built `apikey` binary. Every test gets its own
+//! temporary HOME and store, a scrubbed environment, and checks that print
+//! the whole command, stdout and stderr when they fail.
+
+use std::ffi::OsStr;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_apikey");
+
+/// A temporary world: HOME, a store path, and the environment commands run in.
+pub struct Env {
+    pub dir: TempDir,
+    pub db: PathBuf,
+    vars: Vec<(String, String)>,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("store").join("keys.db");
+        Env {
+            vars: vec![
+                ("HOME".into(), dir.path().display().to_string()),
+                ("APIKEY_DB".into(), db.display().to_string()),
+                ("USER".into(), "tester".into()),
+                ("NO_COLOR".into(), "1".into()),
+            ],
+            dir,
+            db,
+        }
+    }
+
+    /// The same world with one environment variable set (or replaced).
+    pub fn set(&mut self, key: &str, value: impl AsRef<OsStr>) -> &mut Env {
+        let value = value.as_ref().to_string_lossy().into_owned();
+        self.vars.retain(|(k, _)| k != key);
+        self.vars.push((key.into(), value));
+        self
+    }
+
+    /// Drops a variable from the environment commands see.
+    pub fn unset(&mut self, key: &str) -> &mut Env {
+        self.vars.retain(|(k, _)| k != key);
+        self
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// A command ready to run, with the scrubbed environment.
+    pub fn command<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear();
+        if let Some(path) = std::env::var_os("PATH") {
+            cmd.env("PATH", path);
+        }
+        for (k, v) in &self.vars {
+            cmd.env(k, v);
+        }
+        cmd.args(args).stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs and returns everything, asserting nothing.
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::new(args, self.command(args).output().expect("spawn apikey"))
+    }
+
+    /// Runs with `input` on stdin.
+    pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn apikey");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        Run::new(args, child.wait_with_output().unwrap())
+    }
+
+    /// Runs, asserts exit 0 and an empty stderr, returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        self.run(args).code(0).stdout
+    }
+
+    /// Runs with `--json`, asserts exit 0, parses stdout as one document.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut with = args.to_vec();
+        with.push("--json");
+        self.run(&with).code(0).json()
+    }
+
+    /// Runs, asserts exit `code`, an empty stdout and one line on stderr;
+    /// returns that line.
+    pub fn fails(&self, args: &[&str], code: i32) -> String {
+        let run = self.run(args).code(code);
+        run.assert(run.stdout.is_empty(), "stdout should be empty on failure");
+        run.one_line_error()
+    }
+
+    /// Creates a key and returns (id, secret).
+    pub fn create(&self, args: &[&str]) -> (String, String) {
+        let mut with = vec!["create"];
+        with.extend_from_slice(args);
+        let v = self.json(&with);
+        (
+            v["id"].as_str().unwrap().to_owned(),
+            v["key"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// A key's JSON from `show`.
+    pub fn show(&self, key: &str) -> Value {
+        self.json(&["show", key])
+    }
+
+    /// Opens the store file directly, for checks the CLI cannot make
+    /// (ledger sums, raw rows).
+    pub fn sql(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.db).expect("open store")
+    }
+
+    /// Asserts that every key's balance equals the sum of its ledger rows.
+    pub fn assert_ledgers_balance(&self) {
+        let conn = self.sql();
+        let mut stmt = conn
+            .prepare(
+                "SELECT k.public_id, k.balance, COALESCE(SUM(l.delta), 0)
+                 FROM keys k LEFT JOIN ledger l ON l.key_id = k.id GROUP BY k.id",
+            )
+            .unwrap();
+        let rows: Vec<(String, i64, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for (id, balance, sum) in rows {
+            assert_eq!(
+                balance, sum,
+                "key {id}: balance {balance} but ledger sums to {sum}"
+            );
+            assert!(balance >= 0, "key {id}: negative balance {balance}");
+        }
+    }
+
+    /// The number of rows in a table.
+    pub fn count(&self, table: &str) -> i64 {
+        self.sql()
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+}
+
+/// A finished command.
+pub struct Run {
+    pub args: Vec<String>,
+    pub status: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn new(args: &[&str], out: Output) -> Run {
+        Run {
+            args: args.iter().map(|s| (*s).to_owned()).collect(),
+            status: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn describe(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "command: apikey {}", self.args.join(" "));
+        let _ = writeln!(s, "exit:    {:?}", self.status);
+        let _ = writeln!(s, "--- stdout ---\n{}", self.stdout);
+        let _ = writeln!(s, "--- stderr ---\n{}", self.stderr);
+        s
+    }
+
+    pub fn assert(&self, cond: bool, what: &str) {
+        assert!(cond, "{what}\n{}", self.describe());
+    }
+
+    /// Asserts the exit code (and, for 0, an empty stderr).
+    pub fn code(self, code: i32) -> Run {
+        self.assert(self.status == Some(code), &format!("expected exit {code}"));
+        if code == 0 {
+            self.assert(self.stderr.is_empty(), "expected no stderr");
+        }
+        self
+    }
+
+    /// stdout as exactly one JSON document.
+    pub fn json(&self) -> Value {
+        match serde_json::from_str(&self.stdout) {
+            Ok(v) => v,
+            Err(e) => panic!("stdout is not one JSON document: {e}\n{}", self.describe()),
+        }
+    }
+
+    /// The single stderr line, checked to be `apikey: …` and nothing else.
+    pub fn one_line_error(&self) -> String {
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        self.assert(lines.len() == 1, "expected exactly one line on stderr");
+        self.assert(
+            lines[0].starts_with("apikey: "),
+            "expected 'apikey: ' prefix",
+        );
+        self.assert(!self.stderr.contains("panicked"), "panic");
+        lines[0].to_owned()
+    }
+}
+
+/// Reads a whole file, or an empty vector when it does not exist.
+pub fn read_or_empty(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_default()
+}
+
+/// Whether `needle` occurs anywhere in `haystack`.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
