@@ -1,5 +1,7 @@
 //! Secrets never reach the store file, in any of its parts.
 
+use sha2::Digest as _;
+
 use crate::util::{Env, contains, read_or_empty};
 
 fn store_bytes(env: &Env) -> Vec<u8> {
@@ -37,7 +39,6 @@ fn no_secret_is_in_the_store_file_after_create_and_regenerate() {
         assert!(!contains(&bytes, &utf16));
     }
     // The digest is there: that is how keys are found.
-    use sha2::Digest as _;
     let digest = sha2::Sha256::digest(secrets[2].as_bytes());
     assert!(contains(&bytes, &digest));
 }

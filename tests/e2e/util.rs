@@ -4,7 +4,6 @@
 
 use std::ffi::OsStr;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -74,25 +73,7 @@ impl Env {
 
     /// Runs and returns everything, asserting nothing.
     pub fn run(&self, args: &[&str]) -> Run {
-        Run::new(args, self.command(args).output().expect("spawn apikey"))
-    }
-
-    /// Runs with `input` on stdin.
-    pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
-        let mut child = self
-            .command(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn apikey");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        Run::new(args, child.wait_with_output().unwrap())
+        Run::new(args, &self.command(args).output().expect("spawn apikey"))
     }
 
     /// Runs, asserts exit 0 and an empty stderr, returns stdout.
@@ -177,7 +158,7 @@ pub struct Run {
 }
 
 impl Run {
-    pub fn new(args: &[&str], out: Output) -> Run {
+    pub fn new(args: &[&str], out: &Output) -> Run {
         Run {
             args: args.iter().map(|s| (*s).to_owned()).collect(),
             status: out.status.code(),
