@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::notify::NotifySettings;
 use crate::secret::{self, Secret};
 use crate::security::SecuritySettings;
+use crate::verify::Counters;
 
 /// At most this many active (not revoked) keys per account: rule 1.
 pub const MAX_ACTIVE_KEYS: usize = 10;
@@ -195,12 +196,20 @@ pub struct Key {
     pub security: SecuritySettings,
     /// Who hears about it.
     pub notify: NotifySettings,
+    /// Quota used in the current day and month buckets.
+    #[serde(skip)]
+    pub counters: Counters,
 }
 
 impl Key {
     /// "web (k_7Hq2mZ9d)", how messages name a key.
     pub fn label(&self) -> String {
         format!("{} ({})", self.name, self.id)
+    }
+
+    /// Lookups spent today (UTC), as of `now`.
+    pub fn usage_today(&self, now: Timestamp) -> u64 {
+        self.counters.today(now)
     }
 }
 

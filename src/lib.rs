@@ -16,6 +16,8 @@ pub mod secret;
 pub mod security;
 pub mod store;
 pub mod text;
+pub mod usage;
+pub mod verify;
 
 pub use account::{Account, AccountName};
 pub use clock::Timestamp;
@@ -23,3 +25,4 @@ pub use error::{Error, Result};
 pub use key::{Key, KeyId, KeyName, KeyRef, KeyStatus};
 pub use secret::Secret;
 pub use store::{Clock, KeySpec, NewKey, Store};
+pub use verify::{Verdict, VerifyCode, VerifyRequest};

@@ -115,6 +115,20 @@ pub enum Command {
     #[command(after_help = "Example:\n  apikey topup web 5000 --note \"invoice 42\"")]
     Topup(TopupArgs),
 
+    /// Show or change a key's security settings
+    #[command(
+        after_help = "With no flags, shows the settings.\n\nExample:\n  apikey security web --allow-url https://*.example.com --daily-limit 1000"
+    )]
+    Security(SecurityArgs),
+
+    /// Check a presented key and spend lookups, as an API server would
+    #[command(after_help = VERIFY_HELP)]
+    Verify(VerifyArgs),
+
+    /// Show lookups over time, by day or by client IP
+    #[command(after_help = "Example:\n  apikey usage web --days 7 --by ip")]
+    Usage(UsageArgs),
+
     /// Show the audit trail of admin changes
     #[command(after_help = "Example:\n  apikey log web")]
     Log(LogArgs),
@@ -139,9 +153,143 @@ pub struct CreateArgs {
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
 
-    /// When the key stops working: an RFC 3339 date or time, a duration such as 30d, or never
-    #[arg(long, value_name = "WHEN")]
+    /// Security settings for the new key.
+    #[command(flatten)]
+    pub security: SecurityFlags,
+}
+
+/// The security flags `create` and `security` share.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Security settings")]
+pub struct SecurityFlags {
+    /// Allow an origin or URL prefix (repeatable; https://*.example.com allows subdomains)
+    #[arg(long = "allow-url", value_name = "URL")]
+    pub allow_url: Vec<String>,
+
+    /// Stop allowing an origin or URL prefix (repeatable)
+    #[arg(long = "remove-url", value_name = "URL")]
+    pub remove_url: Vec<String>,
+
+    /// Allow an IPv4/IPv6 address or CIDR block (repeatable)
+    #[arg(long = "allow-ip", value_name = "ADDR|CIDR")]
+    pub allow_ip: Vec<String>,
+
+    /// Stop allowing an address or block (repeatable)
+    #[arg(long = "remove-ip", value_name = "ADDR|CIDR")]
+    pub remove_ip: Vec<String>,
+
+    /// Successful lookups per UTC day, or off
+    #[arg(long, value_name = "N|off", allow_hyphen_values = true)]
+    pub daily_limit: Option<String>,
+
+    /// Successful lookups per UTC calendar month, or off
+    #[arg(long, value_name = "N|off", allow_hyphen_values = true)]
+    pub monthly_limit: Option<String>,
+
+    /// Successful lookups per UTC day per client IP, or off
+    #[arg(long, value_name = "N|off", allow_hyphen_values = true)]
+    pub ip_daily_limit: Option<String>,
+
+    /// Allow a scope (repeatable; none means any scope)
+    #[arg(long = "scope", value_name = "S")]
+    pub scope: Vec<String>,
+
+    /// Stop allowing a scope (repeatable)
+    #[arg(long = "remove-scope", value_name = "S")]
+    pub remove_scope: Vec<String>,
+
+    /// When the key stops working: RFC 3339 date or time, a duration (30d, 12h), or never
+    #[arg(long, value_name = "WHEN|never")]
     pub expires: Option<String>,
+
+    /// Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub redact_days: Option<String>,
+}
+
+/// `security`.
+#[derive(Debug, Args)]
+pub struct SecurityArgs {
+    /// The key's id, name, or secret
+    #[arg(value_name = "KEY")]
+    pub key: String,
+
+    /// The changes; none shows the settings.
+    #[command(flatten)]
+    pub flags: SecurityFlags,
+}
+
+const VERIFY_HELP: &str = "\
+The key is read from stdin when KEY is - or absent, so it need not appear in `ps`.
+
+Results (exit code): VALID 0, MALFORMED 10, NOT_FOUND 11, REVOKED 12, EXPIRED 13,
+INSUFFICIENT_BALANCE 14, DAILY_LIMIT 15, IP_DAILY_LIMIT 16, FORBIDDEN_ORIGIN 17,
+FORBIDDEN_IP 18, FORBIDDEN_SCOPE 19, MONTHLY_LIMIT 20. A denied verification spends nothing.
+
+Example:
+  printf '%s' \"$KEY\" | apikey verify --origin https://shop.example.com --ip 203.0.113.9 --json";
+
+/// `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The presented key, or - to read it from stdin [default: stdin]
+    #[arg(value_name = "KEY")]
+    pub key: Option<String>,
+
+    /// The request's Origin or Referer
+    #[arg(long, value_name = "URL")]
+    pub origin: Option<String>,
+
+    /// The client's IP address
+    #[arg(long, value_name = "ADDR")]
+    pub ip: Option<String>,
+
+    /// The scope the request needs
+    #[arg(long, value_name = "S")]
+    pub scope: Option<String>,
+
+    /// Lookups this request spends
+    #[arg(
+        long,
+        value_name = "N",
+        default_value = "1",
+        allow_hyphen_values = true
+    )]
+    pub cost: String,
+
+    /// Check only: spend nothing, record nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `usage`.
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// The key's id, name, or secret
+    #[arg(value_name = "KEY")]
+    pub key: String,
+
+    /// How many days back, today included (1 to 3660)
+    #[arg(
+        long,
+        value_name = "N",
+        default_value = "30",
+        allow_hyphen_values = true
+    )]
+    pub days: String,
+
+    /// Group by day or by client IP
+    #[arg(long, value_name = "WHAT", value_enum, default_value_t = ByArg::Day)]
+    pub by: ByArg,
+}
+
+/// `usage --by`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    /// One row per UTC day.
+    Day,
+    /// One row per client IP.
+    Ip,
 }
 
 /// `list`.

@@ -3,7 +3,6 @@
 use super::args::CreateArgs;
 use super::context::Context;
 use super::output::Report;
-use crate::clock;
 use crate::error::Result;
 use crate::key::KeyName;
 use crate::store::KeySpec;
@@ -13,15 +12,12 @@ pub fn run(args: &CreateArgs, ctx: &mut Context) -> Result<Report> {
     let account = ctx.account()?;
     let name = args.name.as_deref().map(KeyName::parse).transpose()?;
     let store = ctx.store()?;
-    let expires_at = match args.expires.as_deref() {
-        None | Some("never") => None,
-        Some(when) => Some(clock::parse_future(when, store.now())?),
-    };
-    let spec = KeySpec {
+    let change = super::security::to_change(&args.security, store.now())?;
+    let mut spec = KeySpec {
         name,
-        expires_at,
         ..KeySpec::default()
     };
+    change.apply(&mut spec.security, &mut spec.expires_at)?;
     let new = store.create_key(&account, &spec)?;
     Ok(Report::NewKey {
         new,

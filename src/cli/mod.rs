@@ -11,8 +11,11 @@ mod log;
 pub mod output;
 mod regenerate;
 mod revoke;
+mod security;
 mod show;
 mod topup;
+mod usage;
+mod verify;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -31,14 +34,14 @@ pub fn run(cli: &Cli) -> ExitCode {
         let report = dispatch(&cli.command, &mut ctx)?;
         let mut stdout = io::stdout().lock();
         match output::print(&report, ctx.output, &mut stdout).and_then(|()| stdout.flush()) {
-            Ok(()) => Ok(()),
+            Ok(()) => Ok(report.exit_code()),
             // A closed pipe (`apikey list | head -1`) is the reader's choice.
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(report.exit_code()),
             Err(e) => Err(Error::Output(e)),
         }
     });
     match outcome {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => fail(&e),
     }
 }
@@ -53,6 +56,9 @@ fn dispatch(command: &Command, ctx: &mut Context) -> Result<Report> {
         Command::Revoke(args) => revoke::run(args, ctx),
         Command::Regenerate(args) => regenerate::run(args, ctx),
         Command::Topup(args) => topup::run(args, ctx),
+        Command::Security(args) => security::run(args, ctx),
+        Command::Verify(args) => verify::run(args, ctx),
+        Command::Usage(args) => usage::run(args, ctx),
         Command::Log(args) => log::run(args, ctx),
         Command::Account(command) => account::run(command, ctx),
     }

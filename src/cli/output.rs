@@ -12,9 +12,12 @@ use super::context::OutputMode;
 use crate::account::Account;
 use crate::audit::AuditEntry;
 use crate::clock::Timestamp;
-use crate::key::{Key, KeyStatus};
+use crate::key::{Key, KeyId, KeyName, KeyStatus};
+use crate::security::SecuritySettings;
 use crate::store::NewKey;
 use crate::text::printable;
+use crate::usage::UsageReport;
+use crate::verify::{Verdict, VerifyCode};
 
 /// What a command produced.
 pub enum Report {
@@ -25,8 +28,24 @@ pub enum Report {
         /// "Created" or "Regenerated".
         verb: &'static str,
     },
-    /// `show`.
-    Key(Key),
+    /// `show`, with the lookups spent today.
+    Key {
+        /// The key.
+        key: Key,
+        /// Lookups spent today (UTC).
+        usage_today: u64,
+    },
+    /// `security`: the settings, after a change when `changed`.
+    Security {
+        /// The key.
+        key: Key,
+        /// Whether flags changed them.
+        changed: bool,
+    },
+    /// `verify`.
+    Verdict(Verdict),
+    /// `usage`.
+    Usage(UsageReport),
     /// A change to one key, with the sentence that tells a person what happened.
     Changed {
         /// The key after the change.
@@ -65,6 +84,35 @@ struct NewKeyJson<'a> {
     secret: &'a str,
 }
 
+/// The JSON of `show`: the key object plus today's usage.
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    #[serde(flatten)]
+    key: &'a Key,
+    usage_today: u64,
+}
+
+/// The JSON of `security`: which key, its expiry and its settings.
+#[derive(Serialize)]
+struct SecurityJson<'a> {
+    id: &'a KeyId,
+    account: &'a str,
+    name: &'a KeyName,
+    expires_at: Option<Timestamp>,
+    security: &'a SecuritySettings,
+}
+
+impl Report {
+    /// The exit code a successful command ends with: 0, except for a denied
+    /// verification (10 to 20).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Report::Verdict(v) => v.code.exit_code(),
+            _ => 0,
+        }
+    }
+}
+
 /// Prints `report` in the mode the user asked for.
 pub fn print(report: &Report, mode: OutputMode, out: &mut dyn Write) -> io::Result<()> {
     if mode.json {
@@ -85,9 +133,26 @@ fn print_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 secret: new.secret.expose(),
             },
         ),
-        Report::Key(key) | Report::Changed { key, .. } => {
-            serde_json::to_writer_pretty(&mut *out, key)
-        }
+        Report::Key { key, usage_today } => serde_json::to_writer_pretty(
+            &mut *out,
+            &ShowJson {
+                key,
+                usage_today: *usage_today,
+            },
+        ),
+        Report::Security { key, .. } => serde_json::to_writer_pretty(
+            &mut *out,
+            &SecurityJson {
+                id: &key.id,
+                account: &key.account,
+                name: &key.name,
+                expires_at: key.expires_at,
+                security: &key.security,
+            },
+        ),
+        Report::Verdict(verdict) => serde_json::to_writer_pretty(&mut *out, verdict),
+        Report::Usage(report) => serde_json::to_writer_pretty(&mut *out, report),
+        Report::Changed { key, .. } => serde_json::to_writer_pretty(&mut *out, key),
         Report::Keys { keys, .. } => serde_json::to_writer_pretty(&mut *out, keys),
         Report::Accounts(accounts) => serde_json::to_writer_pretty(&mut *out, accounts),
         Report::Account { account, .. } => serde_json::to_writer_pretty(&mut *out, account),
@@ -100,7 +165,9 @@ fn print_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 fn print_quiet(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     match report {
         Report::NewKey { new, .. } => writeln!(out, "{}", new.secret.expose()),
-        Report::Key(key) => writeln!(out, "{}", key.id),
+        Report::Key { key, .. } | Report::Security { key, .. } => writeln!(out, "{}", key.id),
+        Report::Verdict(verdict) => writeln!(out, "{}", verdict.code),
+        Report::Usage(report) => writeln!(out, "{}", report.total),
         Report::Changed { quiet, .. } => match quiet {
             Some(value) => writeln!(out, "{value}"),
             None => Ok(()),
@@ -135,7 +202,17 @@ fn print_human(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<
                 "This is the only time the key is shown: store it somewhere safe now."
             )
         }
-        Report::Key(key) => writeln!(out, "{}", key_table(key, color)),
+        Report::Key { key, usage_today } => {
+            writeln!(out, "{}", key_table(key, Some(*usage_today), color))
+        }
+        Report::Security { key, changed } => {
+            if *changed {
+                writeln!(out, "Updated the security settings of key {}.", key.label())?;
+            }
+            writeln!(out, "{}", security_table(key, color))
+        }
+        Report::Verdict(verdict) => writeln!(out, "{}", explain(verdict)),
+        Report::Usage(report) => usage_chart(report, color, out),
         Report::Changed { message, .. } => writeln!(out, "{}", printable(message)),
         Report::Keys { account, keys } => {
             if keys.is_empty() {
@@ -284,13 +361,13 @@ fn keys_table(keys: &[Key], color: bool) -> Table {
     table
 }
 
-fn list_or(items: &[String], none: &str) -> String {
+fn list_or<T: std::fmt::Display>(items: &[T], none: &str) -> String {
     if items.is_empty() {
         none.to_owned()
     } else {
         items
             .iter()
-            .map(|i| printable(i))
+            .map(|i| printable(&i.to_string()))
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -300,36 +377,52 @@ fn limit_or(limit: Option<u64>, none: &str) -> String {
     limit.map_or_else(|| none.to_owned(), |n| n.to_string())
 }
 
-fn key_table(key: &Key, color: bool) -> Table {
-    let mut table = fields_table();
+fn security_rows(key: &Key) -> Vec<(&'static str, String)> {
     let sec = &key.security;
+    vec![
+        ("Expires", when(key.expires_at, "never")),
+        ("Allowed URLs", list_or(&sec.allowed_urls, "any")),
+        ("Allowed IPs", list_or(&sec.allowed_ips, "any")),
+        ("Scopes", list_or(&sec.scopes, "any")),
+        ("Daily limit", limit_or(sec.daily_limit, "none")),
+        ("Monthly limit", limit_or(sec.monthly_limit, "none")),
+        ("IP daily limit", limit_or(sec.ip_daily_limit, "none")),
+        ("IPs kept", format!("{} days", sec.redact_days)),
+    ]
+}
+
+fn key_table(key: &Key, usage_today: Option<u64>, color: bool) -> Table {
+    let mut table = fields_table();
     let status = match (key.status, key.revoked_at) {
         (KeyStatus::Revoked, Some(at)) => format!("revoked {}", at.short()),
         (status, _) => status.as_str().to_owned(),
     };
-    let text = |s: String| Cell::new(s);
-    let rows = [
-        ("Key", text(key.label())),
-        ("Account", text(key.account.clone())),
-        ("Hint", text(key.hint.clone())),
+    let mut rows = vec![
+        ("Key", Cell::new(key.label())),
+        ("Account", Cell::new(&key.account)),
+        ("Hint", Cell::new(&key.hint)),
         ("Status", status_cell(key.status, &status, color)),
-        ("Balance", text(key.balance.to_string())),
-        ("Created", text(key.created_at.short())),
-        ("Expires", text(when(key.expires_at, "never"))),
-        ("Last used", text(when(key.last_used_at, "never"))),
-        ("Allowed URLs", text(list_or(&sec.allowed_urls, "any"))),
-        ("Allowed IPs", text(list_or(&sec.allowed_ips, "any"))),
-        ("Scopes", text(list_or(&sec.scopes, "any"))),
-        ("Daily limit", text(limit_or(sec.daily_limit, "none"))),
-        ("Monthly limit", text(limit_or(sec.monthly_limit, "none"))),
-        ("IP daily limit", text(limit_or(sec.ip_daily_limit, "none"))),
-        ("IPs kept", text(format!("{} days", sec.redact_days))),
-        ("Notify", text(list_or(&key.notify.emails, "nobody"))),
-        (
-            "Low balance at",
-            text(limit_or(key.notify.low_balance, "off")),
-        ),
+        ("Balance", Cell::new(key.balance)),
     ];
+    if let Some(used) = usage_today {
+        let text = match key.security.daily_limit {
+            Some(limit) => format!("{used} of {limit}"),
+            None => used.to_string(),
+        };
+        rows.push(("Used today", Cell::new(text)));
+    }
+    rows.push(("Created", Cell::new(key.created_at.short())));
+    rows.push(("Last used", Cell::new(when(key.last_used_at, "never"))));
+    rows.extend(
+        security_rows(key)
+            .into_iter()
+            .map(|(label, value)| (label, Cell::new(value))),
+    );
+    rows.push(("Notify", Cell::new(list_or(&key.notify.emails, "nobody"))));
+    rows.push((
+        "Low balance at",
+        Cell::new(limit_or(key.notify.low_balance, "off")),
+    ));
     for (label, value) in rows {
         table.add_row(vec![bold(label, color), value]);
     }
@@ -337,4 +430,123 @@ fn key_table(key: &Key, color: bool) -> Table {
         table.enforce_styling();
     }
     table
+}
+
+fn security_table(key: &Key, color: bool) -> Table {
+    let mut table = fields_table();
+    table.add_row(vec![bold("Key", color), Cell::new(key.label())]);
+    for (label, value) in security_rows(key) {
+        table.add_row(vec![bold(label, color), Cell::new(value)]);
+    }
+    if color {
+        table.enforce_styling();
+    }
+    table
+}
+
+/// One line for a person: the code, then what it means.
+fn explain(v: &Verdict) -> String {
+    let key = match (&v.key_id, &v.account) {
+        (Some(id), Some(account)) => format!("key {id} in account {account}"),
+        _ => "the key".to_owned(),
+    };
+    let balance = v.balance.unwrap_or(0);
+    let why = match v.code {
+        VerifyCode::Valid => format!("{key}; {balance} lookups left"),
+        VerifyCode::Malformed => {
+            "not a well-formed key (prefix, length, alphabet or checksum)".to_owned()
+        }
+        VerifyCode::NotFound => {
+            "no such key (or it was replaced and its grace period is over)".to_owned()
+        }
+        VerifyCode::Revoked => format!("{key} is revoked"),
+        VerifyCode::Expired => format!("{key} has expired"),
+        VerifyCode::InsufficientBalance => {
+            format!(
+                "{key} has {balance} lookups left, this request costs {}",
+                v.cost
+            )
+        }
+        VerifyCode::DailyLimit => format!("{key} has reached its daily limit"),
+        VerifyCode::MonthlyLimit => format!("{key} has reached its monthly limit"),
+        VerifyCode::IpDailyLimit => format!("this client IP has reached its daily limit on {key}"),
+        VerifyCode::ForbiddenOrigin => format!("the origin is missing or not allowed for {key}"),
+        VerifyCode::ForbiddenIp => format!("the client IP is missing or not allowed for {key}"),
+        VerifyCode::ForbiddenScope => format!("the scope is missing or not allowed for {key}"),
+    };
+    format!("{}: {why}", v.code)
+}
+
+/// Usage as a table with a bar per row, scaled to the busiest row.
+fn usage_chart(report: &UsageReport, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let rows: Vec<(String, u64)> = match (&report.days, &report.ips) {
+        (Some(days), _) => days.iter().map(|d| (d.day.clone(), d.lookups)).collect(),
+        (_, Some(ips)) => ips
+            .iter()
+            .map(|r| {
+                let label = match (&r.ip, r.redacted) {
+                    (Some(ip), _) => ip.clone(),
+                    (None, true) => "(redacted)".to_owned(),
+                    (None, false) => "(none)".to_owned(),
+                };
+                (label, r.lookups)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    writeln!(
+        out,
+        "Lookups on key {} ({}) from {} to {}: {}",
+        report.name, report.key_id, report.from, report.to, report.total
+    )?;
+    if rows.is_empty() {
+        return writeln!(out, "No lookups in this period.");
+    }
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0);
+    let mut table = new_table(color);
+    let first = if report.days.is_some() {
+        "DAY"
+    } else {
+        "CLIENT IP"
+    };
+    table.set_header(header([first, "LOOKUPS", ""], color));
+    for (label, n) in rows {
+        table.add_row(vec![
+            Cell::new(label),
+            Cell::new(n),
+            Cell::new(bar(n, max, 30)),
+        ]);
+    }
+    writeln!(out, "{table}")
+}
+
+/// A horizontal bar of `width` cells at most, in eighths of a cell.
+fn bar(value: u64, max: u64, width: u64) -> String {
+    const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    if max == 0 {
+        return String::new();
+    }
+    let eighths = (u128::from(value) * u128::from(width) * 8 / u128::from(max)) as u64;
+    let mut s = "█".repeat((eighths / 8) as usize);
+    if eighths % 8 > 0 {
+        s.push(EIGHTHS[(eighths % 8) as usize]);
+    }
+    if s.is_empty() && value > 0 {
+        s.push('▏');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_scale_to_the_maximum() {
+        assert_eq!(bar(10, 10, 4), "████");
+        assert_eq!(bar(5, 10, 4), "██");
+        assert_eq!(bar(1, 16, 2), "▌".replace('▌', "▏"));
+        assert_eq!(bar(0, 10, 4), "");
+        assert_eq!(bar(1, 1000, 4), "▏", "a non-zero value is visible");
+    }
 }

@@ -10,5 +10,8 @@ use crate::key::KeyRef;
 pub fn run(args: &KeyArg, ctx: &mut Context) -> Result<Report> {
     let account = ctx.account()?;
     let key = KeyRef::parse(&args.key)?;
-    Ok(Report::Key(ctx.store()?.key(&account, &key)?))
+    let store = ctx.store()?;
+    let key = store.key(&account, &key)?;
+    let usage_today = key.usage_today(store.now());
+    Ok(Report::Key { key, usage_today })
 }

@@ -12,6 +12,8 @@ use crate::key::{Key, KeyId, KeyName, KeyPk};
 use crate::notify::NotifySettings;
 use crate::secret::KeyDigest;
 use crate::security::SecuritySettings;
+use crate::usage::{UsageIp, UsageRow};
+use crate::verify::Counters;
 
 /// A database that can run the store's transactions.
 pub trait Backend: Send {
@@ -76,6 +78,19 @@ pub struct NewAudit<'a> {
     pub detail: &'a str,
 }
 
+/// A successful verification's writes: the balance, the quota counters,
+/// `last_used_at`, a ledger row and a usage row.
+pub struct Spend {
+    /// The key.
+    pub key: KeyPk,
+    /// Lookups spent.
+    pub cost: u64,
+    /// The quota counters after this spend.
+    pub counters: Counters,
+    /// The client IP for the usage row.
+    pub ip: UsageIp,
+}
+
 /// A key found by a secret's digest, with when that secret stops working
 /// (`None` for the current secret; a time for one replaced by `regenerate`).
 pub struct SecretMatch {
@@ -136,6 +151,24 @@ pub trait Tx {
         reason: LedgerReason,
         note: Option<&str>,
     ) -> Result<i64>;
+    /// Spends lookups for a valid verification, returning the new balance.
+    /// The caller has checked the balance covers the cost.
+    fn spend(&mut self, spend: &Spend) -> Result<i64>;
+    /// Lookups today from `ip` on the key.
+    fn ip_usage_today(&mut self, key: KeyPk, day: i64, ip: UsageIp) -> Result<u64>;
+    /// Replaces the client IP of the key's usage rows from before `day` by
+    /// the redacted marker, merging their counts.
+    fn redact_usage(&mut self, key: KeyPk, before_day: i64) -> Result<()>;
+    /// The key's usage rows from `from_day` on.
+    fn usage_rows(&mut self, key: KeyPk, from_day: i64) -> Result<Vec<UsageRow>>;
+    /// Replaces the key's security settings and expiry.
+    fn update_security(
+        &mut self,
+        key: KeyPk,
+        security: &SecuritySettings,
+        expires_at: Option<Timestamp>,
+    ) -> Result<()>;
+
     /// The sum of the key's ledger rows (always equal to its balance).
     fn ledger_sum(&mut self, key: KeyPk) -> Result<i64>;
 

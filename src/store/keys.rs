@@ -69,6 +69,14 @@ pub(super) fn create_in(
     spec: &KeySpec,
     secret: &Secret,
 ) -> Result<Key> {
+    spec.security.check()?;
+    if let Some(t) = spec.expires_at
+        && t <= tx.now()
+    {
+        return Err(Error::invalid(format!(
+            "expiry {t} is not in the future: use a later time, or never"
+        )));
+    }
     if tx.count_active_keys(account.pk)? >= MAX_ACTIVE_KEYS {
         return Err(Error::refused(format!(
             "account '{}' already has {MAX_ACTIVE_KEYS} active keys: revoke one first (`apikey revoke KEY`)",
@@ -125,7 +133,7 @@ pub(super) fn create_in(
 }
 
 /// Refuses any change to a revoked key (rule 4).
-fn ensure_not_revoked(key: &Key, verb: &str) -> Result<()> {
+pub(super) fn ensure_not_revoked(key: &Key, verb: &str) -> Result<()> {
     if key.status == KeyStatus::Revoked {
         return Err(Error::refused(format!(
             "key {} is revoked: a revoked key cannot be {verb}",

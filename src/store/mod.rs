@@ -14,7 +14,10 @@
 mod accounts;
 pub mod backend;
 mod keys;
+mod security;
 pub mod sqlite;
+mod usage;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -90,3 +90,89 @@ fn racing_topups_all_land_in_the_ledger() {
     assert_eq!(env.show("web")["balance"], 100 + 12 * 7);
     env.assert_ledgers_balance();
 }
+
+/// Runs `procs` processes that each verify `secret` `times` times (with
+/// `flags`), and returns how often each code came back.
+fn verify_storm(
+    env: &Env,
+    secret: &str,
+    procs: usize,
+    times: usize,
+    flags: &str,
+) -> std::collections::BTreeMap<String, usize> {
+    // Each process is a shell loop of real `apikey verify` runs, so the
+    // processes interleave at the store, not inside one program.
+    let script = format!(
+        "for i in $(seq {times}); do printf '%s' \"$KEY\" | \"$BIN\" verify -q {flags}; done"
+    );
+    let children: Vec<Child> = (0..procs)
+        .map(|_| {
+            env.shell(&script)
+                .env("KEY", secret)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn sh")
+        })
+        .collect();
+    let mut counts = std::collections::BTreeMap::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.is_empty(),
+            "no errors (no 'database is locked'): {stderr}"
+        );
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            *counts.entry(line.to_owned()).or_insert(0) += 1;
+        }
+    }
+    assert_eq!(counts.values().sum::<usize>(), procs * times, "{counts:?}");
+    counts
+}
+
+#[test]
+fn eight_processes_spend_a_balance_of_100_exactly() {
+    let env = Env::new();
+    let (_, secret) = env.create(&["--name", "web"]);
+    let counts = verify_storm(&env, &secret, 8, 50, "");
+    assert_eq!(counts.get("VALID"), Some(&100), "{counts:?}");
+    assert_eq!(counts.get("INSUFFICIENT_BALANCE"), Some(&300), "{counts:?}");
+    assert_eq!(env.show("web")["balance"], 0);
+    let spends: i64 = env
+        .sql()
+        .query_row(
+            "SELECT COUNT(*) FROM ledger WHERE reason = 'spend'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(spends, 100);
+    env.assert_ledgers_balance();
+}
+
+#[test]
+fn eight_processes_respect_a_daily_limit_exactly() {
+    let env = Env::new();
+    let (_, secret) = env.create(&["--name", "web", "--daily-limit", "60"]);
+    env.ok(&["topup", "web", "100000"]);
+    let counts = verify_storm(&env, &secret, 8, 25, "");
+    assert_eq!(counts.get("VALID"), Some(&60), "{counts:?}");
+    assert_eq!(counts.get("DAILY_LIMIT"), Some(&140), "{counts:?}");
+    assert_eq!(env.show("web")["balance"], 100_100 - 60);
+    assert_eq!(env.show("web")["usage_today"], 60);
+    env.assert_ledgers_balance();
+}
+
+#[test]
+fn eight_processes_respect_a_per_ip_daily_limit_exactly() {
+    let env = Env::new();
+    let (_, secret) = env.create(&["--name", "web", "--ip-daily-limit", "40"]);
+    env.ok(&["topup", "web", "100000"]);
+    let counts = verify_storm(&env, &secret, 8, 25, "--ip 192.0.2.1");
+    assert_eq!(counts.get("VALID"), Some(&40), "{counts:?}");
+    assert_eq!(counts.get("IP_DAILY_LIMIT"), Some(&160), "{counts:?}");
+    let v = env.json(&["usage", "web", "--by", "ip"]);
+    assert_eq!(v["ips"][0]["lookups"], 40);
+    env.assert_ledgers_balance();
+}

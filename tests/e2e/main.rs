@@ -7,4 +7,7 @@ mod keys;
 mod options;
 mod output;
 mod secrets;
+mod security;
+mod usage;
 mod util;
+mod verify;

@@ -59,7 +59,24 @@ impl Env {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        let mut cmd = Command::new(BIN);
+        let mut cmd = self.scrubbed(BIN);
+        cmd.args(args).stdin(Stdio::null());
+        cmd
+    }
+
+    /// `sh -c script` in the same environment, with `$BIN` the binary: for
+    /// loops of real processes.
+    pub fn shell(&self, script: &str) -> Command {
+        let mut cmd = self.scrubbed("sh");
+        cmd.env("BIN", BIN)
+            .arg("-c")
+            .arg(script)
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    fn scrubbed(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
         cmd.env_clear();
         if let Some(path) = std::env::var_os("PATH") {
             cmd.env("PATH", path);
@@ -67,13 +84,37 @@ impl Env {
         for (k, v) in &self.vars {
             cmd.env(k, v);
         }
-        cmd.args(args).stdin(Stdio::null());
         cmd
     }
 
     /// Runs and returns everything, asserting nothing.
     pub fn run(&self, args: &[&str]) -> Run {
         Run::new(args, &self.command(args).output().expect("spawn apikey"))
+    }
+
+    /// Runs with `input` on stdin.
+    pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
+        use std::io::Write as _;
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn apikey");
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(input.as_bytes()).unwrap();
+        drop(stdin);
+        Run::new(args, &child.wait_with_output().unwrap())
+    }
+
+    /// `verify` with the key as an argument and `--json`; returns (exit, verdict).
+    pub fn verify(&self, key: &str, flags: &[&str]) -> (i32, Value) {
+        let mut args = vec!["verify", key, "--json"];
+        args.extend_from_slice(flags);
+        let run = self.run(&args);
+        run.assert(run.stderr.is_empty(), "verify writes nothing on stderr");
+        (run.status.unwrap_or(-1), run.json())
     }
 
     /// Runs, asserts exit 0 and an empty stderr, returns stdout.

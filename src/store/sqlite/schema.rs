@@ -66,6 +66,21 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX audit_key ON audit(key_id, id);
     INSERT INTO accounts (name, created_at) VALUES ('default', unixepoch());
     ",
+    // 2: quota counters on keys (the day and month they belong to) and usage
+    // per key, UTC day and client IP ('' = none given, '*' = redacted).
+    r"
+    ALTER TABLE keys ADD COLUMN day INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE keys ADD COLUMN day_count INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE keys ADD COLUMN month INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE keys ADD COLUMN month_count INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE usage (
+        key_id  INTEGER NOT NULL REFERENCES keys(id),
+        day     INTEGER NOT NULL,
+        ip      TEXT NOT NULL,
+        count   INTEGER NOT NULL,
+        PRIMARY KEY (key_id, day, ip)
+    ) WITHOUT ROWID;
+    ",
 ];
 
 /// The schema version this build writes.

@@ -11,8 +11,10 @@ use crate::error::{Error, Result};
 use crate::key::{Key, KeyId, KeyName, KeyPk, KeyStatus};
 use crate::notify::NotifySettings;
 use crate::secret::KeyDigest;
-use crate::security::SecuritySettings;
-use crate::store::backend::{LedgerReason, NewAudit, NewKeyRow, SecretMatch, Tx};
+use crate::security::{IpRule, Scope, SecuritySettings, UrlPattern};
+use crate::store::backend::{LedgerReason, NewAudit, NewKeyRow, SecretMatch, Spend, Tx};
+use crate::usage::{UsageIp, UsageRow};
+use crate::verify::Counters;
 
 pub(crate) struct SqliteTx<'c> {
     txn: Transaction<'c>,
@@ -26,14 +28,26 @@ impl<'c> SqliteTx<'c> {
     }
 }
 
-/// `SELECT` of every column `key_from_row` reads, then `$tail`.
+/// Every column `key_from_row` reads, in order; `k` is keys, `a` accounts.
+macro_rules! key_columns {
+    () => {
+        "k.id, k.public_id, a.name, k.name, k.hint, k.balance, k.created_at, \
+         k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, \
+         k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, \
+         k.low_balance, k.day, k.day_count, k.month, k.month_count"
+    };
+}
+
+/// The number of columns `key_columns!` lists.
+const KEY_COLUMN_COUNT: usize = 23;
+
+/// `SELECT` of every key column from keys joined to accounts, then `$tail`.
 macro_rules! select_key {
     ($tail:literal) => {
         concat!(
-            "SELECT k.id, k.public_id, a.name, k.name, k.hint, k.balance, k.created_at, \
-             k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, \
-             k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, \
-             k.low_balance FROM keys k JOIN accounts a ON a.id = k.account_id ",
+            "SELECT ",
+            key_columns!(),
+            " FROM keys k JOIN accounts a ON a.id = k.account_id ",
             $tail
         )
     };
@@ -52,8 +66,35 @@ fn split_list(text: &str) -> Vec<String> {
     }
 }
 
-fn join_list(items: &[String]) -> String {
-    items.join("\n")
+/// Reads a stored list back through the parser that admitted its entries.
+fn parse_list<T>(
+    row: &Row<'_>,
+    column: usize,
+    parse: impl Fn(&str) -> Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let text = row.get_ref(column)?.as_str()?;
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    text.split('\n')
+        .map(|item| {
+            parse(item).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    column,
+                    rusqlite::types::Type::Text,
+                    e.to_string().into(),
+                )
+            })
+        })
+        .collect()
+}
+
+fn join_list<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn limit(v: Option<i64>) -> Option<u64> {
@@ -62,6 +103,31 @@ fn limit(v: Option<i64>) -> Option<u64> {
 
 fn to_sql_limit(v: Option<u64>) -> Option<i64> {
     v.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn count(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+fn to_sql_count(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// How a usage row's IP is stored: '' none given, '*' redacted, else the address.
+fn ip_text(ip: UsageIp) -> String {
+    match ip {
+        UsageIp::Unknown => String::new(),
+        UsageIp::Redacted => "*".to_owned(),
+        UsageIp::Addr(a) => a.to_string(),
+    }
+}
+
+fn ip_from_text(text: &str) -> UsageIp {
+    match text {
+        "" => UsageIp::Unknown,
+        "*" => UsageIp::Redacted,
+        other => other.parse().map_or(UsageIp::Redacted, UsageIp::Addr),
+    }
 }
 
 fn key_from_row(row: &Row<'_>, now: Timestamp) -> rusqlite::Result<Key> {
@@ -80,9 +146,9 @@ fn key_from_row(row: &Row<'_>, now: Timestamp) -> rusqlite::Result<Key> {
         revoked_at,
         last_used_at: ts(row.get(9)?),
         security: SecuritySettings {
-            allowed_urls: split_list(row.get_ref(10)?.as_str()?),
-            allowed_ips: split_list(row.get_ref(11)?.as_str()?),
-            scopes: split_list(row.get_ref(12)?.as_str()?),
+            allowed_urls: parse_list(row, 10, UrlPattern::parse)?,
+            allowed_ips: parse_list(row, 11, IpRule::parse)?,
+            scopes: parse_list(row, 12, Scope::parse)?,
             daily_limit: limit(row.get(13)?),
             monthly_limit: limit(row.get(14)?),
             ip_daily_limit: limit(row.get(15)?),
@@ -91,6 +157,12 @@ fn key_from_row(row: &Row<'_>, now: Timestamp) -> rusqlite::Result<Key> {
         notify: NotifySettings {
             emails: split_list(row.get_ref(17)?.as_str()?),
             low_balance: limit(row.get(18)?),
+        },
+        counters: Counters {
+            day: row.get(19)?,
+            day_count: count(row.get(20)?),
+            month: row.get(21)?,
+            month_count: count(row.get(22)?),
         },
     })
 }
@@ -184,24 +256,21 @@ impl Tx for SqliteTx<'_> {
         let now = self.now;
         let mut stmt = self
             .txn
-            .prepare_cached(select_key!(
-                "JOIN secrets s ON s.key_id = k.id WHERE s.digest = ?1"
+            .prepare_cached(concat!(
+                "SELECT ",
+                key_columns!(),
+                ", s.retires_at FROM secrets s JOIN keys k ON k.id = s.key_id \
+                 JOIN accounts a ON a.id = k.account_id WHERE s.digest = ?1"
             ))
             .map_err(|e| self.errors.wrap(e))?;
-        let found = stmt
-            .query_row([&digest.0[..]], |r| key_from_row(r, now))
-            .optional()
-            .map_err(|e| self.errors.wrap(e))?;
-        let Some(key) = found else { return Ok(None) };
-        let retires_at: Option<i64> = self
-            .txn
-            .prepare_cached("SELECT retires_at FROM secrets WHERE digest = ?1")
-            .and_then(|mut s| s.query_row([&digest.0[..]], |r| r.get(0)))
-            .map_err(|e| self.fail(e))?;
-        Ok(Some(SecretMatch {
-            key,
-            retires_at: ts(retires_at),
-        }))
+        stmt.query_row([&digest.0[..]], |r| {
+            Ok(SecretMatch {
+                key: key_from_row(r, now)?,
+                retires_at: ts(r.get(KEY_COLUMN_COUNT)?),
+            })
+        })
+        .optional()
+        .map_err(|e| self.errors.wrap(e))
     }
 
     fn key_by_pk(&mut self, pk: KeyPk) -> Result<Key> {
@@ -356,6 +425,125 @@ impl Tx for SqliteTx<'_> {
             })
             .map_err(|e| self.fail(e))?;
         Ok(balance)
+    }
+
+    fn spend(&mut self, spend: &Spend) -> Result<i64> {
+        let now = self.now.unix();
+        let cost = to_sql_count(spend.cost);
+        let c = spend.counters;
+        let balance: i64 = self
+            .txn
+            .prepare_cached(
+                "UPDATE keys SET balance = balance - ?2, day = ?3, day_count = ?4, month = ?5,
+                    month_count = ?6, last_used_at = ?7
+                 WHERE id = ?1 RETURNING balance",
+            )
+            .and_then(|mut s| {
+                s.query_row(
+                    params![
+                        spend.key.0,
+                        cost,
+                        c.day,
+                        to_sql_count(c.day_count),
+                        c.month,
+                        to_sql_count(c.month_count),
+                        now
+                    ],
+                    |r| r.get(0),
+                )
+            })
+            .map_err(|e| self.fail(e))?;
+        self.txn
+            .prepare_cached(
+                "INSERT INTO ledger (key_id, at, delta, reason) VALUES (?1, ?2, ?3, 'spend')",
+            )
+            .and_then(|mut s| s.execute(params![spend.key.0, now, -cost]))
+            .map_err(|e| self.fail(e))?;
+        self.txn
+            .prepare_cached(
+                "INSERT INTO usage (key_id, day, ip, count) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (key_id, day, ip) DO UPDATE SET count = count + excluded.count",
+            )
+            .and_then(|mut s| s.execute(params![spend.key.0, c.day, ip_text(spend.ip), cost]))
+            .map_err(|e| self.fail(e))?;
+        Ok(balance)
+    }
+
+    fn ip_usage_today(&mut self, key: KeyPk, day: i64, ip: UsageIp) -> Result<u64> {
+        self.txn
+            .prepare_cached("SELECT count FROM usage WHERE key_id = ?1 AND day = ?2 AND ip = ?3")
+            .and_then(|mut s| {
+                s.query_row(params![key.0, day, ip_text(ip)], |r| r.get::<_, i64>(0))
+                    .optional()
+            })
+            .map(|n| n.map_or(0, count))
+            .map_err(|e| self.fail(e))
+    }
+
+    fn redact_usage(&mut self, key: KeyPk, before_day: i64) -> Result<()> {
+        self.txn
+            .prepare_cached(
+                "INSERT INTO usage (key_id, day, ip, count)
+                 SELECT key_id, day, '*', SUM(count) FROM usage
+                 WHERE key_id = ?1 AND day < ?2 AND ip NOT IN ('', '*') GROUP BY day
+                 ON CONFLICT (key_id, day, ip) DO UPDATE SET count = count + excluded.count",
+            )
+            .and_then(|mut s| s.execute(params![key.0, before_day]))
+            .and_then(|_| {
+                self.txn
+                    .prepare_cached(
+                        "DELETE FROM usage WHERE key_id = ?1 AND day < ?2 AND ip NOT IN ('', '*')",
+                    )
+                    .and_then(|mut s| s.execute(params![key.0, before_day]))
+            })
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn usage_rows(&mut self, key: KeyPk, from_day: i64) -> Result<Vec<UsageRow>> {
+        let mut stmt = self
+            .txn
+            .prepare_cached("SELECT day, ip, count FROM usage WHERE key_id = ?1 AND day >= ?2")
+            .map_err(|e| self.errors.wrap(e))?;
+        stmt.query_map(params![key.0, from_day], |r| {
+            Ok(UsageRow {
+                day: r.get(0)?,
+                ip: ip_from_text(r.get_ref(1)?.as_str()?),
+                count: count(r.get(2)?),
+            })
+        })
+        .and_then(Iterator::collect)
+        .map_err(|e| self.errors.wrap(e))
+    }
+
+    fn update_security(
+        &mut self,
+        key: KeyPk,
+        security: &SecuritySettings,
+        expires_at: Option<Timestamp>,
+    ) -> Result<()> {
+        self.txn
+            .prepare_cached(
+                "UPDATE keys SET allowed_urls = ?2, allowed_ips = ?3, scopes = ?4,
+                    daily_limit = ?5, monthly_limit = ?6, ip_daily_limit = ?7,
+                    redact_days = ?8, expires_at = ?9
+                 WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    key.0,
+                    join_list(&security.allowed_urls),
+                    join_list(&security.allowed_ips),
+                    join_list(&security.scopes),
+                    to_sql_limit(security.daily_limit),
+                    to_sql_limit(security.monthly_limit),
+                    to_sql_limit(security.ip_daily_limit),
+                    security.redact_days,
+                    expires_at.map(Timestamp::unix),
+                ])
+            })
+            .map(drop)
+            .map_err(|e| self.fail(e))
     }
 
     fn ledger_sum(&mut self, key: KeyPk) -> Result<i64> {

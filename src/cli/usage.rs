@@ -1,0 +1,20 @@
+//! `apikey usage`: lookups over time, by day or by client IP.
+
+use super::args::{ByArg, UsageArgs};
+use super::context::Context;
+use super::output::Report;
+use crate::error::Result;
+use crate::key::KeyRef;
+use crate::usage::{self, GroupBy};
+
+/// Reports a key's lookups over the last `--days`.
+pub fn run(args: &UsageArgs, ctx: &mut Context) -> Result<Report> {
+    let account = ctx.account()?;
+    let key = KeyRef::parse(&args.key)?;
+    let days = usage::parse_days(&args.days)?;
+    let by = match args.by {
+        ByArg::Day => GroupBy::Day,
+        ByArg::Ip => GroupBy::Ip,
+    };
+    Ok(Report::Usage(ctx.store()?.usage(&account, &key, days, by)?))
+}

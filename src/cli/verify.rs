@@ -1,0 +1,86 @@
+//! `apikey verify`: check a presented key as an API server would. The key
+//! comes from stdin when it is `-` or absent, so it need not appear in `ps`.
+
+use std::io::{IsTerminal, Read};
+use std::net::IpAddr;
+
+use super::args::VerifyArgs;
+use super::context::Context;
+use super::output::Report;
+use crate::error::{Error, Result};
+use crate::text::printable;
+use crate::verify::{self, Verdict, VerifyCode, VerifyRequest};
+
+/// The most bytes read from stdin for a key; a key is 31.
+const MAX_STDIN: u64 = 4096;
+
+/// Reads the key, validates the request flags, and asks the store.
+pub fn run(args: &VerifyArgs, ctx: &mut Context) -> Result<Report> {
+    let cost = verify::parse_cost(&args.cost)?;
+    let ip = args
+        .ip
+        .as_deref()
+        .map(|text| {
+            text.parse::<IpAddr>().map_err(|_| {
+                Error::invalid(format!(
+                    "invalid --ip '{}': use an IPv4 or IPv6 address",
+                    printable(text)
+                ))
+            })
+        })
+        .transpose()?;
+    let presented = match args.key.as_deref() {
+        None | Some("-") => Presented::from_stdin()?,
+        Some(text) => Presented(text.to_owned()),
+    };
+    let request = VerifyRequest {
+        origin: args.origin.as_deref(),
+        ip,
+        scope: args.scope.as_deref(),
+        cost,
+        dry_run: args.dry_run,
+    };
+    // A malformed key is answered before the store is opened (or created).
+    if crate::secret::Secret::parse(&presented.0).is_err() {
+        return Ok(Report::Verdict(Verdict::unidentified(
+            VerifyCode::Malformed,
+            cost,
+        )));
+    }
+    let verdict = ctx.store()?.verify(&presented.0, &request)?;
+    Ok(Report::Verdict(verdict))
+}
+
+/// The presented key, wiped from memory when dropped.
+struct Presented(String);
+
+impl Presented {
+    /// The first line of stdin, or a hidden prompt on a terminal.
+    fn from_stdin() -> Result<Presented> {
+        let stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            let typed = dialoguer::Password::new()
+                .with_prompt("Key")
+                .allow_empty_password(true)
+                .interact()
+                .map_err(|e| Error::invalid(format!("cannot read the key: {e}")))?;
+            return Ok(Presented(typed.trim().to_owned()));
+        }
+        let mut raw = Vec::new();
+        stdin
+            .lock()
+            .take(MAX_STDIN)
+            .read_to_end(&mut raw)
+            .map_err(|e| Error::invalid(format!("cannot read the key from stdin: {e}")))?;
+        let text = String::from_utf8_lossy(&raw);
+        let key = text.lines().next().unwrap_or("").trim().to_owned();
+        zeroize::Zeroize::zeroize(&mut raw);
+        Ok(Presented(key))
+    }
+}
+
+impl Drop for Presented {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}

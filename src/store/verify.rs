@@ -1,0 +1,108 @@
+//! Verification in the store: find the key by its secret's digest, decide,
+//! and (unless it is a dry run) spend the lookups, count them toward the
+//! quotas, set `last_used_at` and write the ledger and usage rows, all in the
+//! one transaction that made the decision. A denied verification writes
+//! nothing.
+
+use super::Store;
+use super::backend::Spend;
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::usage::UsageIp;
+use crate::verify::{self, MAX_COST, Subject, Usage, Verdict, VerifyCode, VerifyRequest};
+
+impl Store {
+    /// Decides whether to serve a request presenting `presented`. A
+    /// malformed key is answered without touching the store. `Err` means
+    /// the store itself failed; every verdict, valid or not, is `Ok`.
+    ///
+    /// ```
+    /// use apikey::{AccountName, KeySpec, Store, VerifyCode, VerifyRequest};
+    ///
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let path = dir.path().join("keys.db");
+    /// let mut store = Store::open(&path)?;
+    /// let key = store.create_key(&AccountName::parse("default")?, &KeySpec::default())?;
+    ///
+    /// // In an API handler: the presented key and what the request came with.
+    /// let handle = |store: &mut Store, presented: &str| -> apikey::Result<(u16, String)> {
+    ///     let request = VerifyRequest { ip: "203.0.113.9".parse().ok(), ..VerifyRequest::default() };
+    ///     let verdict = store.verify(presented, &request)?;
+    ///     Ok(match verdict.code {
+    ///         VerifyCode::Valid => (200, format!("ok, {} lookups left", verdict.balance.unwrap_or(0))),
+    ///         VerifyCode::InsufficientBalance | VerifyCode::DailyLimit
+    ///         | VerifyCode::MonthlyLimit | VerifyCode::IpDailyLimit => (429, verdict.code.to_string()),
+    ///         _ => (401, verdict.code.to_string()),
+    ///     })
+    /// };
+    /// assert_eq!(handle(&mut store, key.secret.expose())?, (200, "ok, 99 lookups left".to_owned()));
+    /// assert_eq!(handle(&mut store, "ak_not-a-key")?.0, 401);
+    /// # Ok::<(), apikey::Error>(())
+    /// ```
+    pub fn verify(&mut self, presented: &str, request: &VerifyRequest<'_>) -> Result<Verdict> {
+        let cost = request.cost;
+        if !(1..=MAX_COST).contains(&cost) {
+            return Err(Error::invalid(format!(
+                "invalid cost {cost}: use a whole number from 1 to {MAX_COST}"
+            )));
+        }
+        let Ok(secret) = Secret::parse(presented) else {
+            return Ok(Verdict::unidentified(VerifyCode::Malformed, cost));
+        };
+        let digest = secret.digest();
+        drop(secret);
+        let now = self.now();
+        let mut tx = if request.dry_run {
+            self.backend.read(now)?
+        } else {
+            self.backend.write(now)?
+        };
+        let Some(found) = tx.key_by_digest(&digest)? else {
+            return Ok(Verdict::unidentified(VerifyCode::NotFound, cost));
+        };
+        if found.retires_at.is_some_and(|t| t <= now) {
+            return Ok(Verdict::unidentified(VerifyCode::NotFound, cost));
+        }
+        let key = found.key;
+        let ip = UsageIp::of(request.ip);
+        let today_from_ip = match (key.security.ip_daily_limit, request.ip) {
+            (Some(_), Some(_)) => tx.ip_usage_today(key.pk, now.day(), ip)?,
+            _ => 0,
+        };
+        let code = verify::decide(
+            &Subject {
+                status: key.status,
+                security: &key.security,
+                balance: key.balance,
+                usage: Usage {
+                    today: key.counters.today(now),
+                    this_month: key.counters.this_month(now),
+                    today_from_ip,
+                },
+            },
+            request,
+        );
+        let mut balance = key.balance;
+        if code == VerifyCode::Valid && !request.dry_run {
+            if key.counters.day != now.day() {
+                // The first spend of a day: the key's older rows lose their IPs.
+                tx.redact_usage(key.pk, now.day() - i64::from(key.security.redact_days))?;
+            }
+            balance = tx.spend(&Spend {
+                key: key.pk,
+                cost,
+                counters: key.counters.after_spend(now, cost),
+                ip,
+            })?;
+            tx.commit()?;
+        }
+        Ok(Verdict {
+            valid: code == VerifyCode::Valid,
+            code,
+            key_id: Some(key.id),
+            account: Some(key.account),
+            balance: Some(balance),
+            cost,
+        })
+    }
+}

@@ -1,0 +1,440 @@
+//! Verification: how an API server decides whether to serve a request that
+//! presents a key. [`decide`] is the whole decision as a pure function; the
+//! store runs it inside the transaction that spends the lookups.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::key::{KeyId, KeyStatus};
+use crate::security::SecuritySettings;
+
+/// The outcome of a verification, with the contract's exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum VerifyCode {
+    /// Accepted; `cost` lookups spent (none on a dry run).
+    Valid,
+    /// Not a well-formed key; the store was not read.
+    Malformed,
+    /// Well-formed but unknown, or replaced and past its grace period.
+    NotFound,
+    /// Revoked.
+    Revoked,
+    /// Past its expiry.
+    Expired,
+    /// Balance below the cost.
+    InsufficientBalance,
+    /// The key's daily limit is reached.
+    DailyLimit,
+    /// This client IP's daily limit on the key is reached.
+    IpDailyLimit,
+    /// Origin missing or not allowed.
+    ForbiddenOrigin,
+    /// Client IP missing or not allowed.
+    ForbiddenIp,
+    /// Scope missing or not allowed.
+    ForbiddenScope,
+    /// The key's monthly limit is reached.
+    MonthlyLimit,
+}
+
+impl VerifyCode {
+    /// The exit code `apikey verify` ends with.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            VerifyCode::Valid => 0,
+            VerifyCode::Malformed => 10,
+            VerifyCode::NotFound => 11,
+            VerifyCode::Revoked => 12,
+            VerifyCode::Expired => 13,
+            VerifyCode::InsufficientBalance => 14,
+            VerifyCode::DailyLimit => 15,
+            VerifyCode::IpDailyLimit => 16,
+            VerifyCode::ForbiddenOrigin => 17,
+            VerifyCode::ForbiddenIp => 18,
+            VerifyCode::ForbiddenScope => 19,
+            VerifyCode::MonthlyLimit => 20,
+        }
+    }
+
+    /// The code as the contract spells it, e.g. `DAILY_LIMIT`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerifyCode::Valid => "VALID",
+            VerifyCode::Malformed => "MALFORMED",
+            VerifyCode::NotFound => "NOT_FOUND",
+            VerifyCode::Revoked => "REVOKED",
+            VerifyCode::Expired => "EXPIRED",
+            VerifyCode::InsufficientBalance => "INSUFFICIENT_BALANCE",
+            VerifyCode::DailyLimit => "DAILY_LIMIT",
+            VerifyCode::IpDailyLimit => "IP_DAILY_LIMIT",
+            VerifyCode::ForbiddenOrigin => "FORBIDDEN_ORIGIN",
+            VerifyCode::ForbiddenIp => "FORBIDDEN_IP",
+            VerifyCode::ForbiddenScope => "FORBIDDEN_SCOPE",
+            VerifyCode::MonthlyLimit => "MONTHLY_LIMIT",
+        }
+    }
+}
+
+impl fmt::Display for VerifyCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The largest cost one verification may spend.
+pub const MAX_COST: u64 = 1_000_000_000;
+
+/// What the caller presented along with the key.
+#[derive(Clone, Debug)]
+pub struct VerifyRequest<'a> {
+    /// The browser's Origin or Referer, if any.
+    pub origin: Option<&'a str>,
+    /// The client's address, if known.
+    pub ip: Option<IpAddr>,
+    /// The scope the request needs, if any.
+    pub scope: Option<&'a str>,
+    /// Lookups this request spends (1 to 1,000,000,000).
+    pub cost: u64,
+    /// Check only: spend nothing, record nothing.
+    pub dry_run: bool,
+}
+
+impl Default for VerifyRequest<'_> {
+    fn default() -> Self {
+        VerifyRequest {
+            origin: None,
+            ip: None,
+            scope: None,
+            cost: 1,
+            dry_run: false,
+        }
+    }
+}
+
+/// Parses `--cost`: a whole number from 1 to 1,000,000,000.
+pub fn parse_cost(text: &str) -> Result<u64> {
+    text.parse::<u64>()
+        .ok()
+        .filter(|n| (1..=MAX_COST).contains(n) && text.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "invalid cost '{}': use a whole number from 1 to {MAX_COST}",
+                crate::text::printable(text)
+            ))
+        })
+}
+
+/// The answer a server acts on. Serializes to the contract's verify JSON.
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdict {
+    /// Whether to serve the request.
+    pub valid: bool,
+    /// Why (or `VALID`).
+    pub code: VerifyCode,
+    /// The key, when the secret identified one.
+    pub key_id: Option<KeyId>,
+    /// Its account, when identified.
+    pub account: Option<String>,
+    /// Lookups left (after this spend, when valid).
+    pub balance: Option<i64>,
+    /// The cost asked for.
+    pub cost: u64,
+}
+
+impl Verdict {
+    /// A verdict on a key that was not identified (malformed or unknown).
+    pub fn unidentified(code: VerifyCode, cost: u64) -> Verdict {
+        Verdict {
+            valid: false,
+            code,
+            key_id: None,
+            account: None,
+            balance: None,
+            cost,
+        }
+    }
+}
+
+/// How much of the key's quotas is used in the current periods.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Lookups today (UTC).
+    pub today: u64,
+    /// Lookups this calendar month (UTC).
+    pub this_month: u64,
+    /// Lookups today from the requesting IP.
+    pub today_from_ip: u64,
+}
+
+/// Everything the decision looks at about the key.
+pub struct Subject<'a> {
+    /// Active, revoked or expired.
+    pub status: KeyStatus,
+    /// Its settings.
+    pub security: &'a SecuritySettings,
+    /// Lookups remaining.
+    pub balance: i64,
+    /// Quota used so far.
+    pub usage: Usage,
+}
+
+/// The decision, in a fixed order: the key's state (revoked, expired), then
+/// who may use it (origin, IP, scope), then how much (daily, monthly and
+/// per-IP daily limits), then whether it can pay (balance). The first
+/// failing check is the answer.
+pub fn decide(subject: &Subject<'_>, request: &VerifyRequest<'_>) -> VerifyCode {
+    let sec = subject.security;
+    let cost = request.cost;
+    let over = |limit: Option<u64>, used: u64| limit.is_some_and(|l| used.saturating_add(cost) > l);
+    match subject.status {
+        KeyStatus::Revoked => return VerifyCode::Revoked,
+        KeyStatus::Expired => return VerifyCode::Expired,
+        KeyStatus::Active => {}
+    }
+    if !sec.origin_allowed(request.origin) {
+        return VerifyCode::ForbiddenOrigin;
+    }
+    // A per-IP limit cannot be kept without knowing the IP.
+    if !sec.ip_allowed(request.ip) || (sec.ip_daily_limit.is_some() && request.ip.is_none()) {
+        return VerifyCode::ForbiddenIp;
+    }
+    if !sec.scope_allowed(request.scope) {
+        return VerifyCode::ForbiddenScope;
+    }
+    if over(sec.daily_limit, subject.usage.today) {
+        return VerifyCode::DailyLimit;
+    }
+    if over(sec.monthly_limit, subject.usage.this_month) {
+        return VerifyCode::MonthlyLimit;
+    }
+    if over(sec.ip_daily_limit, subject.usage.today_from_ip) {
+        return VerifyCode::IpDailyLimit;
+    }
+    if u64::try_from(subject.balance).unwrap_or(0) < cost {
+        return VerifyCode::InsufficientBalance;
+    }
+    VerifyCode::Valid
+}
+
+/// The day buckets of quota counters as stored on a key: the counts belong
+/// to the day and month they were last written in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// The UTC day number `day_count` belongs to.
+    pub day: i64,
+    /// Lookups on that day.
+    pub day_count: u64,
+    /// The UTC month number `month_count` belongs to.
+    pub month: i64,
+    /// Lookups in that month.
+    pub month_count: u64,
+}
+
+impl Counters {
+    /// Lookups today, as of `now` (0 if the counter is from an earlier day).
+    pub fn today(&self, now: Timestamp) -> u64 {
+        if self.day == now.day() {
+            self.day_count
+        } else {
+            0
+        }
+    }
+
+    /// Lookups this month, as of `now`.
+    pub fn this_month(&self, now: Timestamp) -> u64 {
+        if self.month == now.month() {
+            self.month_count
+        } else {
+            0
+        }
+    }
+
+    /// The counters after spending `cost` at `now`.
+    #[must_use]
+    pub fn after_spend(&self, now: Timestamp, cost: u64) -> Counters {
+        Counters {
+            day: now.day(),
+            day_count: self.today(now).saturating_add(cost),
+            month: now.month(),
+            month_count: self.this_month(now).saturating_add(cost),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::security::{IpRule, Scope, UrlPattern};
+
+    fn subject(sec: &SecuritySettings, balance: i64, usage: Usage) -> Subject<'_> {
+        Subject {
+            status: KeyStatus::Active,
+            security: sec,
+            balance,
+            usage,
+        }
+    }
+
+    #[test]
+    fn checks_run_in_order_and_the_first_failure_wins() {
+        let sec = SecuritySettings {
+            allowed_urls: vec![UrlPattern::parse("https://a.example").unwrap()],
+            allowed_ips: vec![IpRule::parse("10.0.0.0/8").unwrap()],
+            scopes: vec![Scope::parse("lookup").unwrap()],
+            daily_limit: Some(10),
+            monthly_limit: Some(100),
+            ip_daily_limit: Some(5),
+            ..SecuritySettings::default()
+        };
+        let good = VerifyRequest {
+            origin: Some("https://a.example"),
+            ip: Some("10.0.0.1".parse().unwrap()),
+            scope: Some("lookup"),
+            ..VerifyRequest::default()
+        };
+        let fresh = Usage::default();
+        assert_eq!(decide(&subject(&sec, 1, fresh), &good), VerifyCode::Valid);
+        let revoked = Subject {
+            status: KeyStatus::Revoked,
+            ..subject(&sec, 0, fresh)
+        };
+        assert_eq!(
+            decide(&revoked, &VerifyRequest::default()),
+            VerifyCode::Revoked
+        );
+        let cases = [
+            (
+                VerifyRequest {
+                    origin: None,
+                    ..good.clone()
+                },
+                fresh,
+                1,
+                VerifyCode::ForbiddenOrigin,
+            ),
+            (
+                VerifyRequest {
+                    ip: None,
+                    ..good.clone()
+                },
+                fresh,
+                1,
+                VerifyCode::ForbiddenIp,
+            ),
+            (
+                VerifyRequest {
+                    ip: Some("11.0.0.1".parse().unwrap()),
+                    ..good.clone()
+                },
+                fresh,
+                1,
+                VerifyCode::ForbiddenIp,
+            ),
+            (
+                VerifyRequest {
+                    scope: Some("admin"),
+                    ..good.clone()
+                },
+                fresh,
+                1,
+                VerifyCode::ForbiddenScope,
+            ),
+            (
+                good.clone(),
+                Usage { today: 10, ..fresh },
+                1,
+                VerifyCode::DailyLimit,
+            ),
+            (
+                good.clone(),
+                Usage {
+                    this_month: 100,
+                    ..fresh
+                },
+                1,
+                VerifyCode::MonthlyLimit,
+            ),
+            (
+                good.clone(),
+                Usage {
+                    today_from_ip: 5,
+                    ..fresh
+                },
+                1,
+                VerifyCode::IpDailyLimit,
+            ),
+            (good.clone(), fresh, 0, VerifyCode::InsufficientBalance),
+            (
+                VerifyRequest {
+                    cost: 2,
+                    ..good.clone()
+                },
+                fresh,
+                1,
+                VerifyCode::InsufficientBalance,
+            ),
+            (
+                VerifyRequest {
+                    cost: 6,
+                    ..good.clone()
+                },
+                fresh,
+                100,
+                VerifyCode::IpDailyLimit,
+            ),
+            (
+                good.clone(),
+                Usage {
+                    today: 9,
+                    this_month: 99,
+                    today_from_ip: 4,
+                },
+                1,
+                VerifyCode::Valid,
+            ),
+        ];
+        for (request, usage, balance, expected) in cases {
+            assert_eq!(
+                decide(&subject(&sec, balance, usage), &request),
+                expected,
+                "{request:?} {usage:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn counters_roll_over_at_utc_midnight_and_month_start() {
+        let t = crate::clock::parse_instant("2026-11-30T23:59:59Z").unwrap();
+        let c = Counters::default().after_spend(t, 3);
+        assert_eq!(c.today(t), 3);
+        let next = crate::clock::parse_instant("2026-12-01T00:00:00Z").unwrap();
+        assert_eq!(c.today(next), 0);
+        assert_eq!(c.this_month(next), 0);
+        let c2 = c.after_spend(next, 1);
+        assert_eq!((c2.day_count, c2.month_count), (1, 1));
+    }
+
+    #[test]
+    fn exit_codes_match_the_contract() {
+        assert_eq!(VerifyCode::Valid.exit_code(), 0);
+        assert_eq!(VerifyCode::Malformed.exit_code(), 10);
+        assert_eq!(VerifyCode::MonthlyLimit.exit_code(), 20);
+        assert_eq!(
+            serde_json::to_string(&VerifyCode::IpDailyLimit).unwrap(),
+            "\"IP_DAILY_LIMIT\""
+        );
+    }
+
+    #[test]
+    fn costs() {
+        assert_eq!(parse_cost("3").unwrap(), 3);
+        for bad in ["0", "-1", "1000000001", "x", ""] {
+            assert!(parse_cost(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! `apikey usage`: by day and by IP, with client IPs redacted after the
+//! key's redact days while the counts stay.
+
+use crate::util::Env;
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the test clock exists in debug builds only"
+)]
+fn usage_by_day_and_by_ip() {
+    let mut env = Env::new();
+    env.set("APIKEY_TEST_NOW", "2026-11-20T12:00:00Z");
+    let (_, secret) = env.create(&["--name", "web"]);
+    env.verify(&secret, &["--ip", "192.0.2.1"]);
+    env.verify(&secret, &["--ip", "192.0.2.1", "--cost", "2"]);
+    env.set("APIKEY_TEST_NOW", "2026-11-22T12:00:00Z");
+    env.verify(&secret, &["--ip", "198.51.100.7"]);
+    env.verify(&secret, &[]);
+
+    let v = env.json(&["usage", "web", "--days", "3"]);
+    assert_eq!(v["from"], "2026-11-20");
+    assert_eq!(v["to"], "2026-11-22");
+    assert_eq!(v["total"], 5);
+    assert_eq!(
+        v["days"],
+        serde_json::json!([
+            {"day": "2026-11-20", "lookups": 3},
+            {"day": "2026-11-21", "lookups": 0},
+            {"day": "2026-11-22", "lookups": 2}
+        ])
+    );
+    let v = env.json(&["usage", "web", "--by", "ip"]);
+    assert_eq!(
+        v["ips"],
+        serde_json::json!([
+            {"ip": "192.0.2.1", "redacted": false, "lookups": 3},
+            {"ip": null, "redacted": false, "lookups": 1},
+            {"ip": "198.51.100.7", "redacted": false, "lookups": 1}
+        ])
+    );
+    assert_eq!(env.json(&["usage", "web", "--days", "2"])["total"], 2);
+
+    let chart = env.ok(&["usage", "web", "--days", "3"]);
+    assert!(
+        chart.contains("2026-11-21") && chart.contains('█'),
+        "{chart}"
+    );
+    let chart = env.ok(&["usage", "web", "--by", "ip"]);
+    assert!(
+        chart.contains("192.0.2.1") && chart.contains("(none)"),
+        "{chart}"
+    );
+    env.fails(&["usage", "web", "--days", "0"], 2);
+    env.fails(&["usage", "web", "--by", "hour"], 2);
+}
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the test clock exists in debug builds only"
+)]
+fn client_ips_are_redacted_after_the_redact_days_and_counts_stay() {
+    let mut env = Env::new();
+    env.set("APIKEY_TEST_NOW", "2026-11-01T12:00:00Z");
+    let (_, secret) = env.create(&["--name", "web", "--redact-days", "3"]);
+    env.verify(&secret, &["--ip", "192.0.2.1"]);
+    env.verify(&secret, &["--ip", "192.0.2.2"]);
+    env.set("APIKEY_TEST_NOW", "2026-11-04T12:00:00Z");
+    let v = env.json(&["usage", "web", "--by", "ip"]);
+    assert_eq!(v["ips"][0]["redacted"], false, "3 days after: still kept");
+
+    env.set("APIKEY_TEST_NOW", "2026-11-05T12:00:00Z");
+    env.verify(&secret, &["--ip", "192.0.2.9"]);
+    let v = env.json(&["usage", "web", "--by", "ip", "--days", "10"]);
+    assert_eq!(v["total"], 3, "counts stay");
+    assert_eq!(
+        v["ips"],
+        serde_json::json!([
+            {"ip": null, "redacted": true, "lookups": 2},
+            {"ip": "192.0.2.9", "redacted": false, "lookups": 1}
+        ])
+    );
+    // And the addresses are gone from the store itself, not just the report.
+    for ip in ["192.0.2.1", "192.0.2.2"] {
+        let present: i64 = env
+            .sql()
+            .query_row("SELECT COUNT(*) FROM usage WHERE ip = ?1", [ip], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(present, 0, "{ip} still stored");
+    }
+}
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the test clock exists in debug builds only"
+)]
+fn lowering_redact_days_redacts_at_once() {
+    let mut env = Env::new();
+    env.set("APIKEY_TEST_NOW", "2026-11-01T12:00:00Z");
+    let (_, secret) = env.create(&["--name", "web"]);
+    env.verify(&secret, &["--ip", "192.0.2.1"]);
+    env.set("APIKEY_TEST_NOW", "2026-11-03T12:00:00Z");
+    env.ok(&["security", "web", "--redact-days", "1"]);
+    let stored: i64 = env
+        .sql()
+        .query_row(
+            "SELECT COUNT(*) FROM usage WHERE ip = '192.0.2.1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 0);
+    assert_eq!(env.json(&["usage", "web"])["total"], 1);
+}
