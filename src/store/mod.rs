@@ -16,6 +16,8 @@ pub mod backend;
 mod keys;
 mod security;
 pub mod sqlite;
+#[cfg(test)]
+mod suite;
 mod usage;
 mod verify;
 

@@ -176,3 +176,34 @@ fn eight_processes_respect_a_per_ip_daily_limit_exactly() {
     assert_eq!(v["ips"][0]["lookups"], 40);
     env.assert_ledgers_balance();
 }
+
+#[test]
+fn a_store_locked_past_the_busy_timeout_fails_with_exit_1_and_a_clear_line() {
+    let mut env = Env::new();
+    env.create(&["--name", "web"]);
+    let config = env.path("c.toml");
+    std::fs::write(&config, "busy_timeout_ms = 300\n").unwrap();
+    env.set("APIKEY_CONFIG", &config);
+
+    let holder = env.sql();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let started = std::time::Instant::now();
+    let err = env.fails(&["topup", "web", "5"], 1);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(300),
+        "it waited"
+    );
+    assert!(err.contains("is locked by another process"), "{err}");
+    assert!(err.contains("busy_timeout_ms"), "the fix is named: {err}");
+    assert!(!err.contains("database is locked"), "{err}");
+
+    // A lock released within the timeout is simply waited for.
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        holder.execute_batch("COMMIT").unwrap();
+    });
+    std::fs::write(&config, "busy_timeout_ms = 5000\n").unwrap();
+    env.ok(&["topup", "web", "5"]);
+    releaser.join().unwrap();
+    assert_eq!(env.show("web")["balance"], 105);
+}

@@ -1,0 +1,295 @@
+//! One test suite for every backend: each test takes a fresh [`Store`] from
+//! a factory (with a guard that owns its resources), so a PostgreSQL backend
+//! proves the same rules with one more `backend_suite!` line.
+
+use std::time::Duration;
+
+use crate::account::AccountName;
+use crate::clock::{Timestamp, parse_instant};
+use crate::error::Error;
+use crate::key::{KeyName, KeyRef, KeyStatus};
+use crate::security::{IpRule, SecuritySettings};
+use crate::store::{Clock, KeySpec, Store};
+use crate::verify::{VerifyCode, VerifyRequest};
+
+fn default_account() -> AccountName {
+    AccountName::parse("default").unwrap()
+}
+
+fn at(text: &str) -> Clock {
+    Clock::Fixed(parse_instant(text).unwrap())
+}
+
+fn named(name: &str) -> KeySpec {
+    KeySpec {
+        name: Some(KeyName::parse(name).unwrap()),
+        ..KeySpec::default()
+    }
+}
+
+fn by_name(name: &str) -> KeyRef {
+    KeyRef::Name(KeyName::parse(name).unwrap())
+}
+
+pub(crate) fn rule_1_ten_active_keys(mut store: Store) {
+    let acct = default_account();
+    for _ in 0..10 {
+        store.create_key(&acct, &KeySpec::default()).unwrap();
+    }
+    let err = store.create_key(&acct, &KeySpec::default()).unwrap_err();
+    assert_eq!(err.exit_code(), 3, "{err}");
+    store.revoke(&acct, &by_name("key-1"), None).unwrap();
+    store.create_key(&acct, &KeySpec::default()).unwrap();
+    assert_eq!(store.keys(&acct, false).unwrap().len(), 10);
+    assert_eq!(store.keys(&acct, true).unwrap().len(), 11);
+}
+
+pub(crate) fn rule_2_test_balance_once(mut store: Store) {
+    let acct = default_account();
+    let first = store.create_key(&acct, &named("a")).unwrap();
+    assert_eq!(first.key.balance, 100);
+    store.revoke(&acct, &by_name("a"), None).unwrap();
+    assert_eq!(store.create_key(&acct, &named("b")).unwrap().key.balance, 0);
+    let other = AccountName::parse("other").unwrap();
+    store.create_account(&other).unwrap();
+    assert_eq!(
+        store.create_key(&other, &named("a")).unwrap().key.balance,
+        100
+    );
+}
+
+pub(crate) fn rule_3_unique_active_names(mut store: Store) {
+    let acct = default_account();
+    store.create_key(&acct, &named("web")).unwrap();
+    let err = store.create_key(&acct, &named("web")).unwrap_err();
+    assert_eq!(err.exit_code(), 3);
+    store.revoke(&acct, &by_name("web"), None).unwrap();
+    store.create_key(&acct, &named("web")).unwrap();
+    assert_eq!(
+        store.key(&acct, &by_name("web")).unwrap().status,
+        KeyStatus::Active
+    );
+}
+
+pub(crate) fn rule_4_revoked_is_final(mut store: Store) {
+    let acct = default_account();
+    let new = store.create_key(&acct, &named("web")).unwrap();
+    store.revoke(&acct, &by_name("web"), Some("leak")).unwrap();
+    for err in [
+        store.revoke(&acct, &by_name("web"), None).unwrap_err(),
+        store
+            .regenerate(&acct, &by_name("web"), Duration::ZERO)
+            .unwrap_err(),
+        store.topup(&acct, &by_name("web"), 5, None).unwrap_err(),
+    ] {
+        assert_eq!(err.exit_code(), 3, "{err}");
+    }
+    let v = store
+        .verify(new.secret.expose(), &VerifyRequest::default())
+        .unwrap();
+    assert_eq!(v.code, VerifyCode::Revoked);
+}
+
+pub(crate) fn rule_5_balances_and_ledgers(mut store: Store) {
+    let acct = default_account();
+    let new = store.create_key(&acct, &named("web")).unwrap();
+    let web = by_name("web");
+    store.topup(&acct, &web, 7, Some("n")).unwrap();
+    let request = VerifyRequest {
+        cost: 50,
+        ..VerifyRequest::default()
+    };
+    let codes: Vec<VerifyCode> = (0..4)
+        .map(|_| store.verify(new.secret.expose(), &request).unwrap().code)
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            VerifyCode::Valid,
+            VerifyCode::Valid,
+            VerifyCode::InsufficientBalance,
+            VerifyCode::InsufficientBalance
+        ]
+    );
+    let key = store.key(&acct, &web).unwrap();
+    assert_eq!(key.balance, 7);
+    assert_eq!(store.ledger_sum(&acct, &web).unwrap(), 7);
+    for bad in [0, -1, 1_000_000_001] {
+        assert!(matches!(
+            store.topup(&acct, &web, bad, None),
+            Err(Error::Invalid(_))
+        ));
+    }
+}
+
+pub(crate) fn accounts_are_never_implicit(mut store: Store) {
+    let ghost = AccountName::parse("ghost").unwrap();
+    let err = store.create_key(&ghost, &KeySpec::default()).unwrap_err();
+    assert_eq!(err.exit_code(), 4);
+    let names: Vec<String> = store
+        .accounts()
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names, ["default"]);
+    store.create_account(&ghost).unwrap();
+    assert_eq!(store.create_account(&ghost).unwrap_err().exit_code(), 3);
+}
+
+pub(crate) fn grace_periods(store: Store) {
+    let acct = default_account();
+    let mut store = store.with_clock(at("2026-11-22T09:00:00Z"));
+    let old = store.create_key(&acct, &named("web")).unwrap().secret;
+    let new = store
+        .regenerate(&acct, &by_name("web"), Duration::from_secs(3600))
+        .unwrap()
+        .secret;
+    let check = |store: &mut Store, secret: &str| {
+        store
+            .verify(
+                secret,
+                &VerifyRequest {
+                    dry_run: true,
+                    ..VerifyRequest::default()
+                },
+            )
+            .unwrap()
+            .code
+    };
+    assert_eq!(check(&mut store, old.expose()), VerifyCode::Valid);
+    let mut store = store.with_clock(at("2026-11-22T10:00:00Z"));
+    assert_eq!(check(&mut store, old.expose()), VerifyCode::NotFound);
+    assert_eq!(check(&mut store, new.expose()), VerifyCode::Valid);
+}
+
+pub(crate) fn limits_roll_over_by_utc_day(store: Store) {
+    let acct = default_account();
+    let mut store = store.with_clock(at("2026-11-22T23:59:59Z"));
+    let spec = KeySpec {
+        security: SecuritySettings {
+            daily_limit: Some(1),
+            ip_daily_limit: Some(1),
+            allowed_ips: vec![IpRule::parse("192.0.2.0/24").unwrap()],
+            ..SecuritySettings::default()
+        },
+        ..named("web")
+    };
+    let secret = store.create_key(&acct, &spec).unwrap().secret;
+    let request = VerifyRequest {
+        ip: "192.0.2.1".parse().ok(),
+        ..VerifyRequest::default()
+    };
+    assert_eq!(
+        store.verify(secret.expose(), &request).unwrap().code,
+        VerifyCode::Valid
+    );
+    assert_eq!(
+        store.verify(secret.expose(), &request).unwrap().code,
+        VerifyCode::DailyLimit
+    );
+    let mut store = store.with_clock(at("2026-11-23T00:00:00Z"));
+    let v = store.verify(secret.expose(), &request).unwrap();
+    assert_eq!((v.code, v.balance), (VerifyCode::Valid, Some(98)));
+    let key = store.key(&acct, &by_name("web")).unwrap();
+    assert_eq!(key.usage_today(store.now()), 1);
+    assert_eq!(key.last_used_at, Some(Timestamp::from_unix(1_795_392_000)));
+}
+
+pub(crate) fn denied_verifications_write_nothing(mut store: Store) {
+    let acct = default_account();
+    let spec = KeySpec {
+        security: SecuritySettings {
+            scopes: vec![crate::security::Scope::parse("read").unwrap()],
+            ..SecuritySettings::default()
+        },
+        ..named("web")
+    };
+    let secret = store.create_key(&acct, &spec).unwrap().secret;
+    let before = store.key(&acct, &by_name("web")).unwrap();
+    let v = store
+        .verify(
+            secret.expose(),
+            &VerifyRequest {
+                scope: Some("write"),
+                ..VerifyRequest::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(v.code, VerifyCode::ForbiddenScope);
+    let after = store.key(&acct, &by_name("web")).unwrap();
+    assert_eq!(
+        (after.balance, after.last_used_at),
+        (before.balance, before.last_used_at)
+    );
+    assert_eq!(store.ledger_sum(&acct, &by_name("web")).unwrap(), 100);
+}
+
+/// Instantiates every suite test for one backend factory.
+macro_rules! backend_suite {
+    ($module:ident, $factory:expr) => {
+        mod $module {
+            use super::*;
+
+            #[test]
+            fn rule_1_ten_active_keys() {
+                let (store, _keep) = $factory();
+                suite::rule_1_ten_active_keys(store);
+            }
+            #[test]
+            fn rule_2_test_balance_once() {
+                let (store, _keep) = $factory();
+                suite::rule_2_test_balance_once(store);
+            }
+            #[test]
+            fn rule_3_unique_active_names() {
+                let (store, _keep) = $factory();
+                suite::rule_3_unique_active_names(store);
+            }
+            #[test]
+            fn rule_4_revoked_is_final() {
+                let (store, _keep) = $factory();
+                suite::rule_4_revoked_is_final(store);
+            }
+            #[test]
+            fn rule_5_balances_and_ledgers() {
+                let (store, _keep) = $factory();
+                suite::rule_5_balances_and_ledgers(store);
+            }
+            #[test]
+            fn accounts_are_never_implicit() {
+                let (store, _keep) = $factory();
+                suite::accounts_are_never_implicit(store);
+            }
+            #[test]
+            fn grace_periods() {
+                let (store, _keep) = $factory();
+                suite::grace_periods(store);
+            }
+            #[test]
+            fn limits_roll_over_by_utc_day() {
+                let (store, _keep) = $factory();
+                suite::limits_roll_over_by_utc_day(store);
+            }
+            #[test]
+            fn denied_verifications_write_nothing() {
+                let (store, _keep) = $factory();
+                suite::denied_verifications_write_nothing(store);
+            }
+        }
+    };
+}
+
+mod backends {
+    use super::super::suite;
+    use crate::store::Store;
+
+    /// A store in a fresh temporary directory, removed when the guard drops.
+    fn sqlite() -> (Store, Box<dyn std::any::Any>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("keys.db")).unwrap();
+        (store, Box::new(dir))
+    }
+
+    backend_suite!(sqlite, sqlite);
+}
