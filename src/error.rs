@@ -47,13 +47,13 @@ pub enum Error {
 
     /// Another process held the store longer than the busy timeout.
     #[error(
-        "store {path} is locked by another process (waited {waited_ms} ms): try again, or raise busy_timeout_ms in the config file"
+        "store {path} is locked by another process: try again, or raise busy_timeout_ms (now {timeout_ms}) in the config file"
     )]
     Busy {
         /// The store file.
         path: PathBuf,
-        /// How long this process waited.
-        waited_ms: u64,
+        /// How long a command waits for a lock.
+        timeout_ms: u64,
     },
 
     /// The store file was written by a newer schema than this build knows.
@@ -130,7 +130,7 @@ mod tests {
         assert_eq!(Error::AccountNotFound("a".into()).exit_code(), 4);
         let busy = Error::Busy {
             path: "k.db".into(),
-            waited_ms: 1,
+            timeout_ms: 1,
         };
         assert_eq!(busy.exit_code(), 1);
     }

@@ -41,13 +41,7 @@ impl SqliteBackend {
         conn.set_prepared_statement_cache_capacity(64);
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
             .map_err(fail)?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .map_err(fail)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
-                .map_err(fail)?;
-        }
+        enable_wal(&conn, busy_timeout).map_err(fail)?;
         match schema::migrate(&mut conn).map_err(fail)? {
             schema::Outcome::Current => {}
             schema::Outcome::Newer(found) => {
@@ -150,6 +144,38 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// Switches a store to WAL mode (a no-op when it already is). Converting a
+/// new file needs an exclusive lock, and SQLite answers `SQLITE_BUSY` there
+/// without consulting the busy handler, so racing first uses retry here.
+fn enable_wal(conn: &Connection, timeout: Duration) -> rusqlite::Result<()> {
+    let started = Instant::now();
+    loop {
+        let attempt = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))
+            .and_then(|mode| {
+                if mode.eq_ignore_ascii_case("wal") {
+                    Ok(mode)
+                } else {
+                    conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+                }
+            });
+        match attempt {
+            Ok(_) => return Ok(()),
+            Err(e) if is_busy(&e) && started.elapsed() < timeout => {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
 /// Waits for a lock in short, slightly jittered sleeps instead of SQLite's
 /// back-off (up to 100 ms per try), which lets one waiter starve for seconds
 /// while others keep winning. Gives up after `timeout`.
@@ -177,9 +203,9 @@ fn store_error(path: &Path, busy_timeout: Duration, e: &rusqlite::Error) -> Erro
         message: message.to_owned(),
     };
     match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy {
+        _ if is_busy(e) => Error::Busy {
             path: path.to_path_buf(),
-            waited_ms: busy_timeout.as_millis() as u64,
+            timeout_ms: busy_timeout.as_millis() as u64,
         },
         Some(ErrorCode::NotADatabase) => {
             store("is not an apikey store (not a SQLite database): check --db")
