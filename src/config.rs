@@ -20,6 +20,8 @@ pub struct Config {
     pub color: Option<ColorMode>,
     /// How long to wait for another process's lock, in milliseconds.
     pub busy_timeout_ms: Option<u64>,
+    /// Where `notify send` delivers mail.
+    pub smtp: Option<crate::notify::smtp::SmtpConfig>,
 }
 
 /// When output is colored.

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::notify::NotifySettings;
+use crate::notify::event::Raised;
 use crate::secret::{self, Secret};
 use crate::security::SecuritySettings;
 use crate::verify::Counters;
@@ -199,6 +200,9 @@ pub struct Key {
     /// Quota used in the current day and month buckets.
     #[serde(skip)]
     pub counters: Counters,
+    /// Which once-a-period notification events it has raised.
+    #[serde(skip)]
+    pub raised: Raised,
 }
 
 impl Key {

@@ -129,6 +129,10 @@ pub enum Command {
     #[command(after_help = "Example:\n  apikey usage web --days 7 --by ip")]
     Usage(UsageArgs),
 
+    /// Manage who is emailed about a key, and deliver queued notifications
+    #[command(subcommand)]
+    Notify(NotifyCommand),
+
     /// Show the audit trail of admin changes
     #[command(after_help = "Example:\n  apikey log web")]
     Log(LogArgs),
@@ -156,6 +160,19 @@ pub struct CreateArgs {
     /// Security settings for the new key.
     #[command(flatten)]
     pub security: SecurityFlags,
+
+    /// Email an address about this key's balance and lifecycle (repeatable, at most 5)
+    #[arg(long = "notify", value_name = "EMAIL", help_heading = "Notifications")]
+    pub notify: Vec<String>,
+
+    /// Warn the notification list when a spend takes the balance below N
+    #[arg(
+        long,
+        value_name = "N",
+        help_heading = "Notifications",
+        allow_hyphen_values = true
+    )]
+    pub low_balance: Option<String>,
 }
 
 /// The security flags `create` and `security` share.
@@ -346,6 +363,65 @@ pub struct LogArgs {
     /// Only this key's changes (id, name, or secret)
     #[arg(value_name = "KEY")]
     pub key: Option<String>,
+}
+
+/// `notify …`.
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// Add addresses to a key's notification list (at most 5 in all)
+    #[command(after_help = "Example:\n  apikey notify add web ops@example.com billing@example.com")]
+    Add {
+        /// The key's id, name, or secret
+        #[arg(value_name = "KEY")]
+        key: String,
+        /// Addresses to add; one already on the list is left as it is
+        #[arg(value_name = "EMAIL", required = true)]
+        emails: Vec<String>,
+    },
+
+    /// Remove addresses from a key's notification list
+    #[command(after_help = "Example:\n  apikey notify remove web ops@example.com")]
+    Remove {
+        /// The key's id, name, or secret
+        #[arg(value_name = "KEY")]
+        key: String,
+        /// Addresses to remove
+        #[arg(value_name = "EMAIL", required = true)]
+        emails: Vec<String>,
+    },
+
+    /// Show a key's notification list and low-balance threshold
+    #[command(after_help = "Example:\n  apikey notify list web")]
+    List {
+        /// The key's id, name, or secret
+        #[arg(value_name = "KEY")]
+        key: String,
+    },
+
+    /// Set (or turn off) the balance below which the list is warned
+    #[command(after_help = "Example:\n  apikey notify threshold web 500")]
+    Threshold {
+        /// The key's id, name, or secret
+        #[arg(value_name = "KEY")]
+        key: String,
+        /// A whole number of lookups, or off
+        #[arg(value_name = "N|off", allow_hyphen_values = true)]
+        threshold: String,
+    },
+
+    /// List queued notification events (pending ones, or all)
+    #[command(after_help = "Example:\n  apikey notify outbox --all --json")]
+    Outbox {
+        /// Include sent and skipped events
+        #[arg(long)]
+        all: bool,
+    },
+
+    /// Deliver pending events over SMTP ([smtp] in the config file)
+    #[command(
+        after_help = "Exits 0 when every pending event was delivered, 1 when any failed (those stay pending).\n\nExample:\n  APIKEY_SMTP_PASSWORD=... apikey notify send"
+    )]
+    Send,
 }
 
 /// `account …`.

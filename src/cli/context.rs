@@ -12,6 +12,7 @@ use super::args::{ColorArg, GlobalArgs};
 use crate::account::{AccountName, DEFAULT_ACCOUNT};
 use crate::config::{ColorMode, Config};
 use crate::error::{Error, Result};
+use crate::notify::smtp::SmtpConfig;
 use crate::store::{Clock, DEFAULT_BUSY_TIMEOUT, Store};
 
 /// How results are printed.
@@ -28,6 +29,8 @@ pub struct OutputMode {
 /// Everything a command needs besides its own arguments.
 pub struct Context {
     db: PathBuf,
+    config_path: PathBuf,
+    smtp: Option<SmtpConfig>,
     account: String,
     busy_timeout: Duration,
     clock: Clock,
@@ -82,6 +85,8 @@ impl Context {
         };
         Ok(Context {
             db,
+            config_path,
+            smtp: config.smtp,
             account,
             busy_timeout: config
                 .busy_timeout_ms
@@ -97,14 +102,27 @@ impl Context {
         })
     }
 
-    /// The store, opened (and created, on first use) the first time it is asked for.
+    /// The store, opened (and created, on first use) the first time it is
+    /// asked for. Opening it also announces expiries that came within 7
+    /// days since the last command ran.
     pub fn store(&mut self) -> Result<&mut Store> {
         if self.store.is_none() {
-            let store =
+            let mut store =
                 Store::open_with_timeout(&self.db, self.busy_timeout)?.with_clock(self.clock);
+            store.announce_expiring()?;
             self.store = Some(store);
         }
         Ok(self.store.as_mut().expect("opened above"))
+    }
+
+    /// The `[smtp]` section of the config file, if it has one.
+    pub fn smtp(&self) -> Option<&SmtpConfig> {
+        self.smtp.as_ref()
+    }
+
+    /// The config file that was read (or would have been).
+    pub fn config_path(&self) -> &Path {
+        &self.config_path
     }
 
     /// The store file path.

@@ -5,6 +5,7 @@ use super::context::Context;
 use super::output::Report;
 use crate::error::Result;
 use crate::key::KeyName;
+use crate::notify::{self, Email};
 use crate::store::KeySpec;
 
 /// Validates the flags into a [`KeySpec`] and creates the key.
@@ -18,6 +19,16 @@ pub fn run(args: &CreateArgs, ctx: &mut Context) -> Result<Report> {
         ..KeySpec::default()
     };
     change.apply(&mut spec.security, &mut spec.expires_at)?;
+    let emails: Vec<Email> = args
+        .notify
+        .iter()
+        .map(|e| Email::parse(e))
+        .collect::<Result<_>>()?;
+    notify::add_emails(&mut spec.notify.emails, &emails)?;
+    spec.notify.low_balance = match args.low_balance.as_deref() {
+        Some(text) => notify::parse_threshold(text)?,
+        None => None,
+    };
     let new = store.create_key(&account, &spec)?;
     Ok(Report::NewKey {
         new,

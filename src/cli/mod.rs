@@ -8,6 +8,7 @@ pub mod context;
 mod create;
 mod list;
 mod log;
+mod notify;
 pub mod output;
 mod regenerate;
 mod revoke;
@@ -33,12 +34,21 @@ pub fn run(cli: &Cli) -> ExitCode {
     let outcome = Context::new(&cli.global).and_then(|mut ctx| {
         let report = dispatch(&cli.command, &mut ctx)?;
         let mut stdout = io::stdout().lock();
-        match output::print(&report, ctx.output, &mut stdout).and_then(|()| stdout.flush()) {
-            Ok(()) => Ok(report.exit_code()),
-            // A closed pipe (`apikey list | head -1`) is the reader's choice.
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(report.exit_code()),
-            Err(e) => Err(Error::Output(e)),
+        let printed =
+            match output::print(&report, ctx.output, &mut stdout).and_then(|()| stdout.flush()) {
+                Ok(()) => Ok(report.exit_code()),
+                // A closed pipe (`apikey list | head -1`) is the reader's choice.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(report.exit_code()),
+                Err(e) => Err(Error::Output(e)),
+            };
+        if let Some(line) = report.failure_line() {
+            let _ = writeln!(
+                io::stderr().lock(),
+                "apikey: {}",
+                crate::text::printable(&line)
+            );
         }
+        printed
     });
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -59,6 +69,7 @@ fn dispatch(command: &Command, ctx: &mut Context) -> Result<Report> {
         Command::Security(args) => security::run(args, ctx),
         Command::Verify(args) => verify::run(args, ctx),
         Command::Usage(args) => usage::run(args, ctx),
+        Command::Notify(command) => notify::run(command, ctx),
         Command::Log(args) => log::run(args, ctx),
         Command::Account(command) => account::run(command, ctx),
     }

@@ -13,8 +13,11 @@ use crate::account::Account;
 use crate::audit::AuditEntry;
 use crate::clock::Timestamp;
 use crate::key::{Key, KeyId, KeyName, KeyStatus};
+use crate::notify::Email;
+use crate::notify::event::Event;
 use crate::security::SecuritySettings;
 use crate::store::NewKey;
+use crate::store::SendReport;
 use crate::text::printable;
 use crate::usage::UsageReport;
 use crate::verify::{Verdict, VerifyCode};
@@ -46,6 +49,15 @@ pub enum Report {
     Verdict(Verdict),
     /// `usage`.
     Usage(UsageReport),
+    /// `notify add|remove|list|threshold`: the key's list afterwards.
+    NotifyList {
+        /// The key.
+        key: Key,
+    },
+    /// `notify outbox`.
+    Outbox(Vec<Event>),
+    /// `notify send`.
+    Sent(SendReport),
     /// A change to one key, with the sentence that tells a person what happened.
     Changed {
         /// The key after the change.
@@ -102,13 +114,42 @@ struct SecurityJson<'a> {
     security: &'a SecuritySettings,
 }
 
+/// The JSON of the `notify` subcommands that show a key's list.
+#[derive(Serialize)]
+struct NotifyJson<'a> {
+    key_id: &'a KeyId,
+    account: &'a str,
+    name: &'a KeyName,
+    emails: &'a [Email],
+    low_balance: Option<u64>,
+}
+
 impl Report {
-    /// The exit code a successful command ends with: 0, except for a denied
-    /// verification (10 to 20).
+    /// The exit code a command that ran ends with: 0, except for a denied
+    /// verification (10 to 20) and a `notify send` with failed deliveries (1).
     pub fn exit_code(&self) -> u8 {
         match self {
             Report::Verdict(v) => v.code.exit_code(),
+            Report::Sent(r) if !r.failed.is_empty() => 1,
             _ => 0,
+        }
+    }
+
+    /// The one stderr line that explains a non-zero exit of a command that
+    /// still printed its report.
+    pub fn failure_line(&self) -> Option<String> {
+        match self {
+            Report::Sent(r) if !r.failed.is_empty() => {
+                let first = &r.failed[0];
+                Some(format!(
+                    "{} of {} notifications could not be delivered and stay pending (event {}: {}): check the [smtp] settings and run `apikey notify send` again",
+                    r.failed.len(),
+                    r.failed.len() + r.sent.len(),
+                    first.id,
+                    first.error
+                ))
+            }
+            _ => None,
         }
     }
 }
@@ -153,6 +194,18 @@ fn print_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         Report::Verdict(verdict) => serde_json::to_writer_pretty(&mut *out, verdict),
         Report::Usage(report) => serde_json::to_writer_pretty(&mut *out, report),
         Report::Changed { key, .. } => serde_json::to_writer_pretty(&mut *out, key),
+        Report::NotifyList { key } => serde_json::to_writer_pretty(
+            &mut *out,
+            &NotifyJson {
+                key_id: &key.id,
+                account: &key.account,
+                name: &key.name,
+                emails: &key.notify.emails,
+                low_balance: key.notify.low_balance,
+            },
+        ),
+        Report::Outbox(events) => serde_json::to_writer_pretty(&mut *out, events),
+        Report::Sent(report) => serde_json::to_writer_pretty(&mut *out, report),
         Report::Keys { keys, .. } => serde_json::to_writer_pretty(&mut *out, keys),
         Report::Accounts(accounts) => serde_json::to_writer_pretty(&mut *out, accounts),
         Report::Account { account, .. } => serde_json::to_writer_pretty(&mut *out, account),
@@ -168,6 +221,13 @@ fn print_quiet(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         Report::Key { key, .. } | Report::Security { key, .. } => writeln!(out, "{}", key.id),
         Report::Verdict(verdict) => writeln!(out, "{}", verdict.code),
         Report::Usage(report) => writeln!(out, "{}", report.total),
+        Report::NotifyList { key } => key
+            .notify
+            .emails
+            .iter()
+            .try_for_each(|e| writeln!(out, "{e}")),
+        Report::Outbox(events) => events.iter().try_for_each(|e| writeln!(out, "{}", e.id)),
+        Report::Sent(report) => writeln!(out, "{}", report.sent.len()),
         Report::Changed { quiet, .. } => match quiet {
             Some(value) => writeln!(out, "{value}"),
             None => Ok(()),
@@ -213,6 +273,63 @@ fn print_human(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<
         }
         Report::Verdict(verdict) => writeln!(out, "{}", explain(verdict)),
         Report::Usage(report) => usage_chart(report, color, out),
+        Report::NotifyList { key } => {
+            writeln!(out, "Notifications for key {}:", key.label())?;
+            if key.notify.emails.is_empty() {
+                writeln!(
+                    out,
+                    "  nobody (add someone with `apikey notify add {} EMAIL`)",
+                    key.name
+                )?;
+            }
+            for email in &key.notify.emails {
+                writeln!(out, "  {email}")?;
+            }
+            writeln!(
+                out,
+                "Low balance at: {}",
+                limit_or(key.notify.low_balance, "off")
+            )
+        }
+        Report::Outbox(events) => {
+            if events.is_empty() {
+                return writeln!(out, "No notifications waiting.");
+            }
+            let mut table = new_table(color);
+            table.set_header(header(
+                [
+                    "ID",
+                    "EVENT",
+                    "KEY",
+                    "RECIPIENTS",
+                    "STATUS",
+                    "TRIES",
+                    "CREATED",
+                    "LAST ERROR",
+                ],
+                color,
+            ));
+            for e in events {
+                table.add_row(vec![
+                    Cell::new(e.id),
+                    Cell::new(e.event),
+                    Cell::new(format!("{} ({})", printable(&e.key_name), e.key_id)),
+                    Cell::new(e.recipients.join("\n")),
+                    Cell::new(e.status.as_str()),
+                    Cell::new(e.attempts),
+                    Cell::new(e.created_at.short()),
+                    Cell::new(printable(e.last_error.as_deref().unwrap_or(""))),
+                ]);
+            }
+            writeln!(out, "{table}")
+        }
+        Report::Sent(report) => {
+            if report.sent.is_empty() && report.failed.is_empty() {
+                writeln!(out, "Nothing to send.")
+            } else {
+                writeln!(out, "Sent {} notifications.", report.sent.len())
+            }
+        }
         Report::Changed { message, .. } => writeln!(out, "{}", printable(message)),
         Report::Keys { account, keys } => {
             if keys.is_empty() {

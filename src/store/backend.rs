@@ -10,6 +10,7 @@ use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::key::{Key, KeyId, KeyName, KeyPk};
 use crate::notify::NotifySettings;
+use crate::notify::event::{Event, NewEvent, Raised};
 use crate::secret::KeyDigest;
 use crate::security::SecuritySettings;
 use crate::usage::{UsageIp, UsageRow};
@@ -89,6 +90,8 @@ pub struct Spend {
     pub counters: Counters,
     /// The client IP for the usage row.
     pub ip: UsageIp,
+    /// The key's once-a-period events after this spend.
+    pub raised: Raised,
 }
 
 /// A key found by a secret's digest, with when that secret stops working
@@ -168,6 +171,24 @@ pub trait Tx {
         security: &SecuritySettings,
         expires_at: Option<Timestamp>,
     ) -> Result<()>;
+
+    /// Replaces the key's notification list and threshold.
+    fn update_notify(&mut self, key: KeyPk, notify: &NotifySettings) -> Result<()>;
+    /// Records which once-a-period events the key has raised.
+    fn set_raised(&mut self, key: KeyPk, raised: Raised) -> Result<()>;
+    /// Writes an event for `key` (as it is now: name, hint, balance, and its
+    /// list as the recipients); with no recipients it is written skipped.
+    fn insert_event(&mut self, key: &Key, event: &NewEvent) -> Result<()>;
+    /// Outbox events, oldest first: pending ones, or all.
+    fn events(&mut self, all: bool) -> Result<Vec<Event>>;
+    /// Claims pending events nobody else holds, until `until`, oldest first.
+    fn claim_events(&mut self, until: Timestamp) -> Result<Vec<Event>>;
+    /// Marks an event delivered.
+    fn mark_sent(&mut self, id: i64) -> Result<()>;
+    /// Counts a failed delivery attempt; the event stays pending.
+    fn mark_failed(&mut self, id: i64, error: &str) -> Result<()>;
+    /// Keys whose expiry falls before `horizon` and was not yet announced.
+    fn keys_expiring_before(&mut self, horizon: Timestamp) -> Result<Vec<Key>>;
 
     /// The sum of the key's ledger rows (always equal to its balance).
     fn ledger_sum(&mut self, key: KeyPk) -> Result<i64>;

@@ -8,13 +8,15 @@ use std::time::Duration;
 use super::Store;
 use super::accounts;
 use super::backend::{LedgerReason, NewAudit, NewKeyRow, Tx};
+use super::notify;
 use crate::account::{Account, AccountName};
 use crate::audit::{Action, AuditEntry};
 use crate::balance::{self, TEST_BALANCE};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyId, KeyName, KeyRef, KeyStatus, MAX_ACTIVE_KEYS};
-use crate::notify::NotifySettings;
+use crate::notify::event::{self, EventKind, NewEvent, Raised};
+use crate::notify::{MAX_EMAILS, NotifySettings};
 use crate::secret::Secret;
 use crate::security::SecuritySettings;
 
@@ -70,6 +72,12 @@ pub(super) fn create_in(
     secret: &Secret,
 ) -> Result<Key> {
     spec.security.check()?;
+    if spec.notify.emails.len() > MAX_EMAILS {
+        return Err(Error::refused(format!(
+            "a key can have at most {MAX_EMAILS} notification addresses (this would make {})",
+            spec.notify.emails.len()
+        )));
+    }
     if let Some(t) = spec.expires_at
         && t <= tx.now()
     {
@@ -129,7 +137,21 @@ pub(super) fn create_in(
             detail: &format!("balance {balance}"),
         },
     )?;
-    tx.key_by_pk(pk)
+    let key = tx.key_by_pk(pk)?;
+    let now = tx.now();
+    if let Some(t) = key.expires_at
+        && event::expiry_due(key.expires_at, key.raised, now)
+    {
+        notify::raise(tx, &key, &[event::expiring(t, now)])?;
+        tx.set_raised(
+            pk,
+            Raised {
+                expiry: true,
+                ..key.raised
+            },
+        )?;
+    }
+    Ok(key)
 }
 
 /// Refuses any change to a revoked key (rule 4).
@@ -190,6 +212,17 @@ impl Store {
             )));
         }
         tx.revoke(key.pk, reason.as_deref())?;
+        let revoked = tx.key_by_pk(key.pk)?;
+        notify::raise(
+            &mut *tx,
+            &revoked,
+            &[NewEvent::new(
+                EventKind::Revoked,
+                reason
+                    .as_deref()
+                    .map_or(String::new(), |r| format!("reason: {r}")),
+            )],
+        )?;
         tx.audit(
             &self.actor,
             &NewAudit {
@@ -227,6 +260,12 @@ impl Store {
         } else {
             format!("old secret works until {until}")
         };
+        let regenerated = tx.key_by_pk(key.pk)?;
+        notify::raise(
+            &mut *tx,
+            &regenerated,
+            &[NewEvent::new(EventKind::Regenerated, detail.clone())],
+        )?;
         tx.audit(
             &self.actor,
             &NewAudit {
@@ -263,6 +302,15 @@ impl Store {
             )));
         }
         let balance = tx.change_balance(key.pk, amount, LedgerReason::Topup, note.as_deref())?;
+        let topped = tx.key_by_pk(key.pk)?;
+        notify::raise(
+            &mut *tx,
+            &topped,
+            &[NewEvent::new(
+                EventKind::Topup,
+                format!("+{amount} lookups"),
+            )],
+        )?;
         let detail = match &note {
             Some(n) => format!("+{amount}, balance {balance}: {n}"),
             None => format!("+{amount}, balance {balance}"),

@@ -14,6 +14,7 @@
 mod accounts;
 pub mod backend;
 mod keys;
+mod notify;
 mod security;
 pub mod sqlite;
 #[cfg(test)]
@@ -25,6 +26,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use self::keys::{KeySpec, NewKey};
+pub use self::notify::{FailedEvent, NotifyChange, SendReport};
 use crate::clock::Timestamp;
 use crate::error::Result;
 use backend::Backend;

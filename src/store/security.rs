@@ -5,10 +5,12 @@ use super::Store;
 use super::accounts;
 use super::backend::NewAudit;
 use super::keys::{ensure_not_revoked, resolve};
+use super::notify::raise;
 use crate::account::AccountName;
 use crate::audit::Action;
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyRef};
+use crate::notify::event::{self, Raised};
 use crate::security::SecurityChange;
 
 impl Store {
@@ -35,6 +37,20 @@ impl Store {
             )));
         }
         tx.update_security(key.pk, &security, expires_at)?;
+        if expires_at != key.expires_at {
+            // A new expiry gets its own announcement, at once if it is near.
+            let mut raised = Raised {
+                expiry: false,
+                ..key.raised
+            };
+            if let Some(t) = expires_at
+                && event::expiry_due(expires_at, raised, now)
+            {
+                raise(&mut *tx, &key, &[event::expiring(t, now)])?;
+                raised.expiry = true;
+            }
+            tx.set_raised(key.pk, raised)?;
+        }
         if change.redact_days.is_some() {
             tx.redact_usage(key.pk, now.day() - i64::from(security.redact_days))?;
         }

@@ -6,7 +6,10 @@
 
 use super::Store;
 use super::backend::Spend;
+use super::notify;
 use crate::error::{Error, Result};
+use crate::key::KeyStatus;
+use crate::notify::event::{self, SpendFacts};
 use crate::secret::Secret;
 use crate::usage::UsageIp;
 use crate::verify::{self, MAX_COST, Subject, Usage, Verdict, VerifyCode, VerifyRequest};
@@ -83,18 +86,64 @@ impl Store {
             request,
         );
         let mut balance = key.balance;
-        if code == VerifyCode::Valid && !request.dry_run {
-            if key.counters.day != now.day() {
-                // The first spend of a day: the key's older rows lose their IPs.
-                tx.redact_usage(key.pk, now.day() - i64::from(key.security.redact_days))?;
+        if !request.dry_run {
+            let mut events = Vec::new();
+            let mut raised = key.raised;
+            if key.status != KeyStatus::Revoked && event::expiry_due(key.expires_at, raised, now) {
+                if let Some(t) = key.expires_at {
+                    events.push(event::expiring(t, now));
+                }
+                raised.expiry = true;
             }
-            balance = tx.spend(&Spend {
-                key: key.pk,
-                cost,
-                counters: key.counters.after_spend(now, cost),
-                ip,
-            })?;
-            tx.commit()?;
+            if code == VerifyCode::Valid {
+                if key.counters.day != now.day() {
+                    // The first spend of a day: the key's older rows lose their IPs.
+                    tx.redact_usage(key.pk, now.day() - i64::from(key.security.redact_days))?;
+                }
+                let counters = key.counters.after_spend(now, cost);
+                let cost_i64 = i64::try_from(cost).unwrap_or(i64::MAX);
+                let (spend_events, after) = event::on_spend(
+                    &SpendFacts {
+                        balance: (key.balance, key.balance - cost_i64),
+                        low_balance: key.notify.low_balance,
+                        daily: key.security.daily_limit.map(|l| (l, counters.day_count)),
+                        monthly: key
+                            .security
+                            .monthly_limit
+                            .map(|l| (l, counters.month_count)),
+                        day: now.day(),
+                        month: now.month(),
+                    },
+                    raised,
+                );
+                events.extend(spend_events);
+                balance = tx.spend(&Spend {
+                    key: key.pk,
+                    cost,
+                    counters,
+                    ip,
+                    raised: after,
+                })?;
+            } else if matches!(code, VerifyCode::DailyLimit | VerifyCode::MonthlyLimit) {
+                if let Some((event, after)) = event::on_limit_denied(
+                    key.security.daily_limit,
+                    key.security.monthly_limit,
+                    code == VerifyCode::DailyLimit,
+                    now.day(),
+                    now.month(),
+                    raised,
+                ) {
+                    events.push(event);
+                    raised = after;
+                }
+            }
+            if code != VerifyCode::Valid && raised != key.raised {
+                tx.set_raised(key.pk, raised)?;
+            }
+            notify::raise(&mut *tx, &key, &events)?;
+            if code == VerifyCode::Valid || !events.is_empty() || raised != key.raised {
+                tx.commit()?;
+            }
         }
         Ok(Verdict {
             valid: code == VerifyCode::Valid,

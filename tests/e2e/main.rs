@@ -4,10 +4,12 @@
 mod accounts;
 mod concurrency;
 mod keys;
+mod notify;
 mod options;
 mod output;
 mod secrets;
 mod security;
+mod smtp;
 mod usage;
 mod util;
 mod verify;

@@ -81,6 +81,36 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (key_id, day, ip)
     ) WITHOUT ROWID;
     ",
+    // 3: notification events, and on each key which once-a-period events it
+    // has raised (day of the last limit warning and daily limit, month of
+    // the last monthly limit, whether the current expiry was announced).
+    r"
+    ALTER TABLE keys ADD COLUMN warned_day INTEGER NOT NULL DEFAULT -1;
+    ALTER TABLE keys ADD COLUMN limit_day INTEGER NOT NULL DEFAULT -1;
+    ALTER TABLE keys ADD COLUMN limit_month INTEGER NOT NULL DEFAULT -1;
+    ALTER TABLE keys ADD COLUMN expiry_noticed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX keys_expiring ON keys(expires_at)
+        WHERE expiry_noticed = 0 AND revoked_at IS NULL AND expires_at IS NOT NULL;
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        event           TEXT NOT NULL,
+        account_id      INTEGER NOT NULL REFERENCES accounts(id),
+        key_id          INTEGER NOT NULL REFERENCES keys(id),
+        key_name        TEXT NOT NULL,
+        key_hint        TEXT NOT NULL,
+        recipients      TEXT NOT NULL,
+        balance         INTEGER NOT NULL,
+        detail          TEXT NOT NULL DEFAULT '',
+        status          TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        created_at      INTEGER NOT NULL,
+        sent_at         INTEGER,
+        last_error      TEXT,
+        claimed_until   INTEGER,
+        claimed_by      TEXT
+    );
+    CREATE INDEX outbox_pending ON outbox(id) WHERE status = 'pending';
+    ",
 ];
 
 /// The schema version this build writes.

@@ -9,7 +9,8 @@ use crate::audit::{Action, AuditEntry};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyId, KeyName, KeyPk, KeyStatus};
-use crate::notify::NotifySettings;
+use crate::notify::event::{Event, EventKind, EventStatus, NewEvent, Raised};
+use crate::notify::{Email, NotifySettings};
 use crate::secret::KeyDigest;
 use crate::security::{IpRule, Scope, SecuritySettings, UrlPattern};
 use crate::store::backend::{LedgerReason, NewAudit, NewKeyRow, SecretMatch, Spend, Tx};
@@ -34,12 +35,13 @@ macro_rules! key_columns {
         "k.id, k.public_id, a.name, k.name, k.hint, k.balance, k.created_at, \
          k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, \
          k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, \
-         k.low_balance, k.day, k.day_count, k.month, k.month_count"
+         k.low_balance, k.day, k.day_count, k.month, k.month_count, \
+         k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed"
     };
 }
 
 /// The number of columns `key_columns!` lists.
-const KEY_COLUMN_COUNT: usize = 23;
+const KEY_COLUMN_COUNT: usize = 27;
 
 /// `SELECT` of every key column from keys joined to accounts, then `$tail`.
 macro_rules! select_key {
@@ -155,7 +157,7 @@ fn key_from_row(row: &Row<'_>, now: Timestamp) -> rusqlite::Result<Key> {
             redact_days: row.get(16)?,
         },
         notify: NotifySettings {
-            emails: split_list(row.get_ref(17)?.as_str()?),
+            emails: parse_list(row, 17, Email::parse)?,
             low_balance: limit(row.get(18)?),
         },
         counters: Counters {
@@ -164,6 +166,50 @@ fn key_from_row(row: &Row<'_>, now: Timestamp) -> rusqlite::Result<Key> {
             month: row.get(21)?,
             month_count: count(row.get(22)?),
         },
+        raised: Raised {
+            warned_day: row.get(23)?,
+            limit_day: row.get(24)?,
+            limit_month: row.get(25)?,
+            expiry: row.get(26)?,
+        },
+    })
+}
+
+/// Every column `event_from_row` reads; `o` is outbox, `a` accounts, `k` keys.
+macro_rules! event_columns {
+    () => {
+        "o.id, o.event, a.name, k.public_id, o.recipients, o.status, o.attempts, \
+         o.created_at, o.sent_at, o.last_error, o.key_name, o.key_hint, o.balance, o.detail"
+    };
+}
+
+fn text_enum<T>(row: &Row<'_>, column: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let text = row.get_ref(column)?.as_str()?;
+    parse(text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            column,
+            rusqlite::types::Type::Text,
+            format!("unknown value '{text}'").into(),
+        )
+    })
+}
+
+fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
+    Ok(Event {
+        id: row.get(0)?,
+        event: text_enum(row, 1, EventKind::parse)?,
+        account: row.get(2)?,
+        key_id: KeyId::from_store(row.get(3)?),
+        recipients: split_list(row.get_ref(4)?.as_str()?),
+        status: text_enum(row, 5, EventStatus::parse)?,
+        attempts: row.get(6)?,
+        created_at: Timestamp::from_unix(row.get(7)?),
+        sent_at: ts(row.get(8)?),
+        last_error: row.get(9)?,
+        key_name: row.get(10)?,
+        key_hint: row.get(11)?,
+        balance: row.get(12)?,
+        detail: row.get(13)?,
     })
 }
 
@@ -435,7 +481,8 @@ impl Tx for SqliteTx<'_> {
             .txn
             .prepare_cached(
                 "UPDATE keys SET balance = balance - ?2, day = ?3, day_count = ?4, month = ?5,
-                    month_count = ?6, last_used_at = ?7
+                    month_count = ?6, last_used_at = ?7, warned_day = ?8, limit_day = ?9,
+                    limit_month = ?10, expiry_noticed = ?11
                  WHERE id = ?1 RETURNING balance",
             )
             .and_then(|mut s| {
@@ -447,7 +494,11 @@ impl Tx for SqliteTx<'_> {
                         to_sql_count(c.day_count),
                         c.month,
                         to_sql_count(c.month_count),
-                        now
+                        now,
+                        spend.raised.warned_day,
+                        spend.raised.limit_day,
+                        spend.raised.limit_month,
+                        spend.raised.expiry
                     ],
                     |r| r.get(0),
                 )
@@ -546,6 +597,143 @@ impl Tx for SqliteTx<'_> {
             .map_err(|e| self.fail(e))
     }
 
+    fn update_notify(&mut self, key: KeyPk, notify: &NotifySettings) -> Result<()> {
+        self.txn
+            .prepare_cached("UPDATE keys SET notify_emails = ?2, low_balance = ?3 WHERE id = ?1")
+            .and_then(|mut s| {
+                s.execute(params![
+                    key.0,
+                    join_list(&notify.emails),
+                    to_sql_limit(notify.low_balance)
+                ])
+            })
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn set_raised(&mut self, key: KeyPk, raised: Raised) -> Result<()> {
+        self.txn
+            .prepare_cached(
+                "UPDATE keys SET warned_day = ?2, limit_day = ?3, limit_month = ?4,
+                    expiry_noticed = ?5 WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    key.0,
+                    raised.warned_day,
+                    raised.limit_day,
+                    raised.limit_month,
+                    raised.expiry
+                ])
+            })
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn insert_event(&mut self, key: &Key, event: &NewEvent) -> Result<()> {
+        let status = if key.notify.emails.is_empty() {
+            EventStatus::Skipped
+        } else {
+            EventStatus::Pending
+        };
+        self.txn
+            .prepare_cached(
+                "INSERT INTO outbox (event, account_id, key_id, key_name, key_hint, recipients,
+                    balance, detail, status, created_at)
+                 SELECT ?1, account_id, id, name, hint, ?3, balance, ?4, ?5, ?6
+                 FROM keys WHERE id = ?2",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    event.kind.as_str(),
+                    key.pk.0,
+                    join_list(&key.notify.emails),
+                    event.detail,
+                    status.as_str(),
+                    self.now.unix()
+                ])
+            })
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn events(&mut self, all: bool) -> Result<Vec<Event>> {
+        let mut stmt = self
+            .txn
+            .prepare_cached(concat!(
+                "SELECT ",
+                event_columns!(),
+                " FROM outbox o JOIN accounts a ON a.id = o.account_id \
+                 JOIN keys k ON k.id = o.key_id WHERE ?1 OR o.status = 'pending' ORDER BY o.id"
+            ))
+            .map_err(|e| self.errors.wrap(e))?;
+        stmt.query_map([all], event_from_row)
+            .and_then(Iterator::collect)
+            .map_err(|e| self.errors.wrap(e))
+    }
+
+    fn claim_events(&mut self, until: Timestamp) -> Result<Vec<Event>> {
+        let mut token = String::new();
+        crate::secret::random_base62(16, &mut token)?;
+        self.txn
+            .prepare_cached(
+                "UPDATE outbox SET claimed_until = ?2, claimed_by = ?3
+                 WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until <= ?1)",
+            )
+            .and_then(|mut s| s.execute(params![self.now.unix(), until.unix(), token]))
+            .map_err(|e| self.fail(e))?;
+        let mut stmt = self
+            .txn
+            .prepare_cached(concat!(
+                "SELECT ",
+                event_columns!(),
+                " FROM outbox o JOIN accounts a ON a.id = o.account_id \
+                 JOIN keys k ON k.id = o.key_id WHERE o.claimed_by = ?1 ORDER BY o.id"
+            ))
+            .map_err(|e| self.errors.wrap(e))?;
+        stmt.query_map([token], event_from_row)
+            .and_then(Iterator::collect)
+            .map_err(|e| self.errors.wrap(e))
+    }
+
+    fn mark_sent(&mut self, id: i64) -> Result<()> {
+        self.txn
+            .prepare_cached(
+                "UPDATE outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1,
+                    last_error = NULL, claimed_until = NULL, claimed_by = NULL
+                 WHERE id = ?1",
+            )
+            .and_then(|mut s| s.execute(params![id, self.now.unix()]))
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn mark_failed(&mut self, id: i64, error: &str) -> Result<()> {
+        self.txn
+            .prepare_cached(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, claimed_until = NULL,
+                    claimed_by = NULL
+                 WHERE id = ?1",
+            )
+            .and_then(|mut s| s.execute(params![id, error]))
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn keys_expiring_before(&mut self, horizon: Timestamp) -> Result<Vec<Key>> {
+        let now = self.now;
+        let mut stmt = self
+            .txn
+            .prepare_cached(select_key!(
+                "WHERE k.expiry_noticed = 0 AND k.revoked_at IS NULL
+                 AND k.expires_at IS NOT NULL AND k.expires_at <= ?1"
+            ))
+            .map_err(|e| self.errors.wrap(e))?;
+        stmt.query_map([horizon.unix()], |r| key_from_row(r, now))
+            .and_then(Iterator::collect)
+            .map_err(|e| self.errors.wrap(e))
+    }
+
     fn ledger_sum(&mut self, key: KeyPk) -> Result<i64> {
         self.txn
             .prepare_cached("SELECT COALESCE(SUM(delta), 0) FROM ledger WHERE key_id = ?1")
@@ -586,18 +774,11 @@ impl Tx for SqliteTx<'_> {
             )
             .map_err(|e| self.errors.wrap(e))?;
         stmt.query_map(params![account.0, key.map(|k| k.0)], |r| {
-            let action: String = r.get(3)?;
             Ok(AuditEntry {
                 id: r.get(0)?,
                 at: Timestamp::from_unix(r.get(1)?),
                 user: r.get(2)?,
-                action: Action::parse(&action).ok_or_else(|| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        3,
-                        rusqlite::types::Type::Text,
-                        format!("unknown audit action '{action}'").into(),
-                    )
-                })?,
+                action: text_enum(r, 3, Action::parse)?,
                 account: r.get(4)?,
                 key_id: r.get(5)?,
                 key_name: r.get(6)?,

@@ -1,0 +1,58 @@
+//! `apikey notify …`: a key's notification list and threshold, the outbox,
+//! and delivery over SMTP.
+
+use super::args::NotifyCommand;
+use super::context::Context;
+use super::output::Report;
+use crate::error::{Error, Result};
+use crate::key::KeyRef;
+use crate::notify::smtp::Mailer;
+use crate::notify::{self, Email};
+use crate::store::NotifyChange;
+
+/// Runs one of the notify subcommands.
+pub fn run(command: &NotifyCommand, ctx: &mut Context) -> Result<Report> {
+    let change = |key: &str, change: NotifyChange<'_>, ctx: &mut Context| -> Result<Report> {
+        let account = ctx.account()?;
+        let key = KeyRef::parse(key)?;
+        let key = ctx.store()?.update_notify(&account, &key, &change)?;
+        Ok(Report::NotifyList { key })
+    };
+    match command {
+        NotifyCommand::Add { key, emails } => {
+            let emails = parse_emails(emails)?;
+            change(key, NotifyChange::Add(&emails), ctx)
+        }
+        NotifyCommand::Remove { key, emails } => {
+            let emails = parse_emails(emails)?;
+            change(key, NotifyChange::Remove(&emails), ctx)
+        }
+        NotifyCommand::Threshold { key, threshold } => {
+            let threshold = notify::parse_threshold(threshold)?;
+            change(key, NotifyChange::Threshold(threshold), ctx)
+        }
+        NotifyCommand::List { key } => {
+            let account = ctx.account()?;
+            let key = KeyRef::parse(key)?;
+            Ok(Report::NotifyList {
+                key: ctx.store()?.key(&account, &key)?,
+            })
+        }
+        NotifyCommand::Outbox { all } => Ok(Report::Outbox(ctx.store()?.outbox(*all)?)),
+        NotifyCommand::Send => {
+            let config = ctx.smtp().ok_or_else(|| {
+                Error::Config(format!(
+                    "no [smtp] section in the config file {}: add one with host, port, from and tls (see the README)",
+                    ctx.config_path().display()
+                ))
+            })?;
+            let mailer = Mailer::new(config)?;
+            let report = ctx.store()?.send_pending(|event| mailer.send(event))?;
+            Ok(Report::Sent(report))
+        }
+    }
+}
+
+fn parse_emails(emails: &[String]) -> Result<Vec<Email>> {
+    emails.iter().map(|e| Email::parse(e)).collect()
+}

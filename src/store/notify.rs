@@ -1,0 +1,188 @@
+//! Notification operations: a key's list and threshold, the outbox, the
+//! claim-send-mark cycle of `notify send`, and the sweep that announces
+//! expiries. Events themselves are raised by the operations that cause
+//! them, through [`raise`].
+
+use std::time::Duration;
+
+use super::Store;
+use super::accounts;
+use super::backend::{NewAudit, Tx};
+use super::keys::{ensure_not_revoked, resolve};
+use crate::account::AccountName;
+use crate::audit::Action;
+use crate::clock::Timestamp;
+use crate::error::Result;
+use crate::key::{Key, KeyRef};
+use crate::notify::event::{self, EXPIRY_NOTICE_SECS, Event, NewEvent};
+use crate::notify::{self as rules, Email};
+
+/// How long a `notify send` run holds the events it claimed; another run
+/// may take them over after this (the first one must have died).
+const CLAIM: Duration = Duration::from_secs(600);
+
+/// Writes events for `key` inside the caller's transaction.
+pub(super) fn raise(tx: &mut dyn Tx, key: &Key, events: &[NewEvent]) -> Result<()> {
+    for event in events {
+        tx.insert_event(key, event)?;
+    }
+    Ok(())
+}
+
+/// What a change to a key's list or threshold is.
+pub enum NotifyChange<'a> {
+    /// Add these addresses.
+    Add(&'a [Email]),
+    /// Remove these addresses.
+    Remove(&'a [Email]),
+    /// Set or clear the low-balance threshold.
+    Threshold(Option<u64>),
+}
+
+/// The outcome of one `notify send` run.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct SendReport {
+    /// Events delivered.
+    pub sent: Vec<i64>,
+    /// Events that failed and stay pending, with why.
+    pub failed: Vec<FailedEvent>,
+}
+
+/// One failed delivery.
+#[derive(Debug, serde::Serialize)]
+pub struct FailedEvent {
+    /// The event.
+    pub id: i64,
+    /// What the server (or the network) said.
+    pub error: String,
+}
+
+impl Store {
+    /// Changes a key's notification list or threshold.
+    pub fn update_notify(
+        &mut self,
+        account: &AccountName,
+        key: &KeyRef,
+        change: &NotifyChange<'_>,
+    ) -> Result<Key> {
+        let now = self.now();
+        let mut tx = self.backend.write(now)?;
+        let account = accounts::find(&mut *tx, account)?;
+        let key = resolve(&mut *tx, &account, key)?;
+        ensure_not_revoked(&key, "changed")?;
+        let mut notify = key.notify.clone();
+        let detail = match change {
+            NotifyChange::Add(emails) => {
+                rules::add_emails(&mut notify.emails, emails)?;
+                format!("add {}", join(emails))
+            }
+            NotifyChange::Remove(emails) => {
+                rules::remove_emails(&mut notify.emails, emails)?;
+                format!("remove {}", join(emails))
+            }
+            NotifyChange::Threshold(t) => {
+                notify.low_balance = *t;
+                match t {
+                    Some(n) => format!("low balance threshold {n}"),
+                    None => "low balance threshold off".to_owned(),
+                }
+            }
+        };
+        tx.update_notify(key.pk, &notify)?;
+        tx.audit(
+            &self.actor,
+            &NewAudit {
+                action: Action::Notify,
+                account: account.pk,
+                key: Some(key.pk),
+                detail: &detail,
+            },
+        )?;
+        let key = tx.key_by_pk(key.pk)?;
+        tx.commit()?;
+        Ok(key)
+    }
+
+    /// Pending events, or all of them, oldest first.
+    pub fn outbox(&mut self, all: bool) -> Result<Vec<Event>> {
+        let now = self.now();
+        let mut tx = self.backend.read(now)?;
+        tx.events(all)
+    }
+
+    /// Delivers pending events with `deliver`, each claimed first so two
+    /// runs never send the same event, and marked sent (or failed, staying
+    /// pending with the error) in its own transaction right after.
+    pub fn send_pending(
+        &mut self,
+        mut deliver: impl FnMut(&Event) -> std::result::Result<(), String>,
+    ) -> Result<SendReport> {
+        let now = self.now();
+        let claimed = {
+            let mut tx = self.backend.write(now)?;
+            let claimed = tx.claim_events(now.plus(CLAIM))?;
+            tx.commit()?;
+            claimed
+        };
+        let mut report = SendReport::default();
+        for event in claimed {
+            let outcome = deliver(&event);
+            let now = self.now();
+            let mut tx = self.backend.write(now)?;
+            match outcome {
+                Ok(()) => {
+                    tx.mark_sent(event.id)?;
+                    report.sent.push(event.id);
+                }
+                Err(error) => {
+                    tx.mark_failed(event.id, &error)?;
+                    report.failed.push(FailedEvent {
+                        id: event.id,
+                        error,
+                    });
+                }
+            }
+            tx.commit()?;
+        }
+        Ok(report)
+    }
+
+    /// Announces every expiry that is within 7 days (or past) and was not
+    /// announced yet. Cheap when there is none: one indexed read.
+    pub fn announce_expiring(&mut self) -> Result<usize> {
+        let now = self.now();
+        let horizon = Timestamp::from_unix(now.unix().saturating_add(EXPIRY_NOTICE_SECS));
+        if self
+            .backend
+            .read(now)?
+            .keys_expiring_before(horizon)?
+            .is_empty()
+        {
+            return Ok(0);
+        }
+        let mut tx = self.backend.write(now)?;
+        let due = tx.keys_expiring_before(horizon)?;
+        for key in &due {
+            if let Some(expires_at) = key.expires_at {
+                raise(&mut *tx, key, &[event::expiring(expires_at, now)])?;
+                tx.set_raised(
+                    key.pk,
+                    event::Raised {
+                        expiry: true,
+                        ..key.raised
+                    },
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(due.len())
+    }
+}
+
+fn join(emails: &[Email]) -> String {
+    emails
+        .iter()
+        .map(Email::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

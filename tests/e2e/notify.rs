@@ -1,0 +1,507 @@
+//! Notifications: per-key lists, events raised with their causes, and
+//! delivery over SMTP to a real server on loopback.
+
+use std::process::Stdio;
+
+use serde_json::Value;
+
+use crate::smtp::{Mode, SmtpServer};
+use crate::util::Env;
+
+/// (event, recipients, status) of every outbox event, oldest first.
+fn outbox(env: &Env) -> Vec<(String, Vec<String>, String)> {
+    env.json(&["notify", "outbox", "--all"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["event"].as_str().unwrap().to_owned(),
+                e["recipients"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_str().unwrap().to_owned())
+                    .collect(),
+                e["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn kinds(env: &Env) -> Vec<String> {
+    outbox(env).into_iter().map(|e| e.0).collect()
+}
+
+fn with_config(env: &mut Env, text: &str) {
+    let path = env.path("config.toml");
+    std::fs::write(&path, text).unwrap();
+    env.set("APIKEY_CONFIG", &path);
+}
+
+#[test]
+fn lists_are_validated_capped_and_shown() {
+    let env = Env::new();
+    let v = env.json(&[
+        "create",
+        "--name",
+        "web",
+        "--notify",
+        "Ops@Acme.Example",
+        "--low-balance",
+        "50",
+    ]);
+    assert_eq!(
+        v["notify"],
+        serde_json::json!({"emails": ["Ops@acme.example"], "low_balance": 50})
+    );
+    let v = env.json(&[
+        "notify",
+        "add",
+        "web",
+        "b@x.io",
+        "b@x.io",
+        "Ops@acme.example",
+    ]);
+    assert_eq!(
+        v["emails"],
+        serde_json::json!(["Ops@acme.example", "b@x.io"]),
+        "twice is harmless"
+    );
+    let before = env.show("web");
+    for bad in ["plain", "a@b", "a b@x.io", "\u{1b}[2J@x.io", "a@x.io\n"] {
+        env.fails(&["notify", "add", "web", "c@x.io", bad], 2);
+    }
+    env.ok(&["notify", "add", "web", "c@x.io", "d@x.io", "e@x.io"]);
+    let err = env.fails(&["notify", "add", "web", "f@x.io"], 3);
+    assert!(err.contains("at most 5"), "{err}");
+    assert_eq!(
+        env.show("web")["notify"]["emails"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    assert_ne!(env.show("web"), before);
+    env.ok(&["notify", "remove", "web", "c@x.io", "d@x.io"]);
+    env.fails(&["notify", "remove", "web", "c@x.io"], 2);
+    assert_eq!(
+        env.json(&["notify", "threshold", "web", "off"])["low_balance"],
+        Value::Null
+    );
+    env.fails(&["notify", "threshold", "web", "-3"], 2);
+    env.fails(&["notify", "threshold", "web", "lots"], 2);
+    let listed = env.ok(&["notify", "list", "web"]);
+    assert!(
+        listed.contains("b@x.io") && listed.contains("Low balance at: off"),
+        "{listed}"
+    );
+    let shown = env.ok(&["show", "web"]);
+    assert!(shown.contains("e@x.io"), "{shown}");
+    let err = env.fails(
+        &[
+            "create", "--notify", "a@x.io", "--notify", "b@x.io", "--notify", "c@x.io", "--notify",
+            "d@x.io", "--notify", "e@x.io", "--notify", "f@x.io",
+        ],
+        3,
+    );
+    assert!(err.contains("at most 5"), "{err}");
+    assert_eq!(env.count("keys"), 1);
+    let log = env.json(&["log", "web"]);
+    assert_eq!(log[0]["action"], "notify");
+}
+
+#[test]
+fn balance_events_fire_once_per_crossing() {
+    let env = Env::new();
+    let (_, secret) = env.create(&[
+        "--name",
+        "web",
+        "--notify",
+        "ops@acme.example",
+        "--low-balance",
+        "98",
+    ]);
+    for _ in 0..5 {
+        env.verify(&secret, &[]);
+    }
+    assert_eq!(kinds(&env), ["low_balance"], "100 → 95 crosses 98 once");
+    env.ok(&["topup", "web", "5"]);
+    for _ in 0..3 {
+        env.verify(&secret, &[]);
+    }
+    assert_eq!(
+        kinds(&env),
+        ["low_balance", "topup", "low_balance"],
+        "back to 100, then below 98 again"
+    );
+    env.verify(&secret, &["--cost", "97"]);
+    assert_eq!(env.show("web")["balance"], 0);
+    assert_eq!(kinds(&env).last().unwrap(), "exhausted");
+    env.verify(&secret, &[]);
+    assert_eq!(
+        kinds(&env).len(),
+        4,
+        "a denied verification at 0 raises nothing more"
+    );
+    let (event, recipients, status) = &outbox(&env)[0];
+    assert_eq!(
+        (event.as_str(), status.as_str()),
+        ("low_balance", "pending")
+    );
+    assert_eq!(recipients, &["ops@acme.example"]);
+}
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the test clock exists in debug builds only"
+)]
+fn limit_events_fire_once_a_period() {
+    let mut env = Env::new();
+    env.set("APIKEY_TEST_NOW", "2026-11-22T10:00:00Z");
+    let (_, secret) = env.create(&[
+        "--name",
+        "web",
+        "--notify",
+        "a@x.io",
+        "--daily-limit",
+        "10",
+        "--monthly-limit",
+        "15",
+    ]);
+    for _ in 0..8 {
+        env.verify(&secret, &[]);
+    }
+    assert!(kinds(&env).is_empty());
+    env.verify(&secret, &[]);
+    assert_eq!(kinds(&env), ["limit_warning"], "9 of 10 is 90%");
+    env.verify(&secret, &[]);
+    assert_eq!(kinds(&env), ["limit_warning", "limit_reached"]);
+    for _ in 0..3 {
+        assert_eq!(env.verify(&secret, &[]).0, 15);
+    }
+    assert_eq!(kinds(&env).len(), 2, "once a day");
+    env.set("APIKEY_TEST_NOW", "2026-11-23T10:00:00Z");
+    for _ in 0..5 {
+        env.verify(&secret, &[]);
+    }
+    assert_eq!(
+        kinds(&env),
+        ["limit_warning", "limit_reached", "limit_reached"],
+        "monthly 15 reached"
+    );
+    assert_eq!(env.verify(&secret, &[]).0, 20);
+    assert_eq!(kinds(&env).len(), 3, "once a month");
+    // A cost that cannot fit counts as hitting the limit, once (4 of 5 is
+    // 80%: no warning before it).
+    env.set("APIKEY_TEST_NOW", "2026-12-01T10:00:00Z");
+    let (_, two) = env.create(&["--name", "two", "--notify", "a@x.io", "--daily-limit", "5"]);
+    env.ok(&["topup", "two", "100"]);
+    env.verify(&two, &["--cost", "4"]);
+    assert_eq!(env.verify(&two, &["--cost", "4"]).0, 15);
+    assert_eq!(env.verify(&two, &["--cost", "4"]).0, 15);
+    let last: Vec<String> = kinds(&env).into_iter().skip(3).collect();
+    assert_eq!(last, ["topup", "limit_reached"]);
+}
+
+#[test]
+fn lifecycle_events_and_recipients_at_the_time() {
+    let env = Env::new();
+    env.create(&["--name", "web", "--notify", "a@x.io"]);
+    env.ok(&["topup", "web", "5"]);
+    env.ok(&["notify", "add", "web", "b@x.io"]);
+    env.ok(&["regenerate", "web"]);
+    env.ok(&["notify", "remove", "web", "a@x.io"]);
+    env.ok(&["revoke", "web", "--yes"]);
+    let events = outbox(&env);
+    let summary: Vec<(&str, Vec<&str>)> = events
+        .iter()
+        .map(|(e, r, _)| (e.as_str(), r.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("topup", vec!["a@x.io"]),
+            ("regenerated", vec!["a@x.io", "b@x.io"]),
+            ("revoked", vec!["b@x.io"]),
+        ]
+    );
+    // Nobody to tell: recorded, and skipped.
+    env.create(&["--name", "quiet"]);
+    env.ok(&["topup", "quiet", "5"]);
+    let last = outbox(&env).pop().unwrap();
+    assert_eq!((last.0.as_str(), last.2.as_str()), ("topup", "skipped"));
+    assert!(last.1.is_empty());
+    assert_eq!(
+        env.json(&["notify", "outbox"]).as_array().unwrap().len(),
+        3,
+        "pending only"
+    );
+}
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the test clock exists in debug builds only"
+)]
+fn an_expiry_within_seven_days_is_announced_once_by_whatever_runs_first() {
+    let mut env = Env::new();
+    env.set("APIKEY_TEST_NOW", "2026-11-01T00:00:00Z");
+    env.create(&[
+        "--name",
+        "web",
+        "--notify",
+        "a@x.io",
+        "--expires",
+        "2026-11-20",
+    ]);
+    env.ok(&["list"]);
+    assert!(kinds(&env).is_empty(), "19 days out");
+    env.set("APIKEY_TEST_NOW", "2026-11-13T00:00:01Z");
+    env.ok(&["account", "list"]);
+    assert_eq!(kinds(&env), ["expiring"], "noticed by an unrelated command");
+    env.ok(&["list"]);
+    env.set("APIKEY_TEST_NOW", "2026-11-19T00:00:00Z");
+    env.ok(&["show", "web"]);
+    assert_eq!(kinds(&env).len(), 1, "once");
+    // A new expiry is announced again, at once when it is near.
+    env.ok(&["security", "web", "--expires", "3d"]);
+    assert_eq!(kinds(&env), ["expiring", "expiring"]);
+}
+
+#[test]
+fn send_delivers_each_event_exactly_once_with_useful_mail() {
+    let mut env = Env::new();
+    let server = SmtpServer::start(env.dir.path());
+    with_config(&mut env, &server.config("none", ""));
+    let (id, secret) = env.create(&[
+        "--name",
+        "web",
+        "--notify",
+        "ops@acme.example",
+        "--notify",
+        "cto@acme.example",
+        "--low-balance",
+        "100",
+    ]);
+    env.verify(&secret, &[]);
+    env.ok(&["topup", "web", "500"]);
+    env.create(&["--name", "nobody"]);
+    env.ok(&["topup", "nobody", "1"]);
+
+    let run = env.run(&["notify", "send"]).code(0);
+    assert_eq!(run.stdout, "Sent 2 notifications.\n");
+    let mail = server.messages();
+    assert_eq!(mail.len(), 2);
+    assert_eq!(
+        mail[0]["to"],
+        serde_json::json!(["ops@acme.example", "cto@acme.example"])
+    );
+    assert_eq!(mail[0]["from"], "apikey@example.com");
+    let hint = env.show("web")["hint"].as_str().unwrap().to_owned();
+    assert_eq!(
+        mail[0]["subject"],
+        format!("[apikey] Low balance: 99 lookups left: key \"web\" ({hint}) in account default")
+            .as_str()
+    );
+    let body = mail[0]["body"].as_str().unwrap();
+    for part in [
+        "Account:  default",
+        &format!("web ({id})"),
+        &hint,
+        "99 lookups",
+        "topup",
+    ] {
+        assert!(body.contains(part), "{part} not in:\n{body}");
+    }
+    assert!(!body.contains(&secret) && !mail[0]["subject"].as_str().unwrap().contains(&secret));
+    assert!(
+        mail[1]["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("[apikey] Topped up, balance 599")
+    );
+
+    assert_eq!(
+        env.run(&["notify", "send"]).code(0).stdout,
+        "Nothing to send.\n"
+    );
+    assert_eq!(server.messages().len(), 2, "never twice");
+    let statuses: Vec<String> = outbox(&env).into_iter().map(|e| e.2).collect();
+    assert_eq!(statuses, ["sent", "sent", "skipped"]);
+    let first = &env.json(&["notify", "outbox", "--all"])[0];
+    assert_eq!(first["attempts"], 1);
+    assert!(first["sent_at"].is_string() && first["last_error"].is_null());
+}
+
+#[test]
+fn with_the_server_down_events_stay_pending_and_go_out_later() {
+    let mut env = Env::new();
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    with_config(
+        &mut env,
+        &format!(
+            "[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nfrom = \"apikey@example.com\"\ntls = \"none\"\ntimeout_secs = 2\n"
+        ),
+    );
+    env.create(&["--name", "web", "--notify", "a@x.io"]);
+    env.ok(&["topup", "web", "5"]);
+    for attempt in 1..=2 {
+        let run = env.run(&["notify", "send"]);
+        assert_eq!(run.status, Some(1), "{}", run.stderr);
+        let err = run.one_line_error();
+        assert!(
+            err.contains("could not be delivered and stay pending"),
+            "{err}"
+        );
+        let e = &env.json(&["notify", "outbox"])[0];
+        assert_eq!(
+            (e["status"].as_str(), e["attempts"].as_i64()),
+            (Some("pending"), Some(attempt))
+        );
+        assert!(
+            e["last_error"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("connect"),
+            "{e}"
+        );
+    }
+    let server = SmtpServer::start_with(env.dir.path(), Mode::Plain, None, Some(port));
+    env.run(&["notify", "send"]).code(0);
+    assert_eq!(server.messages().len(), 1);
+    let e = &env.json(&["notify", "outbox", "--all"])[0];
+    assert_eq!(
+        (e["status"].as_str(), e["attempts"].as_i64()),
+        (Some("sent"), Some(3))
+    );
+}
+
+#[test]
+fn starttls_with_a_login_from_the_environment() {
+    let mut env = Env::new();
+    let server = SmtpServer::start_with(
+        env.dir.path(),
+        Mode::Starttls,
+        Some(("mailer", "s3cret")),
+        None,
+    );
+    with_config(
+        &mut env,
+        &server.config(
+            "starttls",
+            "user = \"mailer\"\npassword_env = \"TEST_SMTP_PASSWORD\"\n",
+        ),
+    );
+    env.create(&["--name", "web", "--notify", "a@x.io"]);
+    env.ok(&["topup", "web", "5"]);
+    let err = env.fails(&["notify", "send"], 2);
+    assert!(
+        err.contains("TEST_SMTP_PASSWORD") && err.contains("not set"),
+        "{err}"
+    );
+    env.set("TEST_SMTP_PASSWORD", "wrong");
+    env.run(&["notify", "send"]).code(1);
+    assert!(server.messages().is_empty());
+    env.set("TEST_SMTP_PASSWORD", "s3cret");
+    env.run(&["notify", "send"]).code(0);
+    let mail = server.messages();
+    assert_eq!(mail.len(), 1);
+    assert_eq!(
+        (mail[0]["tls"].as_bool(), mail[0]["user"].as_str()),
+        (Some(true), Some("mailer"))
+    );
+    let config = std::fs::read_to_string(env.path("config.toml")).unwrap();
+    assert!(
+        !config.contains("s3cret"),
+        "the password is not in the file"
+    );
+}
+
+#[test]
+fn implicit_tls_checks_the_certificate() {
+    let mut env = Env::new();
+    let server = SmtpServer::start_with(env.dir.path(), Mode::Tls, None, None);
+    env.create(&["--name", "web", "--notify", "a@x.io"]);
+    env.ok(&["topup", "web", "5"]);
+    // Without the private CA the server's certificate is not trusted.
+    let untrusted = server.config("tls", "").replace(
+        &format!("ca_file = \"{}\"\n", server.ca.as_ref().unwrap().display()),
+        "",
+    );
+    with_config(&mut env, &untrusted);
+    env.run(&["notify", "send"]).code(1);
+    with_config(&mut env, &server.config("tls", ""));
+    env.run(&["notify", "send"]).code(0);
+    assert_eq!(server.messages()[0]["tls"], true);
+}
+
+#[test]
+fn send_needs_an_smtp_section() {
+    let env = Env::new();
+    let err = env.fails(&["notify", "send"], 2);
+    assert!(err.contains("no [smtp] section"), "{err}");
+}
+
+#[test]
+fn eight_verifying_processes_cross_the_threshold_once() {
+    let env = Env::new();
+    let (_, secret) = env.create(&["--name", "web", "--notify", "a@x.io", "--low-balance", "60"]);
+    let script =
+        "for i in $(seq 10); do printf '%s' \"$KEY\" | \"$BIN\" verify -q >/dev/null; done";
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            env.shell(script)
+                .env("KEY", &secret)
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(env.show("web")["balance"], 20);
+    assert_eq!(kinds(&env), ["low_balance"]);
+}
+
+#[test]
+fn racing_senders_deliver_each_event_once() {
+    let mut env = Env::new();
+    let server = SmtpServer::start(env.dir.path());
+    with_config(&mut env, &server.config("none", ""));
+    env.create(&["--name", "web", "--notify", "a@x.io"]);
+    for _ in 0..20 {
+        env.ok(&["topup", "web", "1"]);
+    }
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            env.command(["notify", "send"])
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let mail = server.messages();
+    assert_eq!(mail.len(), 20, "every event once");
+    let mut ids: Vec<&str> = mail
+        .iter()
+        .map(|m| m["message_id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 20, "no event twice");
+}
