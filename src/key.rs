@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::account::AccountPk;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::notify::NotifySettings;
@@ -21,7 +22,7 @@ const ID_RANDOM_LEN: usize = 8;
 
 /// A key's short, stable, non-secret identifier, e.g. `k_7Hq2mZ9d`; it
 /// survives `regenerate`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct KeyId(String);
 
@@ -173,6 +174,8 @@ pub struct KeyPk(pub(crate) i64);
 pub struct Key {
     #[serde(skip)]
     pub(crate) pk: KeyPk,
+    #[serde(skip)]
+    pub(crate) account_pk: AccountPk,
     /// The stable id.
     pub id: KeyId,
     /// The owning account's name.

@@ -4,6 +4,7 @@
 //! [`store`], and [`cli`] turns command lines into calls and prints results.
 
 pub mod account;
+pub mod apply;
 pub mod audit;
 pub mod balance;
 pub mod cli;
@@ -11,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod key;
+pub mod manifest;
 pub mod notify;
 pub mod secret;
 pub mod security;

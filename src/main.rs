@@ -1,12 +1,14 @@
-//! The `apikey` binary: parse the command line, hand it to the library.
+//! The `apikey` binary: answer a shell's completion request, or parse the
+//! command line and hand it to the library.
 
 use std::process::ExitCode;
 
-use apikey::cli::{self, Cli};
-use clap::Parser;
+use apikey::cli;
+use clap_complete::CompleteEnv;
 
 fn main() -> ExitCode {
-    match Cli::try_parse() {
+    CompleteEnv::with_factory(cli::command).complete();
+    match cli::parse() {
         Ok(cli) => cli::run(&cli),
         Err(e) => cli::usage_error(&e),
     }

@@ -5,6 +5,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
+
+use super::complete;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -43,11 +46,25 @@ pub struct Cli {
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The store file [default: keys.db in the platform data dir]
-    #[arg(long, global = true, env = "APIKEY_DB", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "APIKEY_DB",
+        hide_env_values = true,
+        value_name = "PATH",
+        value_hint = clap::ValueHint::FilePath
+    )]
     pub db: Option<PathBuf>,
 
     /// The config file [default: config.toml in the platform config dir]
-    #[arg(long, global = true, env = "APIKEY_CONFIG", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "APIKEY_CONFIG",
+        hide_env_values = true,
+        value_name = "PATH",
+        value_hint = clap::ValueHint::FilePath
+    )]
     pub config: Option<PathBuf>,
 
     /// The account to act on [default: `account` in the config, else "default"]
@@ -140,13 +157,93 @@ pub enum Command {
     /// Create, list and show accounts
     #[command(subcommand)]
     Account(AccountCommand),
+
+    /// Make the store match a TOML manifest (for CI)
+    #[command(after_help = APPLY_HELP)]
+    Apply(ApplyArgs),
+
+    /// Print a shell completion script
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+}
+
+const APPLY_HELP: &str = "\
+Creates missing accounts and keys and brings existing keys' settings and
+notification lists to what the file says, in one transaction. Balances are
+never changed. Secrets of new keys are printed once.
+
+Example manifest:
+  [[account]]
+  name = \"acme\"
+
+  [[account.key]]
+  name = \"web\"
+  allowed_urls = [\"https://shop.acme.example\"]
+  daily_limit = 1000
+  notify = [\"ops@acme.example\"]
+
+Example:
+  apikey apply keys.toml --dry-run
+  apikey apply keys.toml --json > applied.json";
+
+const COMPLETIONS_HELP: &str = "\
+Static scripts complete commands and flags. With --dynamic the script calls
+apikey back, which also completes key names and account names from the store.
+
+Examples:
+  apikey completions bash > ~/.local/share/bash-completion/completions/apikey
+  source <(apikey completions bash --dynamic)     # in ~/.bashrc
+  apikey completions fish --dynamic | source      # in config.fish";
+
+/// `apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The manifest (TOML)
+    #[arg(value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub file: PathBuf,
+
+    /// Print the plan and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Revoke active keys of the named accounts that the file does not name
+    #[arg(long)]
+    pub prune: bool,
+}
+
+/// `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_name = "SHELL", value_enum)]
+    pub shell: ShellArg,
+
+    /// Print a script that asks apikey for completions, so key and account
+    /// names come from the store (bash, zsh, fish, elvish, powershell)
+    #[arg(long)]
+    pub dynamic: bool,
+}
+
+/// The shells completions exist for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    /// GNU bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
+    /// Elvish.
+    Elvish,
 }
 
 /// A key, by id (`k_…`), name, or the secret itself.
 #[derive(Debug, Args)]
 pub struct KeyArg {
     /// The key's id, name, or secret
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
     pub key: String,
 }
 
@@ -228,7 +325,7 @@ pub struct SecurityFlags {
 #[derive(Debug, Args)]
 pub struct SecurityArgs {
     /// The key's id, name, or secret
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
     pub key: String,
 
     /// The changes; none shows the settings.
@@ -283,7 +380,7 @@ pub struct VerifyArgs {
 #[derive(Debug, Args)]
 pub struct UsageArgs {
     /// The key's id, name, or secret
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
     pub key: String,
 
     /// How many days back, today included (1 to 3660)
@@ -321,7 +418,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
     /// The key's id, name, or secret
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
     pub key: String,
 
     /// Why, for the audit trail
@@ -333,7 +430,7 @@ pub struct RevokeArgs {
 #[derive(Debug, Args)]
 pub struct RegenerateArgs {
     /// The key's id, name, or secret
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
     pub key: String,
 
     /// How long the old secret keeps working, e.g. 1h or 7d [default: it stops at once]
@@ -345,7 +442,7 @@ pub struct RegenerateArgs {
 #[derive(Debug, Args)]
 pub struct TopupArgs {
     /// The key's id, name, or secret
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
     pub key: String,
 
     /// Lookups to add: a whole number from 1 to 1000000000
@@ -361,7 +458,7 @@ pub struct TopupArgs {
 #[derive(Debug, Args)]
 pub struct LogArgs {
     /// Only this key's changes (id, name, or secret)
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
     pub key: Option<String>,
 }
 
@@ -372,7 +469,7 @@ pub enum NotifyCommand {
     #[command(after_help = "Example:\n  apikey notify add web ops@example.com billing@example.com")]
     Add {
         /// The key's id, name, or secret
-        #[arg(value_name = "KEY")]
+        #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
         key: String,
         /// Addresses to add; one already on the list is left as it is
         #[arg(value_name = "EMAIL", required = true)]
@@ -383,7 +480,7 @@ pub enum NotifyCommand {
     #[command(after_help = "Example:\n  apikey notify remove web ops@example.com")]
     Remove {
         /// The key's id, name, or secret
-        #[arg(value_name = "KEY")]
+        #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
         key: String,
         /// Addresses to remove
         #[arg(value_name = "EMAIL", required = true)]
@@ -394,7 +491,7 @@ pub enum NotifyCommand {
     #[command(after_help = "Example:\n  apikey notify list web")]
     List {
         /// The key's id, name, or secret
-        #[arg(value_name = "KEY")]
+        #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
         key: String,
     },
 
@@ -402,7 +499,7 @@ pub enum NotifyCommand {
     #[command(after_help = "Example:\n  apikey notify threshold web 500")]
     Threshold {
         /// The key's id, name, or secret
-        #[arg(value_name = "KEY")]
+        #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
         key: String,
         /// A whole number of lookups, or off
         #[arg(value_name = "N|off", allow_hyphen_values = true)]
@@ -441,7 +538,7 @@ pub enum AccountCommand {
     /// Show one account [default: the current one]
     Show {
         /// The account [default: --account]
-        #[arg(value_name = "NAME")]
+        #[arg(value_name = "NAME", add = ArgValueCandidates::new(complete::accounts))]
         name: Option<String>,
     },
 }

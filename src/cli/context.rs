@@ -106,10 +106,20 @@ impl Context {
     /// asked for. Opening it also announces expiries that came within 7
     /// days since the last command ran.
     pub fn store(&mut self) -> Result<&mut Store> {
-        if self.store.is_none() {
-            let mut store =
-                Store::open_with_timeout(&self.db, self.busy_timeout)?.with_clock(self.clock);
+        let first = self.store.is_none();
+        let store = self.store_for_reading()?;
+        if first {
             store.announce_expiring()?;
+        }
+        Ok(store)
+    }
+
+    /// The store, opened without the side work of a command (no expiry
+    /// announcements): for shell completion, which must stay read-only.
+    pub fn store_for_reading(&mut self) -> Result<&mut Store> {
+        if self.store.is_none() {
+            let store =
+                Store::open_with_timeout(&self.db, self.busy_timeout)?.with_clock(self.clock);
             self.store = Some(store);
         }
         Ok(self.store.as_mut().expect("opened above"))
@@ -133,6 +143,11 @@ impl Context {
     /// The account commands act on, validated (exit 2 if malformed).
     pub fn account(&self) -> Result<AccountName> {
         AccountName::parse(&self.account)
+    }
+
+    /// Whether `--yes` was given.
+    pub fn yes(&self) -> bool {
+        self.yes
     }
 
     /// Asks before a destructive change: `--yes` confirms; on a terminal the

@@ -3,7 +3,10 @@
 //! errors become exit codes.
 
 mod account;
+mod apply;
 pub mod args;
+pub mod complete;
+pub mod completions;
 pub mod context;
 mod create;
 mod list;
@@ -23,14 +26,77 @@ use std::process::ExitCode;
 
 pub use args::Cli;
 use args::Command;
+use clap::{CommandFactory, FromArgMatches};
 use context::Context;
 use output::Report;
 
 use crate::error::{Error, Result};
 
+/// How `apikey --help` groups the commands.
+const GROUPS: &[(&str, &[&str])] = &[
+    (
+        "Keys",
+        &["create", "list", "show", "revoke", "regenerate", "topup"],
+    ),
+    (
+        "Security and verification",
+        &["security", "verify", "usage"],
+    ),
+    ("Notifications", &["notify"]),
+    ("Accounts and audit", &["account", "log"]),
+    ("Provisioning and shells", &["apply", "completions"]),
+];
+
+/// The whole command line as clap sees it: the derived tree, with the
+/// top-level help listing commands in groups. Help, man pages and
+/// completions all come from this.
+pub fn command() -> clap::Command {
+    use std::fmt::Write as _;
+    let cmd = Cli::command();
+    let mut listing = String::new();
+    for (title, names) in GROUPS {
+        listing.push_str(title);
+        listing.push_str(":\n");
+        for name in *names {
+            let about = cmd
+                .find_subcommand(name)
+                .and_then(clap::Command::get_about)
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let _ = writeln!(listing, "  {name:<13}{about}");
+        }
+        listing.push('\n');
+    }
+    cmd.help_template(format!(
+        "{{about-with-newline}}\n{{usage-heading}} {{usage}}\n\n{listing}Options:\n{{options}}{{after-help}}"
+    ))
+}
+
+/// Parses the process's arguments against [`command`].
+pub fn parse() -> Result<Cli, clap::Error> {
+    let mut matches = command().try_get_matches()?;
+    Cli::from_arg_matches_mut(&mut matches)
+}
+
 /// Runs a parsed command line: dispatch, print, and map the outcome to the
 /// exit code. Errors go to stderr as one line, `apikey: message`.
 pub fn run(cli: &Cli) -> ExitCode {
+    // Completion scripts need no store and no config file.
+    if let Command::Completions(args) = &cli.command {
+        let mode = context::OutputMode {
+            json: cli.global.json,
+            quiet: cli.global.quiet,
+            color: false,
+        };
+        return match completions::run(args) {
+            Ok(report) => match output::print(&report, mode, &mut io::stdout().lock()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => fail(&Error::Output(e)),
+            },
+            Err(e) => fail(&e),
+        };
+    }
     let outcome = Context::new(&cli.global).and_then(|mut ctx| {
         let report = dispatch(&cli.command, &mut ctx)?;
         let mut stdout = io::stdout().lock();
@@ -72,6 +138,8 @@ fn dispatch(command: &Command, ctx: &mut Context) -> Result<Report> {
         Command::Notify(command) => notify::run(command, ctx),
         Command::Log(args) => log::run(args, ctx),
         Command::Account(command) => account::run(command, ctx),
+        Command::Apply(args) => apply::run(args, ctx),
+        Command::Completions(args) => completions::run(args),
     }
 }
 
@@ -115,5 +183,32 @@ pub fn usage_error(error: &clap::Error) -> ExitCode {
             );
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_is_in_a_help_group() {
+        let cmd = Cli::command();
+        let grouped: Vec<&str> = GROUPS
+            .iter()
+            .flat_map(|(_, names)| names.iter().copied())
+            .collect();
+        for sub in cmd.get_subcommands() {
+            assert!(
+                grouped.contains(&sub.get_name()),
+                "{} is in no group",
+                sub.get_name()
+            );
+        }
+        assert_eq!(grouped.len(), cmd.get_subcommands().count());
+    }
+
+    #[test]
+    fn the_clap_tree_is_consistent() {
+        command().debug_assert();
     }
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::context::OutputMode;
 use crate::account::Account;
+use crate::apply::{Applied, CreatedKey};
 use crate::audit::AuditEntry;
 use crate::clock::Timestamp;
 use crate::key::{Key, KeyId, KeyName, KeyStatus};
@@ -58,6 +59,20 @@ pub enum Report {
     Outbox(Vec<Event>),
     /// `notify send`.
     Sent(SendReport),
+    /// `apply`: the plan (dry run) or what was done.
+    Applied {
+        /// What changed, or would.
+        applied: Applied,
+        /// The manifest, as the user named it.
+        file: String,
+    },
+    /// `completions`: a script for a shell.
+    Script {
+        /// Which shell.
+        shell: String,
+        /// The script.
+        text: String,
+    },
     /// A change to one key, with the sentence that tells a person what happened.
     Changed {
         /// The key after the change.
@@ -206,6 +221,11 @@ fn print_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         ),
         Report::Outbox(events) => serde_json::to_writer_pretty(&mut *out, events),
         Report::Sent(report) => serde_json::to_writer_pretty(&mut *out, report),
+        Report::Applied { applied, .. } => serde_json::to_writer_pretty(&mut *out, applied),
+        Report::Script { shell, text } => serde_json::to_writer_pretty(
+            &mut *out,
+            &serde_json::json!({"shell": shell, "script": text}),
+        ),
         Report::Keys { keys, .. } => serde_json::to_writer_pretty(&mut *out, keys),
         Report::Accounts(accounts) => serde_json::to_writer_pretty(&mut *out, accounts),
         Report::Account { account, .. } => serde_json::to_writer_pretty(&mut *out, account),
@@ -228,6 +248,13 @@ fn print_quiet(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .try_for_each(|e| writeln!(out, "{e}")),
         Report::Outbox(events) => events.iter().try_for_each(|e| writeln!(out, "{}", e.id)),
         Report::Sent(report) => writeln!(out, "{}", report.sent.len()),
+        Report::Applied { applied, .. } => {
+            applied.created.iter().try_for_each(|c| match &c.secret {
+                Some(secret) => writeln!(out, "{}/{} {}", c.account, c.name, secret.expose()),
+                None => Ok(()),
+            })
+        }
+        Report::Script { text, .. } => out.write_all(text.as_bytes()),
         Report::Changed { quiet, .. } => match quiet {
             Some(value) => writeln!(out, "{value}"),
             None => Ok(()),
@@ -323,6 +350,8 @@ fn print_human(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<
             }
             writeln!(out, "{table}")
         }
+        Report::Applied { applied, file } => print_plan(applied, file, color, out),
+        Report::Script { text, .. } => out.write_all(text.as_bytes()),
         Report::Sent(report) => {
             if report.sent.is_empty() && report.failed.is_empty() {
                 writeln!(out, "Nothing to send.")
@@ -559,6 +588,104 @@ fn security_table(key: &Key, color: bool) -> Table {
         table.enforce_styling();
     }
     table
+}
+
+/// The plan (or what was done) as a diff: `+` create, `~` change, `-` revoke.
+fn print_plan(applied: &Applied, file: &str, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let paint = |code: &str, text: String| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text
+        }
+    };
+    if applied.is_empty() {
+        return writeln!(out, "No changes: the store matches {file}.");
+    }
+    if applied.dry_run {
+        writeln!(out, "Plan for {file} (dry run, nothing changed):")?;
+    } else {
+        writeln!(out, "Applied {file}:")?;
+    }
+    for account in &applied.created_accounts {
+        writeln!(out, "{}", paint("32", format!("  + account {account}")))?;
+    }
+    for key in &applied.created {
+        let id = key
+            .id
+            .as_ref()
+            .map(|id| format!(" ({id})"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{}",
+            paint("32", format!("  + key {}/{}{id}", key.account, key.name))
+        )?;
+    }
+    for key in &applied.updated {
+        writeln!(
+            out,
+            "{}",
+            paint(
+                "33",
+                format!("  ~ key {}/{} ({})", key.account, key.name, key.id)
+            )
+        )?;
+        for change in &key.changes {
+            writeln!(
+                out,
+                "      {}: {} -> {}",
+                change.field, change.from, change.to
+            )?;
+        }
+    }
+    for key in &applied.revoked {
+        writeln!(
+            out,
+            "{}",
+            paint(
+                "31",
+                format!("  - key {}/{} ({}), revoked", key.account, key.name, key.id)
+            )
+        )?;
+    }
+    let counts = format!(
+        "{} account(s) and {} key(s) {}, {} key(s) {}, {} {}.",
+        applied.created_accounts.len(),
+        applied.created.len(),
+        if applied.dry_run {
+            "to create"
+        } else {
+            "created"
+        },
+        applied.updated.len(),
+        if applied.dry_run {
+            "to update"
+        } else {
+            "updated"
+        },
+        applied.revoked.len(),
+        if applied.dry_run {
+            "to revoke"
+        } else {
+            "revoked"
+        },
+    );
+    writeln!(out, "{counts}")?;
+    let secrets: Vec<&CreatedKey> = applied
+        .created
+        .iter()
+        .filter(|c| c.secret.is_some())
+        .collect();
+    if !secrets.is_empty() {
+        writeln!(out, "\nNew keys, shown only this once: store them now.")?;
+        for c in secrets {
+            if let (Some(id), Some(secret)) = (&c.id, &c.secret) {
+                writeln!(out, "  {}/{}  {id}  {}", c.account, c.name, secret.expose())?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One line for a person: the code, then what it means.

@@ -227,7 +227,7 @@ impl Store {
             &self.actor,
             &NewAudit {
                 action: Action::Revoke,
-                account: account.pk,
+                account: key.account_pk,
                 key: Some(key.pk),
                 detail: reason.as_deref().unwrap_or(""),
             },
@@ -270,7 +270,7 @@ impl Store {
             &self.actor,
             &NewAudit {
                 action: Action::Regenerate,
-                account: account.pk,
+                account: key.account_pk,
                 key: Some(key.pk),
                 detail: &detail,
             },
@@ -319,7 +319,7 @@ impl Store {
             &self.actor,
             &NewAudit {
                 action: Action::Topup,
-                account: account.pk,
+                account: key.account_pk,
                 key: Some(key.pk),
                 detail: &detail,
             },

@@ -12,6 +12,7 @@
 //! ```
 
 mod accounts;
+mod apply;
 pub mod backend;
 mod keys;
 mod notify;
@@ -25,6 +26,7 @@ mod verify;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use self::apply::Prune;
 pub use self::keys::{KeySpec, NewKey};
 pub use self::notify::{FailedEvent, NotifyChange, SendReport};
 use crate::clock::Timestamp;

@@ -93,7 +93,7 @@ impl Store {
             &self.actor,
             &NewAudit {
                 action: Action::Notify,
-                account: account.pk,
+                account: key.account_pk,
                 key: Some(key.pk),
                 detail: &detail,
             },

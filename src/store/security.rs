@@ -58,7 +58,7 @@ impl Store {
             &self.actor,
             &NewAudit {
                 action: Action::Security,
-                account: account.pk,
+                account: key.account_pk,
                 key: Some(key.pk),
                 detail: &change.describe(),
             },

@@ -36,12 +36,12 @@ macro_rules! key_columns {
          k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, \
          k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, \
          k.low_balance, k.day, k.day_count, k.month, k.month_count, \
-         k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed"
+         k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed, k.account_id"
     };
 }
 
 /// The number of columns `key_columns!` lists.
-const KEY_COLUMN_COUNT: usize = 27;
+const KEY_COLUMN_COUNT: usize = 28;
 
 /// `SELECT` of every key column from keys joined to accounts, then `$tail`.
 macro_rules! select_key {
@@ -137,6 +137,7 @@ fn key_from_row(row: &Row<'_>, now: Timestamp) -> rusqlite::Result<Key> {
     let revoked_at = ts(row.get(8)?);
     Ok(Key {
         pk: KeyPk(row.get(0)?),
+        account_pk: AccountPk(row.get(27)?),
         id: KeyId::from_store(row.get(1)?),
         account: row.get(2)?,
         name: KeyName::from_store(row.get(3)?),

@@ -1,0 +1,47 @@
+//! `apikey apply`: make the store match a manifest, or with `--dry-run`
+//! show what that would change.
+
+use std::collections::BTreeSet;
+
+use super::args::ApplyArgs;
+use super::context::Context;
+use super::output::Report;
+use crate::error::Result;
+use crate::manifest::Manifest;
+use crate::store::Prune;
+
+/// Validates the file, settles `--prune` (asking on a terminal), applies.
+pub fn run(args: &ApplyArgs, ctx: &mut Context) -> Result<Report> {
+    let manifest = Manifest::load(&args.file)?;
+    let prune = if !args.prune {
+        Prune::Off
+    } else if args.dry_run || ctx.yes() {
+        Prune::All
+    } else {
+        let plan = ctx.store()?.apply(&manifest, &Prune::All, true)?;
+        if !plan.revoked.is_empty() {
+            let names: Vec<String> = plan
+                .revoked
+                .iter()
+                .map(|k| format!("{}/{}", k.account, k.name))
+                .collect();
+            ctx.confirm(&format!(
+                "revoke {} key(s) not named in {} ({})",
+                names.len(),
+                args.file.display(),
+                names.join(", ")
+            ))?;
+        }
+        Prune::Confirmed(
+            plan.revoked
+                .into_iter()
+                .map(|k| k.id)
+                .collect::<BTreeSet<_>>(),
+        )
+    };
+    let applied = ctx.store()?.apply(&manifest, &prune, args.dry_run)?;
+    Ok(Report::Applied {
+        applied,
+        file: args.file.display().to_string(),
+    })
+}

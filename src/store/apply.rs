@@ -1,0 +1,273 @@
+//! `apply`: makes the store match a manifest in one transaction, all or
+//! nothing. The plan is computed inside the same transaction that carries
+//! it out, so it is checked against the state it changes. Balances are
+//! never touched; rule 1 holds (revocations run before creations).
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::Store;
+use super::accounts;
+use super::backend::{NewAudit, Tx};
+use super::keys::create_in;
+use super::notify::raise;
+use crate::account::Account;
+use crate::apply::{Applied, CreatedKey, RevokedKey, UpdatedKey, diff};
+use crate::audit::Action;
+use crate::error::{Error, Result};
+use crate::key::{Key, KeyId, KeyStatus, MAX_ACTIVE_KEYS};
+use crate::manifest::{KeySpecEntry, Manifest};
+use crate::notify::event::{self, EventKind, NewEvent, Raised};
+use crate::secret::Secret;
+use crate::store::KeySpec;
+
+/// Which active keys the manifest does not name may be revoked.
+#[derive(Clone, Debug)]
+pub enum Prune {
+    /// None: keys the manifest does not name are left alone.
+    Off,
+    /// Exactly these (as confirmed from a dry run); if the store now holds
+    /// others, the run stops instead of revoking what nobody confirmed.
+    Confirmed(BTreeSet<KeyId>),
+    /// All of them (`--yes`).
+    All,
+}
+
+/// One planned key creation.
+struct Create<'m> {
+    account: String,
+    spec: &'m KeySpecEntry,
+}
+
+/// One planned update.
+struct Update<'m> {
+    key: Key,
+    spec: &'m KeySpecEntry,
+    report: UpdatedKey,
+}
+
+/// The plan for one manifest against the store as a transaction sees it.
+#[derive(Default)]
+struct Plan<'m> {
+    accounts: Vec<String>,
+    create: Vec<Create<'m>>,
+    update: Vec<Update<'m>>,
+    revoke: Vec<Key>,
+}
+
+fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Plan<'m>> {
+    let mut plan = Plan::default();
+    for account in &manifest.accounts {
+        let existing: Vec<Key> = match tx.account(account.name.as_str())? {
+            Some(found) => tx.keys(found.pk, false)?,
+            None => {
+                plan.accounts.push(account.name.to_string());
+                Vec::new()
+            }
+        };
+        let mut by_name: HashMap<&str, &Key> =
+            existing.iter().map(|k| (k.name.as_str(), k)).collect();
+        let mut active_after = existing.len();
+        for spec in &account.keys {
+            match by_name.remove(spec.name.as_str()) {
+                Some(key) => {
+                    let changes = diff(key, spec);
+                    if !changes.is_empty() {
+                        plan.update.push(Update {
+                            key: key.clone(),
+                            spec,
+                            report: UpdatedKey {
+                                account: key.account.clone(),
+                                name: key.name.clone(),
+                                id: key.id.clone(),
+                                changes,
+                            },
+                        });
+                    }
+                }
+                None => {
+                    plan.create.push(Create {
+                        account: account.name.to_string(),
+                        spec,
+                    });
+                    active_after += 1;
+                }
+            }
+        }
+        // What is left is active in the store and absent from the file.
+        let mut unnamed: Vec<&Key> = by_name.into_values().collect();
+        unnamed.sort_by_key(|k| k.created_at);
+        if !matches!(prune, Prune::Off) {
+            active_after -= unnamed.len();
+            plan.revoke.extend(unnamed.into_iter().cloned());
+        }
+        if active_after > MAX_ACTIVE_KEYS {
+            return Err(Error::refused(format!(
+                "applying {} would leave account '{}' with {active_after} active keys, more than {MAX_ACTIVE_KEYS}: name its other keys in the file, or pass --prune",
+                manifest.origin.display(),
+                account.name
+            )));
+        }
+    }
+    if let Prune::Confirmed(allowed) = prune
+        && let Some(key) = plan.revoke.iter().find(|k| !allowed.contains(&k.id))
+    {
+        return Err(Error::refused(format!(
+            "the store changed while apply asked for confirmation (key {} would also be revoked): run apply again",
+            key.label()
+        )));
+    }
+    Ok(plan)
+}
+
+fn revoke_in(tx: &mut dyn Tx, actor: &str, key: &Key) -> Result<()> {
+    tx.revoke(key.pk, Some("not in the manifest (apply --prune)"))?;
+    let revoked = tx.key_by_pk(key.pk)?;
+    raise(
+        tx,
+        &revoked,
+        &[NewEvent::new(
+            EventKind::Revoked,
+            "not in the manifest (apply --prune)",
+        )],
+    )?;
+    tx.audit(
+        actor,
+        &NewAudit {
+            action: Action::Revoke,
+            account: key.account_pk,
+            key: Some(key.pk),
+            detail: "apply --prune",
+        },
+    )
+}
+
+fn update_in(tx: &mut dyn Tx, actor: &str, update: &Update<'_>) -> Result<()> {
+    let key = &update.key;
+    let spec = update.spec;
+    let now = tx.now();
+    if spec.expires_at != key.expires_at {
+        if let Some(t) = spec.expires_at
+            && t <= now
+        {
+            return Err(Error::invalid(format!(
+                "key '{}' in account '{}': expiry {t} is not in the future",
+                key.name, key.account
+            )));
+        }
+        let mut raised = Raised {
+            expiry: false,
+            ..key.raised
+        };
+        if let Some(t) = spec.expires_at
+            && event::expiry_due(spec.expires_at, raised, now)
+        {
+            raise(tx, key, &[event::expiring(t, now)])?;
+            raised.expiry = true;
+        }
+        tx.set_raised(key.pk, raised)?;
+    }
+    tx.update_security(key.pk, &spec.security, spec.expires_at)?;
+    tx.update_notify(key.pk, &spec.notify)?;
+    let detail = update
+        .report
+        .changes
+        .iter()
+        .map(|c| format!("{} {} -> {}", c.field, c.from, c.to))
+        .collect::<Vec<_>>()
+        .join("; ");
+    tx.audit(
+        actor,
+        &NewAudit {
+            action: Action::Security,
+            account: key.account_pk,
+            key: Some(key.pk),
+            detail: &format!("apply: {detail}"),
+        },
+    )
+}
+
+impl Store {
+    /// Makes the named accounts' keys match `manifest`: creates missing
+    /// accounts and keys, updates settings and notification lists, and with
+    /// `prune` revokes active keys the file does not name. A dry run plans
+    /// against the same state and changes nothing.
+    pub fn apply(&mut self, manifest: &Manifest, prune: &Prune, dry_run: bool) -> Result<Applied> {
+        let now = self.now();
+        let actor = self.actor.clone();
+        let mut tx = if dry_run {
+            self.backend.read(now)?
+        } else {
+            self.backend.write(now)?
+        };
+        let plan = plan(&mut *tx, manifest, prune)?;
+        let mut applied = Applied {
+            dry_run,
+            created_accounts: plan.accounts.clone(),
+            ..Applied::default()
+        };
+        applied.updated = plan.update.iter().map(|u| u.report.clone()).collect();
+        applied.revoked = plan
+            .revoke
+            .iter()
+            .map(|k| RevokedKey {
+                account: k.account.clone(),
+                name: k.name.clone(),
+                id: k.id.clone(),
+            })
+            .collect();
+        if dry_run {
+            applied.created = plan
+                .create
+                .iter()
+                .map(|c| CreatedKey {
+                    account: c.account.clone(),
+                    name: c.spec.name.clone(),
+                    id: None,
+                    secret: None,
+                })
+                .collect();
+            return Ok(applied);
+        }
+        for name in &plan.accounts {
+            accounts::create_in(&mut *tx, &actor, &crate::account::AccountName::parse(name)?)?;
+        }
+        for key in &plan.revoke {
+            if key.status != KeyStatus::Revoked {
+                revoke_in(&mut *tx, &actor, key)?;
+            }
+        }
+        for update in &plan.update {
+            update_in(&mut *tx, &actor, update)?;
+        }
+        let mut account_cache: HashMap<String, Account> = HashMap::new();
+        for create in &plan.create {
+            let account = match account_cache.get(&create.account) {
+                Some(a) => a.clone(),
+                None => {
+                    let a = accounts::find(
+                        &mut *tx,
+                        &crate::account::AccountName::parse(&create.account)?,
+                    )?;
+                    account_cache.insert(create.account.clone(), a.clone());
+                    a
+                }
+            };
+            let secret = Secret::generate()?;
+            let spec = KeySpec {
+                name: Some(create.spec.name.clone()),
+                expires_at: create.spec.expires_at,
+                security: create.spec.security.clone(),
+                notify: create.spec.notify.clone(),
+            };
+            let key = create_in(&mut *tx, &actor, &account, &spec, &secret)?;
+            applied.created.push(CreatedKey {
+                account: key.account,
+                name: key.name,
+                id: Some(key.id),
+                secret: Some(secret),
+            });
+        }
+        tx.commit()?;
+        Ok(applied)
+    }
+}
