@@ -73,7 +73,9 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "APIKEY_ACCOUNT",
-        value_name = "NAME"
+        hide_env_values = true,
+        value_name = "NAME",
+        add = ArgValueCandidates::new(complete::accounts)
     )]
     pub account: Option<String>,
 

@@ -2,6 +2,8 @@
 //! per test, checked by exit code, stdout and stderr.
 
 mod accounts;
+mod apply;
+mod assets;
 mod concurrency;
 mod keys;
 mod notify;
@@ -9,6 +11,7 @@ mod options;
 mod output;
 mod secrets;
 mod security;
+mod shells;
 mod smtp;
 mod usage;
 mod util;

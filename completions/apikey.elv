@@ -1,0 +1,583 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[apikey] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'apikey'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'apikey'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create a key and print its secret once'
+            cand list 'List the account''s keys (never their secrets)'
+            cand show 'Show one key: settings, notification list, balance'
+            cand revoke 'Permanently disable a key'
+            cand regenerate 'Give a key a new secret, keeping its id, name, balance and settings'
+            cand topup 'Add lookups to a key''s balance'
+            cand security 'Show or change a key''s security settings'
+            cand verify 'Check a presented key and spend lookups, as an API server would'
+            cand usage 'Show lookups over time, by day or by client IP'
+            cand notify 'Manage who is emailed about a key, and deliver queued notifications'
+            cand log 'Show the audit trail of admin changes'
+            cand account 'Create, list and show accounts'
+            cand apply 'Make the store match a TOML manifest (for CI)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'apikey;create'= {
+            cand --name 'Name, unique among the account''s active keys [default: key-N]'
+            cand --allow-url 'Allow an origin or URL prefix (repeatable; https://*.example.com allows subdomains)'
+            cand --remove-url 'Stop allowing an origin or URL prefix (repeatable)'
+            cand --allow-ip 'Allow an IPv4/IPv6 address or CIDR block (repeatable)'
+            cand --remove-ip 'Stop allowing an address or block (repeatable)'
+            cand --daily-limit 'Successful lookups per UTC day, or off'
+            cand --monthly-limit 'Successful lookups per UTC calendar month, or off'
+            cand --ip-daily-limit 'Successful lookups per UTC day per client IP, or off'
+            cand --scope 'Allow a scope (repeatable; none means any scope)'
+            cand --remove-scope 'Stop allowing a scope (repeatable)'
+            cand --expires 'When the key stops working: RFC 3339 date or time, a duration (30d, 12h), or never'
+            cand --redact-days 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]'
+            cand --notify 'Email an address about this key''s balance and lifecycle (repeatable, at most 5)'
+            cand --low-balance 'Warn the notification list when a spend takes the balance below N'
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;list'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --all 'Include revoked keys'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;show'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;revoke'= {
+            cand --reason 'Why, for the audit trail'
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;regenerate'= {
+            cand --grace 'How long the old secret keeps working, e.g. 1h or 7d [default: it stops at once]'
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;topup'= {
+            cand --note 'A note for the ledger and the audit trail'
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;security'= {
+            cand --allow-url 'Allow an origin or URL prefix (repeatable; https://*.example.com allows subdomains)'
+            cand --remove-url 'Stop allowing an origin or URL prefix (repeatable)'
+            cand --allow-ip 'Allow an IPv4/IPv6 address or CIDR block (repeatable)'
+            cand --remove-ip 'Stop allowing an address or block (repeatable)'
+            cand --daily-limit 'Successful lookups per UTC day, or off'
+            cand --monthly-limit 'Successful lookups per UTC calendar month, or off'
+            cand --ip-daily-limit 'Successful lookups per UTC day per client IP, or off'
+            cand --scope 'Allow a scope (repeatable; none means any scope)'
+            cand --remove-scope 'Stop allowing a scope (repeatable)'
+            cand --expires 'When the key stops working: RFC 3339 date or time, a duration (30d, 12h), or never'
+            cand --redact-days 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]'
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;verify'= {
+            cand --origin 'The request''s Origin or Referer'
+            cand --ip 'The client''s IP address'
+            cand --scope 'The scope the request needs'
+            cand --cost 'Lookups this request spends'
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --dry-run 'Check only: spend nothing, record nothing'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;usage'= {
+            cand --days 'How many days back, today included (1 to 3660)'
+            cand --by 'Group by day or by client IP'
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;notify'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add addresses to a key''s notification list (at most 5 in all)'
+            cand remove 'Remove addresses from a key''s notification list'
+            cand list 'Show a key''s notification list and low-balance threshold'
+            cand threshold 'Set (or turn off) the balance below which the list is warned'
+            cand outbox 'List queued notification events (pending ones, or all)'
+            cand send 'Deliver pending events over SMTP ([smtp] in the config file)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'apikey;notify;add'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;notify;remove'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;notify;list'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;notify;threshold'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;notify;outbox'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --all 'Include sent and skipped events'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;notify;send'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;notify;help'= {
+            cand add 'Add addresses to a key''s notification list (at most 5 in all)'
+            cand remove 'Remove addresses from a key''s notification list'
+            cand list 'Show a key''s notification list and low-balance threshold'
+            cand threshold 'Set (or turn off) the balance below which the list is warned'
+            cand outbox 'List queued notification events (pending ones, or all)'
+            cand send 'Deliver pending events over SMTP ([smtp] in the config file)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'apikey;notify;help;add'= {
+        }
+        &'apikey;notify;help;remove'= {
+        }
+        &'apikey;notify;help;list'= {
+        }
+        &'apikey;notify;help;threshold'= {
+        }
+        &'apikey;notify;help;outbox'= {
+        }
+        &'apikey;notify;help;send'= {
+        }
+        &'apikey;notify;help;help'= {
+        }
+        &'apikey;log'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;account'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create an account'
+            cand list 'List accounts with their key counts and balances'
+            cand show 'Show one account [default: the current one]'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'apikey;account;create'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;account;list'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;account;show'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;account;help'= {
+            cand create 'Create an account'
+            cand list 'List accounts with their key counts and balances'
+            cand show 'Show one account [default: the current one]'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'apikey;account;help;create'= {
+        }
+        &'apikey;account;help;list'= {
+        }
+        &'apikey;account;help;show'= {
+        }
+        &'apikey;account;help;help'= {
+        }
+        &'apikey;apply'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --dry-run 'Print the plan and change nothing'
+            cand --prune 'Revoke active keys of the named accounts that the file does not name'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;completions'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --dynamic 'Print a script that asks apikey for completions, so key and account names come from the store (bash, zsh, fish, elvish, powershell)'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;help'= {
+            cand create 'Create a key and print its secret once'
+            cand list 'List the account''s keys (never their secrets)'
+            cand show 'Show one key: settings, notification list, balance'
+            cand revoke 'Permanently disable a key'
+            cand regenerate 'Give a key a new secret, keeping its id, name, balance and settings'
+            cand topup 'Add lookups to a key''s balance'
+            cand security 'Show or change a key''s security settings'
+            cand verify 'Check a presented key and spend lookups, as an API server would'
+            cand usage 'Show lookups over time, by day or by client IP'
+            cand notify 'Manage who is emailed about a key, and deliver queued notifications'
+            cand log 'Show the audit trail of admin changes'
+            cand account 'Create, list and show accounts'
+            cand apply 'Make the store match a TOML manifest (for CI)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'apikey;help;create'= {
+        }
+        &'apikey;help;list'= {
+        }
+        &'apikey;help;show'= {
+        }
+        &'apikey;help;revoke'= {
+        }
+        &'apikey;help;regenerate'= {
+        }
+        &'apikey;help;topup'= {
+        }
+        &'apikey;help;security'= {
+        }
+        &'apikey;help;verify'= {
+        }
+        &'apikey;help;usage'= {
+        }
+        &'apikey;help;notify'= {
+            cand add 'Add addresses to a key''s notification list (at most 5 in all)'
+            cand remove 'Remove addresses from a key''s notification list'
+            cand list 'Show a key''s notification list and low-balance threshold'
+            cand threshold 'Set (or turn off) the balance below which the list is warned'
+            cand outbox 'List queued notification events (pending ones, or all)'
+            cand send 'Deliver pending events over SMTP ([smtp] in the config file)'
+        }
+        &'apikey;help;notify;add'= {
+        }
+        &'apikey;help;notify;remove'= {
+        }
+        &'apikey;help;notify;list'= {
+        }
+        &'apikey;help;notify;threshold'= {
+        }
+        &'apikey;help;notify;outbox'= {
+        }
+        &'apikey;help;notify;send'= {
+        }
+        &'apikey;help;log'= {
+        }
+        &'apikey;help;account'= {
+            cand create 'Create an account'
+            cand list 'List accounts with their key counts and balances'
+            cand show 'Show one account [default: the current one]'
+        }
+        &'apikey;help;account;create'= {
+        }
+        &'apikey;help;account;list'= {
+        }
+        &'apikey;help;account;show'= {
+        }
+        &'apikey;help;apply'= {
+        }
+        &'apikey;help;completions'= {
+        }
+        &'apikey;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

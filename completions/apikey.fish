@@ -1,0 +1,392 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_apikey_global_optspecs
+    string join \n db= config= a/account= json y/yes q/quiet color= h/help V/version
+end
+
+function __fish_apikey_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_apikey_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_apikey_using_subcommand
+    set -l cmd (__fish_apikey_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c apikey -n "__fish_apikey_needs_command" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_needs_command" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_needs_command" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_needs_command" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_needs_command" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_needs_command" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_needs_command" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_needs_command" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "create" -d 'Create a key and print its secret once'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "list" -d 'List the account\'s keys (never their secrets)'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "show" -d 'Show one key: settings, notification list, balance'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "revoke" -d 'Permanently disable a key'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "regenerate" -d 'Give a key a new secret, keeping its id, name, balance and settings'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "topup" -d 'Add lookups to a key\'s balance'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "security" -d 'Show or change a key\'s security settings'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "verify" -d 'Check a presented key and spend lookups, as an API server would'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "usage" -d 'Show lookups over time, by day or by client IP'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "notify" -d 'Manage who is emailed about a key, and deliver queued notifications'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "log" -d 'Show the audit trail of admin changes'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "account" -d 'Create, list and show accounts'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "apply" -d 'Make the store match a TOML manifest (for CI)'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l name -d 'Name, unique among the account\'s active keys [default: key-N]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l allow-url -d 'Allow an origin or URL prefix (repeatable; https://*.example.com allows subdomains)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l remove-url -d 'Stop allowing an origin or URL prefix (repeatable)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l allow-ip -d 'Allow an IPv4/IPv6 address or CIDR block (repeatable)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l remove-ip -d 'Stop allowing an address or block (repeatable)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l daily-limit -d 'Successful lookups per UTC day, or off' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l monthly-limit -d 'Successful lookups per UTC calendar month, or off' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l ip-daily-limit -d 'Successful lookups per UTC day per client IP, or off' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l scope -d 'Allow a scope (repeatable; none means any scope)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l remove-scope -d 'Stop allowing a scope (repeatable)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l expires -d 'When the key stops working: RFC 3339 date or time, a duration (30d, 12h), or never' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l redact-days -d 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l notify -d 'Email an address about this key\'s balance and lifecycle (repeatable, at most 5)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l low-balance -d 'Warn the notification list when a spend takes the balance below N' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand create" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand create" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand create" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand create" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand list" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand list" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand list" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand list" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand list" -l all -d 'Include revoked keys'
+complete -c apikey -n "__fish_apikey_using_subcommand list" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand list" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand list" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand list" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand show" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand show" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand show" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand show" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand show" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand show" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand show" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand show" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand revoke" -l reason -d 'Why, for the audit trail' -r
+complete -c apikey -n "__fish_apikey_using_subcommand revoke" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand revoke" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand revoke" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand revoke" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand revoke" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand revoke" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand revoke" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand revoke" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -l grace -d 'How long the old secret keeps working, e.g. 1h or 7d [default: it stops at once]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand topup" -l note -d 'A note for the ledger and the audit trail' -r
+complete -c apikey -n "__fish_apikey_using_subcommand topup" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand topup" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand topup" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand topup" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand topup" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand topup" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand topup" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand topup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand topup" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l allow-url -d 'Allow an origin or URL prefix (repeatable; https://*.example.com allows subdomains)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l remove-url -d 'Stop allowing an origin or URL prefix (repeatable)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l allow-ip -d 'Allow an IPv4/IPv6 address or CIDR block (repeatable)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l remove-ip -d 'Stop allowing an address or block (repeatable)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l daily-limit -d 'Successful lookups per UTC day, or off' -r
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l monthly-limit -d 'Successful lookups per UTC calendar month, or off' -r
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l ip-daily-limit -d 'Successful lookups per UTC day per client IP, or off' -r
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l scope -d 'Allow a scope (repeatable; none means any scope)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l remove-scope -d 'Stop allowing a scope (repeatable)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l expires -d 'When the key stops working: RFC 3339 date or time, a duration (30d, 12h), or never' -r
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l redact-days -d 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand security" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand security" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand security" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand security" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand security" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand verify" -l origin -d 'The request\'s Origin or Referer' -r
+complete -c apikey -n "__fish_apikey_using_subcommand verify" -l ip -d 'The client\'s IP address' -r
+complete -c apikey -n "__fish_apikey_using_subcommand verify" -l scope -d 'The scope the request needs' -r
+complete -c apikey -n "__fish_apikey_using_subcommand verify" -l cost -d 'Lookups this request spends' -r
+complete -c apikey -n "__fish_apikey_using_subcommand verify" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand verify" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand verify" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand verify" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand verify" -l dry-run -d 'Check only: spend nothing, record nothing'
+complete -c apikey -n "__fish_apikey_using_subcommand verify" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand verify" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand verify" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand usage" -l days -d 'How many days back, today included (1 to 3660)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand usage" -l by -d 'Group by day or by client IP' -r -f -a "day\t'One row per UTC day'
+ip\t'One row per client IP'"
+complete -c apikey -n "__fish_apikey_using_subcommand usage" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand usage" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand usage" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand usage" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand usage" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand usage" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand usage" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand usage" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "add" -d 'Add addresses to a key\'s notification list (at most 5 in all)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "remove" -d 'Remove addresses from a key\'s notification list'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "list" -d 'Show a key\'s notification list and low-balance threshold'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "threshold" -d 'Set (or turn off) the balance below which the list is warned'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "outbox" -d 'List queued notification events (pending ones, or all)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "send" -d 'Deliver pending events over SMTP ([smtp] in the config file)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -l all -d 'Include sent and skipped events'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add addresses to a key\'s notification list (at most 5 in all)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove addresses from a key\'s notification list'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "list" -d 'Show a key\'s notification list and low-balance threshold'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "threshold" -d 'Set (or turn off) the balance below which the list is warned'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "outbox" -d 'List queued notification events (pending ones, or all)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "send" -d 'Deliver pending events over SMTP ([smtp] in the config file)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apikey -n "__fish_apikey_using_subcommand log" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand log" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand log" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand log" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand log" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand log" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand log" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand log" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -f -a "create" -d 'Create an account'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -f -a "list" -d 'List accounts with their key counts and balances'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -f -a "show" -d 'Show one account [default: the current one]'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from show" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from show" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from show" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from show" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from show" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an account'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "list" -d 'List accounts with their key counts and balances'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one account [default: the current one]'
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apikey -n "__fish_apikey_using_subcommand apply" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand apply" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand apply" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand apply" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand apply" -l dry-run -d 'Print the plan and change nothing'
+complete -c apikey -n "__fish_apikey_using_subcommand apply" -l prune -d 'Revoke active keys of the named accounts that the file does not name'
+complete -c apikey -n "__fish_apikey_using_subcommand apply" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand apply" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand apply" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand apply" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand completions" -l db -d 'The store file [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand completions" -l config -d 'The config file [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand completions" -s a -l account -d 'The account to act on [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand completions" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand completions" -l dynamic -d 'Print a script that asks apikey for completions, so key and account names come from the store (bash, zsh, fish, elvish, powershell)'
+complete -c apikey -n "__fish_apikey_using_subcommand completions" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand completions" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand completions" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate topup security verify usage notify log account apply completions help" -f -a "create" -d 'Create a key and print its secret once'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate topup security verify usage notify log account apply completions help" -f -a "list" -d 'List the account\'s keys (never their secrets)'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate topup security verify usage notify log account apply completions help" -f -a "show" -d 'Show one key: settings, notification list, balance'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate topup security verify usage notify log account apply completions help" -f -a "revoke" -d 'Permanently disable a key'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate topup security verify usage notify log account apply completions help" -f -a "regenerate" -d 'Give a key a new secret, keeping its id, name, balance and settings'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate topup security verify usage notify log account apply completions help" -f -a "topup" -d 'Add lookups to a key\'s balance'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate topup security verify usage notify log account apply completions help" -f -a "security" -d 'Show or change a key\'s security settings'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate topup security verify usage notify log account apply completions help" -f -a "verify" -d 'Check a presented key and spend lookups, as an API server would'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate topup security verify usage notify log account apply completions help" -f -a "usage" -d 'Show lookups over time, by day or by client IP'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate topup security verify usage notify log account apply completions help" -f -a "notify" -d 'Manage who is emailed about a key, and deliver queued notifications'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate topup security verify usage notify log account apply completions help" -f -a "log" -d 'Show the audit trail of admin changes'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate topup security verify usage notify log account apply completions help" -f -a "account" -d 'Create, list and show accounts'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate topup security verify usage notify log account apply completions help" -f -a "apply" -d 'Make the store match a TOML manifest (for CI)'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate topup security verify usage notify log account apply completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate topup security verify usage notify log account apply completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "add" -d 'Add addresses to a key\'s notification list (at most 5 in all)'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "remove" -d 'Remove addresses from a key\'s notification list'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "list" -d 'Show a key\'s notification list and low-balance threshold'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "threshold" -d 'Set (or turn off) the balance below which the list is warned'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "outbox" -d 'List queued notification events (pending ones, or all)'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "send" -d 'Deliver pending events over SMTP ([smtp] in the config file)'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "create" -d 'Create an account'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "list" -d 'List accounts with their key counts and balances'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show one account [default: the current one]'

@@ -1,0 +1,314 @@
+//! `apikey apply`: manifests, plans, pruning, and the manifest's own rules.
+
+use crate::util::Env;
+
+const MANIFEST: &str = r#"
+[[account]]
+name = "acme"
+
+[[account.key]]
+name = "web"
+allowed_urls = ["https://shop.acme.example"]
+allowed_ips = []
+daily_limit = 1000
+monthly_limit = 20000
+ip_daily_limit = 50
+scopes = ["lookup"]
+expires = "2099-06-30"
+notify = ["ops@acme.example"]
+low_balance = 100
+
+[[account.key]]
+name = "ci"
+"#;
+
+fn write(env: &Env, text: &str) -> String {
+    let path = env.path("keys.toml");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+fn dump(env: &Env) -> String {
+    let conn = env.sql();
+    let mut stmt = conn
+        .prepare(
+            "SELECT a.name, k.name, k.balance, k.revoked_at IS NULL, k.allowed_urls, k.daily_limit,
+                    k.notify_emails, k.expires_at
+             FROM keys k JOIN accounts a ON a.id = k.account_id ORDER BY k.id",
+        )
+        .unwrap();
+    let rows: Vec<String> = stmt
+        .query_map([], |r| {
+            Ok(format!(
+                "{:?}",
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, bool>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, Option<i64>>(7)?
+                )
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    format!("{rows:#?} accounts={}", env.count("accounts"))
+}
+
+#[test]
+fn apply_creates_then_changes_nothing() {
+    let env = Env::new();
+    let file = write(&env, MANIFEST);
+    let v = env.json(&["apply", &file]);
+    assert_eq!(v["dry_run"], false);
+    assert_eq!(v["created_accounts"], serde_json::json!(["acme"]));
+    let created = v["created"].as_array().unwrap();
+    assert_eq!(created.len(), 2);
+    let mut codes = Vec::new();
+    for c in created {
+        assert_eq!(c["account"], "acme");
+        assert!(c["id"].as_str().unwrap().starts_with("k_"));
+        let secret = c["key"].as_str().unwrap();
+        let flags = [
+            "--dry-run",
+            "--origin",
+            "https://shop.acme.example",
+            "--ip",
+            "192.0.2.1",
+            "--scope",
+            "lookup",
+        ];
+        codes.push(
+            env.verify(secret, &flags).1["code"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    assert_eq!(
+        codes,
+        ["VALID", "INSUFFICIENT_BALANCE"],
+        "the printed secrets are the keys"
+    );
+    let web = env.json(&["-a", "acme", "show", "web"]);
+    assert_eq!(web["security"]["daily_limit"], 1000);
+    assert_eq!(
+        web["security"]["allowed_urls"],
+        serde_json::json!(["https://shop.acme.example"])
+    );
+    assert_eq!(
+        web["notify"],
+        serde_json::json!({"emails": ["ops@acme.example"], "low_balance": 100})
+    );
+    assert_eq!(web["expires_at"], "2099-06-30T00:00:00Z");
+    assert_eq!(web["balance"], 100, "rule 2: the account's first key");
+    assert_eq!(env.json(&["-a", "acme", "show", "ci"])["balance"], 0);
+
+    let before = dump(&env);
+    let again = env.json(&["apply", &file]);
+    assert_eq!(again["created"], serde_json::json!([]));
+    assert_eq!(again["updated"], serde_json::json!([]));
+    assert_eq!(again["created_accounts"], serde_json::json!([]));
+    assert_eq!(dump(&env), before, "a second run changes nothing");
+    assert_eq!(
+        env.ok(&["apply", &file]),
+        format!("No changes: the store matches {file}.\n")
+    );
+}
+
+#[test]
+fn dry_run_shows_the_plan_and_changes_nothing() {
+    let env = Env::new();
+    let file = write(&env, MANIFEST);
+    env.ok(&["account", "list"]);
+    let before = dump(&env);
+    let plan = env.ok(&["apply", &file, "--dry-run"]);
+    assert!(
+        plan.contains("+ account acme") && plan.contains("+ key acme/web"),
+        "{plan}"
+    );
+    let v = env.json(&["apply", &file, "--dry-run"]);
+    assert_eq!(v["dry_run"], true);
+    assert_eq!(
+        v["created"][0],
+        serde_json::json!({"account": "acme", "name": "web", "id": null, "key": null})
+    );
+    assert_eq!(dump(&env), before);
+
+    env.ok(&["apply", &file]);
+    let changed = MANIFEST
+        .replace("daily_limit = 1000", "daily_limit = 2000")
+        .replace("notify = [\"ops@acme.example\"]", "notify = []");
+    let file = write(&env, &changed);
+    let before = dump(&env);
+    let v = env.json(&["apply", &file, "--dry-run"]);
+    assert_eq!(
+        v["updated"][0]["changes"],
+        serde_json::json!([
+            {"field": "daily_limit", "from": 1000, "to": 2000},
+            {"field": "notify", "from": ["ops@acme.example"], "to": []}
+        ])
+    );
+    assert_eq!(dump(&env), before);
+    let diff = env.ok(&["apply", &file, "--dry-run"]);
+    assert!(
+        diff.contains("~ key acme/web") && diff.contains("daily_limit: 1000 -> 2000"),
+        "{diff}"
+    );
+    env.ok(&["apply", &file]);
+    assert_eq!(
+        env.json(&["-a", "acme", "show", "web"])["security"]["daily_limit"],
+        2000
+    );
+    assert_eq!(
+        env.json(&["-a", "acme", "log", "web"])[0]["action"],
+        "security"
+    );
+}
+
+#[test]
+fn apply_never_touches_balances() {
+    let env = Env::new();
+    let file = write(&env, MANIFEST);
+    env.ok(&["apply", &file]);
+    env.ok(&["-a", "acme", "topup", "ci", "500"]);
+    let file = write(
+        &env,
+        &MANIFEST.replace("scopes = [\"lookup\"]", "scopes = [\"lookup\", \"admin\"]"),
+    );
+    env.ok(&["apply", &file]);
+    assert_eq!(env.json(&["-a", "acme", "show", "ci"])["balance"], 500);
+    assert_eq!(env.json(&["-a", "acme", "show", "web"])["balance"], 100);
+    env.assert_ledgers_balance();
+}
+
+#[test]
+fn prune_revokes_only_unnamed_keys_of_named_accounts() {
+    let env = Env::new();
+    let file = write(&env, MANIFEST);
+    env.ok(&["apply", &file]);
+    env.create(&["-a", "acme", "--name", "stray"]);
+    env.create(&["--name", "elsewhere"]);
+    // Without --prune the stray key stays.
+    env.ok(&["apply", &file]);
+    assert_eq!(
+        env.json(&["-a", "acme", "show", "stray"])["status"],
+        "active"
+    );
+    // Pruning needs confirmation, and nothing changes without it.
+    let before = dump(&env);
+    let err = env.fails(&["apply", &file, "--prune"], 3);
+    assert!(
+        err.contains("pass --yes") && err.contains("acme/stray"),
+        "{err}"
+    );
+    assert_eq!(dump(&env), before);
+    let plan = env.json(&["apply", &file, "--prune", "--dry-run"]);
+    assert_eq!(plan["revoked"][0]["name"], "stray");
+    assert_eq!(dump(&env), before);
+    let v = env.json(&["apply", &file, "--prune", "--yes"]);
+    assert_eq!(v["revoked"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        env.json(&["-a", "acme", "show", "stray"])["status"],
+        "revoked"
+    );
+    assert_eq!(
+        env.show("elsewhere")["status"],
+        "active",
+        "accounts the file does not mention are left alone"
+    );
+    assert_eq!(
+        env.json(&["apply", &file, "--prune"])["revoked"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn the_key_limit_is_checked_against_the_store_all_or_nothing() {
+    let env = Env::new();
+    env.ok(&["account", "create", "acme"]);
+    for i in 0..9 {
+        env.create(&["-a", "acme", "--name", &format!("old{i}")]);
+    }
+    let file = write(&env, MANIFEST);
+    let before = dump(&env);
+    let err = env.fails(&["apply", &file], 3);
+    assert!(
+        err.contains("11 active keys") && err.contains("--prune"),
+        "{err}"
+    );
+    assert_eq!(dump(&env), before, "nothing was written");
+    env.fails(&["apply", &file, "--dry-run"], 3);
+    let v = env.json(&["apply", &file, "--prune", "--yes"]);
+    assert_eq!(v["revoked"].as_array().unwrap().len(), 9);
+    assert_eq!(v["created"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn manifest_errors_name_the_file_line_and_column_and_change_nothing() {
+    let env = Env::new();
+    env.ok(&["account", "list"]);
+    let before = dump(&env);
+    let cases = [
+        (
+            "[[account]]\nname = \"a\"\n[[account.key]]\nname = \"k\"\ncolour = 1\n",
+            ":5:1: ",
+        ),
+        (
+            "[[account]]\nname = \"a\"\n[[account.key]]\nname = \"k\"\nallowed_ips = [\"10.0.0.0/33\"]\n",
+            ":5:16: ",
+        ),
+        (
+            "[[account]]\nname = \"a\"\n[[account.key]]\nname = \"k\"\n[[account.key]]\nname = \"k\"\n",
+            ":6:8: ",
+        ),
+        (
+            "[[account]]\nname = \"a\"\n[[account]]\nname = \"a\"\n",
+            ":4:8: ",
+        ),
+        (
+            "[[account]]\nname = \"a\"\n[[account.key]]\nname = \"k\"\nallowed_urls = [\"https://\"]\n",
+            ":5:17: ",
+        ),
+        (
+            "[[account]]\nname = \"a\"\n[[account.key]]\nname = \"k\"\ndaily_limit = \"lots\"\n",
+            ":5:15: ",
+        ),
+        (
+            "[[account]]\nname = \"a\"\n[[account.key]]\nname = \"k\"\nexpires = \"2027-13-01\"\n",
+            ":5:11: ",
+        ),
+        ("[[account]\nname = \"a\"\n", ":1:"),
+    ];
+    for (text, at) in cases {
+        let file = write(&env, text);
+        let err = env.fails(&["apply", &file], 2);
+        assert!(err.contains(&format!("{file}{at}")), "{text:?}: {err}");
+    }
+    let mut eleven = String::from("[[account]]\nname = \"a\"\n");
+    for i in 0..11 {
+        eleven.push_str(&format!("[[account.key]]\nname = \"k{i}\"\n"));
+    }
+    let file = write(&env, &eleven);
+    let err = env.fails(&["apply", &file], 2);
+    assert!(err.contains("at most 10"), "{err}");
+    env.fails(
+        &["apply", &env.path("missing.toml").display().to_string()],
+        2,
+    );
+    assert_eq!(dump(&env), before);
+}
+
+#[test]
+fn quiet_prints_the_new_secrets() {
+    let env = Env::new();
+    let file = write(&env, MANIFEST);
+    let out = env.ok(&["apply", &file, "-q"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].starts_with("acme/web ak_"), "{out}");
+}

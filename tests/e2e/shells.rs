@@ -1,0 +1,152 @@
+//! Completion scripts loaded into real shells: bash, zsh and fish.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::util::Env;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn shell(program: &str, script: &str, env: &Env) -> (String, String) {
+    let mut cmd = Command::new(program);
+    match program {
+        "bash" => cmd.args(["--noprofile", "--norc", "-c", script]),
+        "fish" => cmd.args(["--no-config", "-c", script]),
+        _ => cmd.args(["-f", "-c", script]),
+    };
+    cmd.env("APIKEY_DB", &env.db)
+        .env("HOME", env.dir.path())
+        .env("BIN", crate::util::BIN)
+        .env("ROOT", ROOT)
+        .env_remove("APIKEY_ACCOUNT")
+        .env_remove("APIKEY_CONFIG")
+        .current_dir(ROOT);
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{program} ({e}); .ci/run installs it"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success(),
+        "{program} failed:\n{stdout}\n{stderr}"
+    );
+    (stdout, stderr)
+}
+
+fn lines(text: &str) -> Vec<&str> {
+    text.lines().collect()
+}
+
+#[test]
+fn bash_completes_cre_to_create() {
+    let env = Env::new();
+    let (out, err) = shell(
+        "bash",
+        r#"source completions/apikey.bash
+COMP_WORDS=(apikey cre); COMP_CWORD=1; COMP_LINE="apikey cre"; COMP_POINT=${#COMP_LINE}
+_apikey apikey cre apikey
+printf '%s\n' "${COMPREPLY[@]}""#,
+        &env,
+    );
+    assert_eq!(lines(&out), ["create"], "{err}");
+    let (out, _) = shell(
+        "bash",
+        r#"source completions/apikey.bash
+COMP_WORDS=(apikey notify ""); COMP_CWORD=2; COMP_LINE="apikey notify "; COMP_POINT=${#COMP_LINE}
+_apikey apikey "" notify
+printf '%s\n' "${COMPREPLY[@]}""#,
+        &env,
+    );
+    for sub in ["add", "remove", "list", "threshold", "outbox", "send"] {
+        assert!(lines(&out).contains(&sub), "{sub} in {out}");
+    }
+}
+
+#[test]
+fn bash_completes_key_and_account_names_from_the_store() {
+    let env = Env::new();
+    env.create(&["--name", "web"]);
+    env.create(&["--name", "worker"]);
+    env.create(&["--name", "api"]);
+    env.ok(&["account", "create", "acme"]);
+    let (out, err) = shell(
+        "bash",
+        r#"source <("$BIN" completions bash --dynamic)
+COMP_WORDS=(apikey show w); COMP_CWORD=2; COMP_LINE="apikey show w"; COMP_POINT=${#COMP_LINE}; COMP_TYPE=9
+_clap_complete_apikey apikey w show
+printf '%s\n' "${COMPREPLY[@]}" | sort"#,
+        &env,
+    );
+    assert_eq!(lines(&out), ["web", "worker"], "{err}");
+    let (out, _) = shell(
+        "bash",
+        r#"source <("$BIN" completions bash --dynamic)
+COMP_WORDS=(apikey --account a); COMP_CWORD=2; COMP_LINE="apikey --account a"; COMP_POINT=${#COMP_LINE}; COMP_TYPE=9
+_clap_complete_apikey apikey a --account
+printf '%s\n' "${COMPREPLY[@]}""#,
+        &env,
+    );
+    assert_eq!(lines(&out), ["acme"]);
+    let (out, _) = shell(
+        "bash",
+        r#"source <("$BIN" completions bash --dynamic)
+COMP_WORDS=(apikey reg); COMP_CWORD=1; COMP_LINE="apikey reg"; COMP_POINT=${#COMP_LINE}; COMP_TYPE=9
+_clap_complete_apikey apikey reg apikey
+printf '%s\n' "${COMPREPLY[@]}""#,
+        &env,
+    );
+    assert_eq!(lines(&out), ["regenerate"]);
+}
+
+#[test]
+fn completion_never_creates_a_store() {
+    let env = Env::new();
+    let (out, _) = shell(
+        "bash",
+        r#"source <("$BIN" completions bash --dynamic)
+COMP_WORDS=(apikey show ""); COMP_CWORD=2; COMP_LINE="apikey show "; COMP_POINT=${#COMP_LINE}; COMP_TYPE=9
+_clap_complete_apikey apikey "" show
+printf '%s\n' "${COMPREPLY[@]}""#,
+        &env,
+    );
+    assert!(out.trim().is_empty() || !out.contains("web"), "{out}");
+    assert!(!env.db.exists(), "completion created the store");
+}
+
+#[test]
+fn fish_loads_both_scripts_and_completes() {
+    let env = Env::new();
+    env.create(&["--name", "web"]);
+    let (out, err) = shell(
+        "fish",
+        "source completions/apikey.fish; complete -C'apikey cre'",
+        &env,
+    );
+    assert!(out.lines().any(|l| l.starts_with("create\t")), "{out}{err}");
+    let (out, err) = shell(
+        "fish",
+        "$BIN completions fish --dynamic | source; complete -C'apikey show w'",
+        &env,
+    );
+    assert!(out.lines().any(|l| l.starts_with("web")), "{out}{err}");
+}
+
+#[test]
+fn zsh_accepts_both_scripts() {
+    let env = Env::new();
+    let script = Path::new(ROOT).join("completions/_apikey");
+    let (_, err) = shell("zsh", &format!("zsh -n {}", script.display()), &env);
+    assert!(err.is_empty(), "{err}");
+    let (out, err) = shell(
+        "zsh",
+        "autoload -U compinit && compinit -u -d $HOME/.zcompdump && source completions/_apikey && print -r -- ${+functions[_apikey]}",
+        &env,
+    );
+    assert_eq!(out.trim(), "1", "{err}");
+    let (_, err) = shell(
+        "zsh",
+        "$BIN completions zsh --dynamic > $HOME/dyn.zsh && zsh -n $HOME/dyn.zsh && autoload -U compinit && compinit -u -d $HOME/.zcompdump && source $HOME/dyn.zsh",
+        &env,
+    );
+    assert!(err.is_empty(), "{err}");
+}
