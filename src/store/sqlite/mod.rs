@@ -1,6 +1,9 @@
 //! The SQLite backend: the one place that opens a store file and the only
 //! code in the crate that speaks SQL (here, `schema` and `tx`).
 
+#[macro_use]
+#[doc(hidden)]
+pub mod sql;
 mod schema;
 mod tx;
 

@@ -4,6 +4,7 @@
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use super::ErrorContext;
+use super::sql::{self, KEY_COLUMN_COUNT};
 use crate::account::{Account, AccountName, AccountPk};
 use crate::audit::{Action, AuditEntry};
 use crate::clock::Timestamp;
@@ -27,32 +28,6 @@ impl<'c> SqliteTx<'c> {
     pub(crate) fn new(txn: Transaction<'c>, now: Timestamp, errors: ErrorContext) -> Self {
         SqliteTx { txn, now, errors }
     }
-}
-
-/// Every column `key_from_row` reads, in order; `k` is keys, `a` accounts.
-macro_rules! key_columns {
-    () => {
-        "k.id, k.public_id, a.name, k.name, k.hint, k.balance, k.created_at, \
-         k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, \
-         k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, \
-         k.low_balance, k.day, k.day_count, k.month, k.month_count, \
-         k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed, k.account_id"
-    };
-}
-
-/// The number of columns `key_columns!` lists.
-const KEY_COLUMN_COUNT: usize = 28;
-
-/// `SELECT` of every key column from keys joined to accounts, then `$tail`.
-macro_rules! select_key {
-    ($tail:literal) => {
-        concat!(
-            "SELECT ",
-            key_columns!(),
-            " FROM keys k JOIN accounts a ON a.id = k.account_id ",
-            $tail
-        )
-    };
 }
 
 fn ts(v: Option<i64>) -> Option<Timestamp> {
@@ -303,12 +278,7 @@ impl Tx for SqliteTx<'_> {
         let now = self.now;
         let mut stmt = self
             .txn
-            .prepare_cached(concat!(
-                "SELECT ",
-                key_columns!(),
-                ", s.retires_at FROM secrets s JOIN keys k ON k.id = s.key_id \
-                 JOIN accounts a ON a.id = k.account_id WHERE s.digest = ?1"
-            ))
+            .prepare_cached(sql::KEY_BY_DIGEST)
             .map_err(|e| self.errors.wrap(e))?;
         stmt.query_row([&digest.0[..]], |r| {
             Ok(SecretMatch {
@@ -480,12 +450,7 @@ impl Tx for SqliteTx<'_> {
         let c = spend.counters;
         let balance: i64 = self
             .txn
-            .prepare_cached(
-                "UPDATE keys SET balance = balance - ?2, day = ?3, day_count = ?4, month = ?5,
-                    month_count = ?6, last_used_at = ?7, warned_day = ?8, limit_day = ?9,
-                    limit_month = ?10, expiry_noticed = ?11
-                 WHERE id = ?1 RETURNING balance",
-            )
+            .prepare_cached(sql::SPEND)
             .and_then(|mut s| {
                 s.query_row(
                     params![
@@ -506,16 +471,11 @@ impl Tx for SqliteTx<'_> {
             })
             .map_err(|e| self.fail(e))?;
         self.txn
-            .prepare_cached(
-                "INSERT INTO ledger (key_id, at, delta, reason) VALUES (?1, ?2, ?3, 'spend')",
-            )
+            .prepare_cached(sql::LEDGER_SPEND)
             .and_then(|mut s| s.execute(params![spend.key.0, now, -cost]))
             .map_err(|e| self.fail(e))?;
         self.txn
-            .prepare_cached(
-                "INSERT INTO usage (key_id, day, ip, count) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (key_id, day, ip) DO UPDATE SET count = count + excluded.count",
-            )
+            .prepare_cached(sql::USAGE_ADD)
             .and_then(|mut s| s.execute(params![spend.key.0, c.day, ip_text(spend.ip), cost]))
             .map_err(|e| self.fail(e))?;
         Ok(balance)
@@ -523,7 +483,7 @@ impl Tx for SqliteTx<'_> {
 
     fn ip_usage_today(&mut self, key: KeyPk, day: i64, ip: UsageIp) -> Result<u64> {
         self.txn
-            .prepare_cached("SELECT count FROM usage WHERE key_id = ?1 AND day = ?2 AND ip = ?3")
+            .prepare_cached(sql::IP_USAGE_TODAY)
             .and_then(|mut s| {
                 s.query_row(params![key.0, day, ip_text(ip)], |r| r.get::<_, i64>(0))
                     .optional()

@@ -1,0 +1,54 @@
+//! The statements on the verification path, in one place so that the
+//! benchmarks' floor program runs exactly these with rusqlite directly.
+//! Not a stable interface.
+
+/// Every column `key_from_row` reads, in order; `k` is keys, `a` accounts.
+macro_rules! key_columns {
+    () => {
+        "k.id, k.public_id, a.name, k.name, k.hint, k.balance, k.created_at, \
+         k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, \
+         k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, \
+         k.low_balance, k.day, k.day_count, k.month, k.month_count, \
+         k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed, k.account_id"
+    };
+}
+
+/// `SELECT` of every key column from keys joined to accounts, then `$tail`.
+macro_rules! select_key {
+    ($tail:literal) => {
+        concat!(
+            "SELECT ",
+            key_columns!(),
+            " FROM keys k JOIN accounts a ON a.id = k.account_id ",
+            $tail
+        )
+    };
+}
+
+/// The number of columns `key_columns!` lists.
+pub const KEY_COLUMN_COUNT: usize = 28;
+
+/// A key (every column) and its secret's end of grace, by the secret's digest.
+pub const KEY_BY_DIGEST: &str = concat!(
+    "SELECT ",
+    key_columns!(),
+    ", s.retires_at FROM secrets s JOIN keys k ON k.id = s.key_id \
+     JOIN accounts a ON a.id = k.account_id WHERE s.digest = ?1"
+);
+
+/// A valid verification's balance, counters, `last_used_at` and once-a-period markers.
+pub const SPEND: &str = "UPDATE keys SET balance = balance - ?2, day = ?3, day_count = ?4, \
+    month = ?5, month_count = ?6, last_used_at = ?7, warned_day = ?8, limit_day = ?9, \
+    limit_month = ?10, expiry_noticed = ?11 WHERE id = ?1 RETURNING balance";
+
+/// A spend's ledger row.
+pub const LEDGER_SPEND: &str =
+    "INSERT INTO ledger (key_id, at, delta, reason) VALUES (?1, ?2, ?3, 'spend')";
+
+/// A spend's usage count for its key, day and client IP.
+pub const USAGE_ADD: &str = "INSERT INTO usage (key_id, day, ip, count) VALUES (?1, ?2, ?3, ?4) \
+    ON CONFLICT (key_id, day, ip) DO UPDATE SET count = count + excluded.count";
+
+/// Lookups today from one client IP on one key.
+pub const IP_USAGE_TODAY: &str =
+    "SELECT count FROM usage WHERE key_id = ?1 AND day = ?2 AND ip = ?3";
