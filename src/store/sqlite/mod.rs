@@ -240,3 +240,65 @@ impl SqliteBackend {
         self.path.to_path_buf()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::StatementStatus;
+
+    use super::*;
+    use crate::account::AccountName;
+    use crate::store::backend::Spend;
+    use crate::store::{KeySpec, Store};
+    use crate::usage::UsageIp;
+
+    /// SQLite re-prepares a statement whenever a parameter's value might
+    /// change its plan; on the verification path that would compile the
+    /// queries again for every key presented. Count it, rather than time it.
+    #[test]
+    fn the_verification_statements_are_prepared_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys.db");
+        let mut digests = Vec::new();
+        {
+            let mut store = Store::open(&path).unwrap();
+            for account in ["a", "b"] {
+                let name = AccountName::parse(account).unwrap();
+                store.create_account(&name).unwrap();
+                for _ in 0..5 {
+                    let new = store.create_key(&name, &KeySpec::default()).unwrap();
+                    digests.push(new.secret.digest());
+                }
+            }
+        }
+        let mut backend = SqliteBackend::open(&path, Duration::from_secs(5)).unwrap();
+        let now = Timestamp::now();
+        for _ in 0..3 {
+            for digest in &digests {
+                let mut tx = backend.write(now).unwrap();
+                let key = tx.key_by_digest(digest).unwrap().unwrap().key;
+                tx.ip_usage_today(key.pk, now.day(), UsageIp::Unknown)
+                    .unwrap();
+                tx.spend(&Spend {
+                    key: key.pk,
+                    cost: 0,
+                    counters: key.counters,
+                    ip: UsageIp::Unknown,
+                    raised: key.raised,
+                })
+                .unwrap();
+                tx.commit().unwrap();
+            }
+        }
+        for sql in [
+            sql::KEY_BY_DIGEST,
+            sql::IP_USAGE_TODAY,
+            sql::SPEND,
+            sql::LEDGER_SPEND,
+            sql::USAGE_ADD,
+        ] {
+            let stmt = backend.conn.prepare_cached(sql).unwrap();
+            assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0, "{sql}");
+            assert!(stmt.get_status(StatementStatus::Run) > 0, "{sql} ran");
+        }
+    }
+}

@@ -2,10 +2,13 @@
 //! benchmarks' floor program runs exactly these with rusqlite directly.
 //! Not a stable interface.
 
-/// Every column `key_from_row` reads, in order; `k` is keys, `a` accounts.
+/// Every column `key_from_row` reads, in order, from keys `k`. The account
+/// name comes from a correlated subquery rather than a join: SQLite 3.54
+/// re-prepares a joined statement on every new parameter value (see
+/// BENCHMARKS.md), which made each verification compile its query again.
 macro_rules! key_columns {
     () => {
-        "k.id, k.public_id, a.name, k.name, k.hint, k.balance, k.created_at, \
+        "k.id, k.public_id, (SELECT a.name FROM accounts a WHERE a.id = k.account_id), k.name, k.hint, k.balance, k.created_at, \
          k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, \
          k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, \
          k.low_balance, k.day, k.day_count, k.month, k.month_count, \
@@ -13,27 +16,23 @@ macro_rules! key_columns {
     };
 }
 
-/// `SELECT` of every key column from keys joined to accounts, then `$tail`.
+/// `SELECT` of every key column from keys `k`, then `$tail`.
 macro_rules! select_key {
     ($tail:literal) => {
-        concat!(
-            "SELECT ",
-            key_columns!(),
-            " FROM keys k JOIN accounts a ON a.id = k.account_id ",
-            $tail
-        )
+        concat!("SELECT ", key_columns!(), " FROM keys k ", $tail)
     };
 }
 
 /// The number of columns `key_columns!` lists.
 pub const KEY_COLUMN_COUNT: usize = 28;
 
-/// A key (every column) and its secret's end of grace, by the secret's digest.
+/// A key (every column) and its secret's end of grace, by the secret's
+/// digest; subqueries, not a join, for the reason above.
 pub const KEY_BY_DIGEST: &str = concat!(
     "SELECT ",
     key_columns!(),
-    ", s.retires_at FROM secrets s JOIN keys k ON k.id = s.key_id \
-     JOIN accounts a ON a.id = k.account_id WHERE s.digest = ?1"
+    ", (SELECT s.retires_at FROM secrets s WHERE s.digest = ?1) \
+     FROM keys k WHERE k.id = (SELECT s.key_id FROM secrets s WHERE s.digest = ?1)"
 );
 
 /// A valid verification's balance, counters, `last_used_at` and once-a-period markers.
