@@ -772,7 +772,7 @@ fn bar(value: u64, max: u64, width: u64) -> String {
     }
     let eighths = (u128::from(value) * u128::from(width) * 8 / u128::from(max)) as u64;
     let mut s = "█".repeat((eighths / 8) as usize);
-    if eighths % 8 > 0 {
+    if !eighths.is_multiple_of(8) {
         s.push(EIGHTHS[(eighths % 8) as usize]);
     }
     if s.is_empty() && value > 0 {

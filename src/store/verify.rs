@@ -124,18 +124,18 @@ impl Store {
                     ip,
                     raised: after,
                 })?;
-            } else if matches!(code, VerifyCode::DailyLimit | VerifyCode::MonthlyLimit) {
-                if let Some((event, after)) = event::on_limit_denied(
+            } else if matches!(code, VerifyCode::DailyLimit | VerifyCode::MonthlyLimit)
+                && let Some((event, after)) = event::on_limit_denied(
                     key.security.daily_limit,
                     key.security.monthly_limit,
                     code == VerifyCode::DailyLimit,
                     now.day(),
                     now.month(),
                     raised,
-                ) {
-                    events.push(event);
-                    raised = after;
-                }
+                )
+            {
+                events.push(event);
+                raised = after;
             }
             if code != VerifyCode::Valid && raised != key.raised {
                 tx.set_raised(key.pk, raised)?;
