@@ -57,29 +57,18 @@ impl Secret {
         let mut body = String::with_capacity(SECRET_LEN);
         body.push_str(PREFIX);
         random_base62(RANDOM_LEN, &mut body)?;
-        let check = crc32(&body.as_bytes()[PREFIX.len()..]);
-        push_base62_fixed(u64::from(check), CHECK_LEN, &mut body);
+        let mut check = [0u8; CHECK_LEN];
+        base62_fixed(
+            u64::from(crc32(&body.as_bytes()[PREFIX.len()..])),
+            &mut check,
+        );
+        body.extend(check.iter().map(|&b| char::from(b)));
         Ok(Secret(body))
     }
 
     /// Checks prefix, length, alphabet and checksum, in that order.
     pub fn parse(text: &str) -> std::result::Result<Secret, Malformed> {
-        if !text.starts_with(PREFIX) {
-            return Err(Malformed::Prefix);
-        }
-        if text.len() != SECRET_LEN {
-            return Err(Malformed::Length);
-        }
-        let body = &text.as_bytes()[PREFIX.len()..];
-        if !body.iter().all(u8::is_ascii_alphanumeric) {
-            return Err(Malformed::Alphabet);
-        }
-        let (random, check) = body.split_at(RANDOM_LEN);
-        let mut expected = String::with_capacity(CHECK_LEN);
-        push_base62_fixed(u64::from(crc32(random)), CHECK_LEN, &mut expected);
-        if !constant_time_eq(expected.as_bytes(), check) {
-            return Err(Malformed::Checksum);
-        }
+        check(text)?;
         Ok(Secret(text.to_owned()))
     }
 
@@ -90,13 +79,45 @@ impl Secret {
 
     /// The digest the store keeps.
     pub fn digest(&self) -> KeyDigest {
-        KeyDigest(Sha256::digest(self.0.as_bytes()).into())
+        digest_of(&self.0)
     }
 
     /// `ak_…` + the last 4 characters: enough to recognise, useless to attack.
     pub fn hint(&self) -> String {
         format!("{PREFIX}…{}", &self.0[SECRET_LEN - 4..])
     }
+}
+
+/// The digest of a presented key that passes [`Secret::parse`]'s checks,
+/// without copying it: the verification path's way in.
+pub fn digest_presented(text: &str) -> std::result::Result<KeyDigest, Malformed> {
+    check(text)?;
+    Ok(digest_of(text))
+}
+
+fn digest_of(text: &str) -> KeyDigest {
+    KeyDigest(Sha256::digest(text.as_bytes()).into())
+}
+
+/// Prefix, length, alphabet, checksum (without allocating).
+fn check(text: &str) -> std::result::Result<(), Malformed> {
+    if !text.starts_with(PREFIX) {
+        return Err(Malformed::Prefix);
+    }
+    if text.len() != SECRET_LEN {
+        return Err(Malformed::Length);
+    }
+    let body = &text.as_bytes()[PREFIX.len()..];
+    if !body.iter().all(u8::is_ascii_alphanumeric) {
+        return Err(Malformed::Alphabet);
+    }
+    let (random, check) = body.split_at(RANDOM_LEN);
+    let mut expected = [0u8; CHECK_LEN];
+    base62_fixed(u64::from(crc32(random)), &mut expected);
+    if !constant_time_eq(&expected, check) {
+        return Err(Malformed::Checksum);
+    }
+    Ok(())
 }
 
 impl fmt::Debug for Secret {
@@ -145,13 +166,12 @@ pub(crate) fn random_base62(len: usize, out: &mut String) -> Result<()> {
     Ok(())
 }
 
-fn push_base62_fixed(mut value: u64, len: usize, out: &mut String) {
-    let mut digits = [b'0'; 11];
-    for slot in digits[..len].iter_mut().rev() {
+/// Writes `value` as base62 into all of `out`, most significant digit first.
+fn base62_fixed(mut value: u64, out: &mut [u8]) {
+    for slot in out.iter_mut().rev() {
         *slot = BASE62[(value % 62) as usize];
         value /= 62;
     }
-    out.extend(digits[..len].iter().map(|&b| char::from(b)));
 }
 
 /// Compares without an early exit, so timing does not reveal where two

@@ -108,6 +108,57 @@ pub fn store(keys: usize) -> BenchStore {
     BenchStore { path, secrets }
 }
 
+/// A fresh copy of a cached store, removed when dropped, so a run that
+/// spends lookups never changes what the next run measures.
+pub struct WorkingCopy {
+    pub path: PathBuf,
+}
+
+impl BenchStore {
+    /// Copies the store for one run.
+    pub fn working_copy(&self, tag: &str) -> WorkingCopy {
+        let path = self.path.with_file_name(format!("work-{tag}.db"));
+        WorkingCopy::remove(&path);
+        std::fs::copy(&self.path, &path).unwrap();
+        WorkingCopy { path }
+    }
+}
+
+impl WorkingCopy {
+    /// Spends one lookup on every sampled key, so measurements see the
+    /// steady state of a day (the first spend of a key's day also redacts
+    /// its old usage rows; that happens once a day, not per lookup).
+    pub fn prime(&self, secrets: &[String]) {
+        let mut store = apikey::Store::open(&self.path).unwrap();
+        let request = apikey::VerifyRequest::default();
+        for secret in secrets {
+            assert!(store.verify(secret, &request).unwrap().valid);
+        }
+        drop(store);
+        self.checkpoint();
+    }
+
+    fn remove(path: &Path) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
+    /// Moves everything in the WAL into the database and empties the WAL,
+    /// so the next measurement does not pay for the previous one's writes.
+    pub fn checkpoint(&self) {
+        let conn = rusqlite::Connection::open(&self.path).unwrap();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+    }
+}
+
+impl Drop for WorkingCopy {
+    fn drop(&mut self) {
+        WorkingCopy::remove(&self.path);
+    }
+}
+
 /// A small deterministic generator, to present keys in random order.
 pub struct Picker(u64);
 

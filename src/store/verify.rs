@@ -10,7 +10,6 @@ use super::notify;
 use crate::error::{Error, Result};
 use crate::key::KeyStatus;
 use crate::notify::event::{self, SpendFacts};
-use crate::secret::Secret;
 use crate::usage::UsageIp;
 use crate::verify::{self, MAX_COST, Subject, Usage, Verdict, VerifyCode, VerifyRequest};
 
@@ -49,11 +48,9 @@ impl Store {
                 "invalid cost {cost}: use a whole number from 1 to {MAX_COST}"
             )));
         }
-        let Ok(secret) = Secret::parse(presented) else {
+        let Ok(digest) = crate::secret::digest_presented(presented) else {
             return Ok(Verdict::unidentified(VerifyCode::Malformed, cost));
         };
-        let digest = secret.digest();
-        drop(secret);
         let now = self.now();
         let mut tx = if request.dry_run {
             self.backend.read(now)?

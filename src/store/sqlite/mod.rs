@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -65,25 +65,23 @@ impl SqliteBackend {
 
 impl Backend for SqliteBackend {
     fn write(&mut self, now: Timestamp) -> Result<Box<dyn Tx + '_>> {
-        self.begin(TransactionBehavior::Immediate, now)
+        self.begin(true, now)
     }
 
     fn read(&mut self, now: Timestamp) -> Result<Box<dyn Tx + '_>> {
-        self.begin(TransactionBehavior::Deferred, now)
+        self.begin(false, now)
     }
 }
 
 impl SqliteBackend {
-    fn begin(&mut self, behavior: TransactionBehavior, now: Timestamp) -> Result<Box<dyn Tx + '_>> {
-        let fail = ErrorContext {
+    fn begin(&mut self, immediate: bool, now: Timestamp) -> Result<Box<dyn Tx + '_>> {
+        let errors = ErrorContext {
             path: self.path.clone(),
             busy_timeout: self.busy_timeout,
         };
-        let txn = self
-            .conn
-            .transaction_with_behavior(behavior)
-            .map_err(|e| fail.wrap(e))?;
-        Ok(Box::new(tx::SqliteTx::new(txn, now, fail)))
+        Ok(Box::new(tx::SqliteTx::begin(
+            &self.conn, immediate, now, errors,
+        )?))
     }
 }
 

@@ -1,7 +1,7 @@
 //! `Tx` for SQLite: every statement the rules need, each prepared once per
 //! connection and reused from rusqlite's statement cache.
 
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::ErrorContext;
 use super::sql::{self, KEY_COLUMN_COUNT};
@@ -18,15 +18,51 @@ use crate::store::backend::{LedgerReason, NewAudit, NewKeyRow, SecretMatch, Spen
 use crate::usage::{UsageIp, UsageRow};
 use crate::verify::Counters;
 
+/// One transaction on the connection. BEGIN, COMMIT and ROLLBACK go
+/// through the statement cache like every other statement (rusqlite's
+/// `Transaction` parses them afresh each time, a sixth of a read-only
+/// verification's cost). Dropped without `commit`, it rolls back.
 pub(crate) struct SqliteTx<'c> {
-    txn: Transaction<'c>,
+    txn: &'c Connection,
+    open: bool,
     now: Timestamp,
     errors: ErrorContext,
 }
 
 impl<'c> SqliteTx<'c> {
-    pub(crate) fn new(txn: Transaction<'c>, now: Timestamp, errors: ErrorContext) -> Self {
-        SqliteTx { txn, now, errors }
+    /// Begins a transaction; `immediate` takes the write lock at once.
+    pub(crate) fn begin(
+        conn: &'c Connection,
+        immediate: bool,
+        now: Timestamp,
+        errors: ErrorContext,
+    ) -> Result<Self> {
+        let begin = if immediate {
+            "BEGIN IMMEDIATE"
+        } else {
+            "BEGIN DEFERRED"
+        };
+        run(conn, begin).map_err(|e| errors.wrap(e))?;
+        Ok(SqliteTx {
+            txn: conn,
+            open: true,
+            now,
+            errors,
+        })
+    }
+}
+
+fn run(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(drop)
+}
+
+impl Drop for SqliteTx<'_> {
+    fn drop(&mut self) {
+        // Nothing to report to: a failed rollback (say, after SQLite already
+        // rolled back on an I/O error) leaves no transaction behind either.
+        if self.open && !self.txn.is_autocommit() {
+            let _ = run(self.txn, "ROLLBACK");
+        }
     }
 }
 
@@ -107,46 +143,66 @@ fn ip_from_text(text: &str) -> UsageIp {
     }
 }
 
+/// An integer column, read without the generic conversion layer (this runs
+/// for every column of every verification).
+fn int(row: &Row<'_>, column: usize) -> rusqlite::Result<i64> {
+    row.get_ref(column)?.as_i64().map_err(Into::into)
+}
+
+fn opt_int(row: &Row<'_>, column: usize) -> rusqlite::Result<Option<i64>> {
+    row.get_ref(column)?.as_i64_or_null().map_err(Into::into)
+}
+
+fn text(row: &Row<'_>, column: usize) -> rusqlite::Result<String> {
+    Ok(row.get_ref(column)?.as_str()?.to_owned())
+}
+
 fn key_from_row(row: &Row<'_>, now: Timestamp) -> rusqlite::Result<Key> {
-    let expires_at = ts(row.get(7)?);
-    let revoked_at = ts(row.get(8)?);
+    let expires_at = ts(opt_int(row, 7)?);
+    let revoked_at = ts(opt_int(row, 8)?);
     Ok(Key {
-        pk: KeyPk(row.get(0)?),
-        account_pk: AccountPk(row.get(27)?),
-        id: KeyId::from_store(row.get(1)?),
-        account: row.get(2)?,
-        name: KeyName::from_store(row.get(3)?),
-        hint: row.get(4)?,
-        balance: row.get(5)?,
-        created_at: Timestamp::from_unix(row.get(6)?),
+        pk: KeyPk(int(row, 0)?),
+        account_pk: AccountPk(int(row, 27)?),
+        id: KeyId::from_store(text(row, 1)?),
+        account: text(row, 2)?,
+        name: KeyName::from_store(text(row, 3)?),
+        hint: text(row, 4)?,
+        balance: int(row, 5)?,
+        created_at: Timestamp::from_unix(int(row, 6)?),
         status: KeyStatus::at(revoked_at, expires_at, now),
         expires_at,
         revoked_at,
-        last_used_at: ts(row.get(9)?),
+        last_used_at: ts(opt_int(row, 9)?),
         security: SecuritySettings {
             allowed_urls: parse_list(row, 10, UrlPattern::parse)?,
             allowed_ips: parse_list(row, 11, IpRule::parse)?,
             scopes: parse_list(row, 12, Scope::parse)?,
-            daily_limit: limit(row.get(13)?),
-            monthly_limit: limit(row.get(14)?),
-            ip_daily_limit: limit(row.get(15)?),
-            redact_days: row.get(16)?,
+            daily_limit: limit(opt_int(row, 13)?),
+            monthly_limit: limit(opt_int(row, 14)?),
+            ip_daily_limit: limit(opt_int(row, 15)?),
+            redact_days: u16::try_from(int(row, 16)?).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    16,
+                    rusqlite::types::Type::Integer,
+                    e.into(),
+                )
+            })?,
         },
         notify: NotifySettings {
             emails: parse_list(row, 17, Email::parse)?,
-            low_balance: limit(row.get(18)?),
+            low_balance: limit(opt_int(row, 18)?),
         },
         counters: Counters {
-            day: row.get(19)?,
-            day_count: count(row.get(20)?),
-            month: row.get(21)?,
-            month_count: count(row.get(22)?),
+            day: int(row, 19)?,
+            day_count: count(int(row, 20)?),
+            month: int(row, 21)?,
+            month_count: count(int(row, 22)?),
         },
         raised: Raised {
-            warned_day: row.get(23)?,
-            limit_day: row.get(24)?,
-            limit_month: row.get(25)?,
-            expiry: row.get(26)?,
+            warned_day: int(row, 23)?,
+            limit_day: int(row, 24)?,
+            limit_month: int(row, 25)?,
+            expiry: int(row, 26)? != 0,
         },
     })
 }
@@ -750,8 +806,9 @@ impl Tx for SqliteTx<'_> {
         .map_err(|e| self.errors.wrap(e))
     }
 
-    fn commit(self: Box<Self>) -> Result<()> {
-        let errors = self.errors.clone();
-        self.txn.commit().map_err(|e| errors.wrap(e))
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        run(self.txn, "COMMIT").map_err(|e| self.errors.wrap(e))?;
+        self.open = false;
+        Ok(())
     }
 }

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Whole-process figures, with hyperfine:
+#  1. `apikey list`, `show KEY` and `verify KEY` against the sqlite3 command-line
+#     program running the statements apikey runs for that command, on the same
+#     store file (target: apikey at most 1.3 times sqlite3);
+#  2. the same apikey commands on a store of 10^6 keys in 10^5 accounts against
+#     a store of 10 keys (target: at most 1.2 times);
+#  3. `apikey apply` of a 10,000-account, 100,000-key manifest on an empty
+#     store: time and peak memory (target: under 10 s and 200 MB).
+# Stores are built with `apikey apply` of generated manifests and cached in
+# target/bench-stores/cli/. Results: target/bench-results/cli.json and a
+# Markdown summary on stdout.
+#
+#   bash benches/cli.sh            (needs hyperfine and sqlite3: apt install hyperfine sqlite3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for tool in hyperfine sqlite3 python3; do
+    command -v "$tool" >/dev/null || { echo "benches/cli.sh needs $tool" >&2; exit 2; }
+done
+
+cargo build --release --quiet
+BIN=$PWD/target/release/apikey
+CACHE=$PWD/target/bench-stores/cli
+RESULTS=$PWD/target/bench-results
+mkdir -p "$CACHE" "$RESULTS"
+HOMEDIR=$(mktemp -d)
+trap 'rm -rf "$HOMEDIR"' EXIT
+# apikey as a user would run it: no config file, no colour, the store by env.
+export HOME=$HOMEDIR NO_COLOR=1
+unset APIKEY_CONFIG APIKEY_ACCOUNT XDG_CONFIG_HOME XDG_DATA_HOME
+
+# manifest ACCOUNTS FIRST: accounts acct<FIRST>.. with 10 keys each.
+manifest() {
+    python3 - "$1" "$2" <<'PY'
+import sys
+n, first = int(sys.argv[1]), int(sys.argv[2])
+out = []
+for a in range(first, first + n):
+    out.append(f'[[account]]\nname = "acct{a}"\n')
+    for k in range(10):
+        out.append(f'[[account.key]]\nname = "key{k}"\n')
+sys.stdout.write("".join(out))
+PY
+}
+
+# build SIZE: a store of SIZE keys, plus acct0's secrets (topped up).
+build() {
+    local size=$1 db=$CACHE/keys-$size.db
+    [ -f "$db" ] && [ -f "$CACHE/keys-$size.secrets" ] && return 0
+    rm -f "$db"*
+    local accounts=$(( size / 10 )) first=0
+    while [ $first -lt $accounts ]; do
+        local n=$(( accounts - first < 10000 ? accounts - first : 10000 ))
+        manifest $n $first > "$CACHE/m.toml"
+        APIKEY_DB=$db "$BIN" apply "$CACHE/m.toml" --json > "$CACHE/applied-$first.json"
+        first=$(( first + n ))
+    done
+    python3 - "$CACHE/applied-0.json" > "$CACHE/keys-$size.secrets" <<'PY'
+import json, sys
+for c in json.load(open(sys.argv[1]))["created"]:
+    if c["account"] == "acct0":
+        print(c["key"])
+PY
+    rm -f "$CACHE"/applied-*.json "$CACHE/m.toml"
+    while read -r secret; do
+        APIKEY_DB=$db "$BIN" topup "$secret" 1000000000 --quiet > /dev/null
+    done < "$CACHE/keys-$size.secrets"
+}
+
+echo "building stores (cached after the first run)..." >&2
+build 10
+build 1000000
+
+# 3. apply of 10,000 accounts / 100,000 keys on an empty store.
+manifest 10000 0 > "$CACHE/big.toml"
+rm -f "$CACHE/apply.db"*
+/usr/bin/time -f '%e %M' -o "$CACHE/apply.time" \
+    env APIKEY_DB="$CACHE/apply.db" "$BIN" apply "$CACHE/big.toml" --json > /dev/null
+read -r APPLY_SECONDS APPLY_KB < "$CACHE/apply.time"
+rm -f "$CACHE/apply.db"* "$CACHE/big.toml"
+
+# The statements apikey runs for each command, for sqlite3 to run: opening
+# (pragmas, journal mode, schema version), the expiry sweep every command
+# starts with, then the command's own transaction.
+OPEN="PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA journal_mode; PRAGMA user_version;"
+COLS="k.id, k.public_id, (SELECT a.name FROM accounts a WHERE a.id = k.account_id), k.name, k.hint, k.balance, k.created_at, k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, k.low_balance, k.day, k.day_count, k.month, k.month_count, k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed, k.account_id"
+sweep() { echo "BEGIN DEFERRED; SELECT $COLS FROM keys k WHERE k.expiry_noticed = 0 AND k.revoked_at IS NULL AND k.expires_at IS NOT NULL AND k.expires_at <= $(( $(date +%s) + 604800 )); ROLLBACK;"; }
+ACCOUNT="SELECT a.id, a.name, a.created_at, (SELECT COUNT(*) FROM keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL), (SELECT COUNT(*) FROM keys k WHERE k.account_id = a.id), (SELECT COALESCE(SUM(k.balance), 0) FROM keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL) FROM accounts a WHERE a.name = 'acct0';"
+list_sql() { echo "$OPEN $(sweep) BEGIN DEFERRED; $ACCOUNT SELECT $COLS FROM keys k WHERE k.account_id = $1 AND (0 OR k.revoked_at IS NULL) ORDER BY k.id; ROLLBACK;"; }
+show_sql() { echo "$OPEN $(sweep) BEGIN DEFERRED; $ACCOUNT SELECT $COLS FROM keys k WHERE k.account_id = $1 AND k.name = 'key1' ORDER BY k.revoked_at IS NOT NULL, k.revoked_at DESC LIMIT 1; ROLLBACK;"; }
+verify_sql() {
+    local digest=$1 now day
+    now=$(date +%s); day=$(( now / 86400 ))
+    echo "$OPEN $(sweep) BEGIN IMMEDIATE; SELECT $COLS, (SELECT s.retires_at FROM secrets s WHERE s.digest = X'$digest') FROM keys k WHERE k.id = (SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'); UPDATE keys SET balance = balance - 1, day = $day, day_count = day_count + 1, month = 0, month_count = month_count + 1, last_used_at = $now, warned_day = -1, limit_day = -1, limit_month = -1, expiry_noticed = 0 WHERE id = (SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest') RETURNING balance; INSERT INTO ledger (key_id, at, delta, reason) VALUES ((SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'), $now, -1, 'spend'); INSERT INTO usage (key_id, day, ip, count) VALUES ((SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'), $day, '', 1) ON CONFLICT (key_id, day, ip) DO UPDATE SET count = count + excluded.count; COMMIT;"
+}
+
+runs=(--warmup 20 --min-runs 150 -N)
+for size in 10 1000000; do
+    work=$CACHE/work-$size.db
+    rm -f "$work"*
+    cp "$CACHE/keys-$size.db" "$work"
+    secret=$(sed -n 2p "$CACHE/keys-$size.secrets")
+    digest=$(printf '%s' "$secret" | sha256sum | cut -d' ' -f1)
+    export APIKEY_DB=$work
+    # Prime: today's first spend of the key (a once-a-day redaction) and the
+    # OS page cache, outside the measurement.
+    "$BIN" verify "$secret" --quiet > /dev/null
+    account=$(sqlite3 "$work" "SELECT id FROM accounts WHERE name = 'acct0'")
+    list_sql "$account" > "$CACHE/list.sql"; show_sql "$account" > "$CACHE/show.sql"
+    verify_sql "$digest" > "$CACHE/verify.sql"
+    hyperfine "${runs[@]}" --export-json "$RESULTS/cli-$size.json" \
+        -n "apikey list" "$BIN -a acct0 list" \
+        -n "sqlite3 list" "sqlite3 -bail -cmd '.timeout 10000' $work '.read $CACHE/list.sql'" \
+        -n "apikey show" "$BIN -a acct0 show key1" \
+        -n "sqlite3 show" "sqlite3 -bail -cmd '.timeout 10000' $work '.read $CACHE/show.sql'" \
+        -n "apikey verify" "$BIN verify $secret" \
+        -n "sqlite3 verify" "sqlite3 -bail -cmd '.timeout 10000' $work '.read $CACHE/verify.sql'" \
+        >&2
+    rm -f "$work"* "$CACHE"/*.sql
+done
+
+python3 - "$RESULTS" "$APPLY_SECONDS" "$APPLY_KB" <<'PY'
+import json, sys
+results, apply_s, apply_kb = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+med = {}
+for size in ("10", "1000000"):
+    for r in json.load(open(f"{results}/cli-{size}.json"))["results"]:
+        med[(size, r["command"])] = r["median"] * 1000
+print("| store | command | apikey ms | sqlite3 ms | ratio |\n|---|---|---|---|---|")
+for size in ("10", "1000000"):
+    for cmd in ("list", "show", "verify"):
+        a, s = med[(size, f"apikey {cmd}")], med[(size, f"sqlite3 {cmd}")]
+        print(f"| {size} keys | {cmd} | {a:.2f} | {s:.2f} | {a / s:.2f} |")
+print("\n| command | 10 keys ms | 10^6 keys ms | ratio |\n|---|---|---|---|")
+for cmd in ("list", "show", "verify"):
+    small, big = med[("10", f"apikey {cmd}")], med[("1000000", f"apikey {cmd}")]
+    print(f"| {cmd} | {small:.2f} | {big:.2f} | {big / small:.2f} |")
+print(f"\napply of 10,000 accounts / 100,000 keys: {apply_s:.1f} s, peak RSS {apply_kb / 1024:.0f} MiB")
+json.dump({"median_ms": {f"{k[0]} {k[1]}": v for k, v in med.items()},
+           "apply_seconds": apply_s, "apply_peak_kib": apply_kb},
+          open(f"{results}/cli.json", "w"), indent=2)
+PY

@@ -1,0 +1,276 @@
+//! apikey against the floor, measured side by side: short slices of each,
+//! alternating, medians of the slices. One thread: read-only and spending
+//! verifications on stores of 10^3 and 10^6 keys. Then spending with 1, 2
+//! and 4 threads, each with its own connection, on one store.
+//!
+//! The floor runs the same statements as `Store::verify`
+//! (`store::sqlite::sql`, BEGIN/COMMIT through the statement cache) with
+//! rusqlite directly and fetches every column they return, without the
+//! checksum, the policy, the mapping into domain types or the events.
+//!
+//!     cargo bench --bench side_by_side
+//!
+//! Prints Markdown tables and writes target/bench-results/side_by_side.json.
+
+mod support;
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use apikey::store::sqlite::sql;
+use apikey::{Store, VerifyCode, VerifyRequest};
+use rusqlite::{Connection, params};
+use sha2::{Digest, Sha256};
+use support::Picker;
+
+/// The floor's connection, opened as the store opens its own.
+fn floor_connection(path: &std::path::Path) -> Connection {
+    let conn = Connection::open(path).unwrap();
+    conn.busy_timeout(Duration::from_secs(10)).unwrap();
+    conn.set_prepared_statement_cache_capacity(64);
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+        .unwrap();
+    conn
+}
+
+fn exec(conn: &Connection, sql: &str) {
+    conn.prepare_cached(sql).unwrap().execute([]).unwrap();
+}
+
+/// The key lookup; returns (id, day, day_count, month, month_count, balance).
+fn floor_select(conn: &Connection, secret: &str) -> (i64, i64, i64, i64, i64, i64) {
+    let digest = Sha256::digest(secret.as_bytes());
+    conn.prepare_cached(sql::KEY_BY_DIGEST)
+        .unwrap()
+        .query_row([&digest[..]], |r| {
+            for column in 0..=sql::KEY_COLUMN_COUNT {
+                black_box(r.get_ref(column)?);
+            }
+            Ok((
+                r.get(0)?,
+                r.get(19)?,
+                r.get(20)?,
+                r.get(21)?,
+                r.get(22)?,
+                r.get(5)?,
+            ))
+        })
+        .unwrap()
+}
+
+fn floor_dry_run(conn: &Connection, secret: &str) -> i64 {
+    exec(conn, "BEGIN DEFERRED");
+    let row = floor_select(conn, secret);
+    exec(conn, "ROLLBACK");
+    row.5
+}
+
+fn floor_spend(conn: &Connection, secret: &str) -> i64 {
+    let now = apikey::Timestamp::now();
+    let (today, month) = (now.day(), now.month());
+    exec(conn, "BEGIN IMMEDIATE");
+    let (id, day, day_count, row_month, month_count, _) = floor_select(conn, secret);
+    let day_count = if day == today { day_count + 1 } else { 1 };
+    let month_count = if row_month == month {
+        month_count + 1
+    } else {
+        1
+    };
+    let balance: i64 = conn
+        .prepare_cached(sql::SPEND)
+        .unwrap()
+        .query_row(
+            params![
+                id,
+                1,
+                today,
+                day_count,
+                month,
+                month_count,
+                now.unix(),
+                -1,
+                -1,
+                -1,
+                false
+            ],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.prepare_cached(sql::LEDGER_SPEND)
+        .unwrap()
+        .execute(params![id, now.unix(), -1])
+        .unwrap();
+    conn.prepare_cached(sql::USAGE_ADD)
+        .unwrap()
+        .execute(params![id, today, "", 1])
+        .unwrap();
+    exec(conn, "COMMIT");
+    balance
+}
+
+/// Operations per second of `op` over one slice.
+fn slice(mut op: impl FnMut(), length: Duration) -> f64 {
+    let started = Instant::now();
+    let mut n = 0u64;
+    while started.elapsed() < length {
+        for _ in 0..32 {
+            op();
+        }
+        n += 32;
+    }
+    n as f64 / started.elapsed().as_secs_f64()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Alternating slices of apikey and the floor; medians of each.
+fn single_thread(
+    copy: &support::WorkingCopy,
+    secrets: &[String],
+    spend: bool,
+    rounds: usize,
+) -> (f64, f64) {
+    let mut store = Store::open(&copy.path).unwrap();
+    let floor = floor_connection(&copy.path);
+    let request = VerifyRequest {
+        dry_run: !spend,
+        ..VerifyRequest::default()
+    };
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let (mut a, mut b) = (Picker::new(3), Picker::new(3));
+    let length = Duration::from_millis(400);
+    for _ in 0..rounds {
+        ours.push(slice(
+            || {
+                let v = store.verify(a.pick(secrets), &request).unwrap();
+                assert_eq!(v.code, VerifyCode::Valid);
+            },
+            length,
+        ));
+        theirs.push(slice(
+            || {
+                let s = b.pick(secrets);
+                black_box(if spend {
+                    floor_spend(&floor, s)
+                } else {
+                    floor_dry_run(&floor, s)
+                });
+            },
+            length,
+        ));
+    }
+    (median(ours), median(theirs))
+}
+
+/// Total spends per second of `threads` threads for `run`.
+fn threaded(
+    threads: usize,
+    path: &std::path::Path,
+    secrets: &Arc<Vec<String>>,
+    apikey: bool,
+    run: Duration,
+) -> f64 {
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicU64::new(0));
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            let (stop, done, secrets) = (stop.clone(), done.clone(), secrets.clone());
+            let path = path.to_path_buf();
+            std::thread::spawn(move || {
+                let mut pick = Picker::new(1000 + t as u64);
+                let mut n = 0u64;
+                if apikey {
+                    let mut store = Store::open(&path).unwrap();
+                    let request = VerifyRequest::default();
+                    while !stop.load(Ordering::Relaxed) {
+                        assert!(store.verify(pick.pick(&secrets), &request).unwrap().valid);
+                        n += 1;
+                    }
+                } else {
+                    let conn = floor_connection(&path);
+                    while !stop.load(Ordering::Relaxed) {
+                        floor_spend(&conn, pick.pick(&secrets));
+                        n += 1;
+                    }
+                }
+                done.fetch_add(n, Ordering::Relaxed);
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    std::thread::sleep(run);
+    stop.store(true, Ordering::Relaxed);
+    for h in handles {
+        h.join().unwrap();
+    }
+    done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
+}
+
+fn main() {
+    // `cargo bench` passes --bench; anything else (cargo test --benches)
+    // gets a seconds-long smoke run on the small store.
+    let full = std::env::args().any(|a| a == "--bench");
+    let (rounds, run) = if full {
+        (15, Duration::from_secs(5))
+    } else {
+        (1, Duration::from_millis(200))
+    };
+    let sizes: &[usize] = if full { &[1_000, 1_000_000] } else { &[1_000] };
+    let mut single = Vec::new();
+    let mut concurrent = Vec::new();
+    println!("| keys | verification | apikey ops/s | floor ops/s | ratio |\n|---|---|---|---|---|");
+    for &keys in sizes {
+        let store = support::store(keys);
+        let copy = store.working_copy("side-by-side");
+        copy.prime(&store.secrets);
+        for spend in [false, true] {
+            let (ours, floor) = single_thread(&copy, &store.secrets, spend, rounds);
+            let kind = if spend {
+                "spend 1 lookup"
+            } else {
+                "read-only (--dry-run)"
+            };
+            println!(
+                "| {keys} | {kind} | {ours:.0} | {floor:.0} | {:.2} |",
+                ours / floor
+            );
+            single.push(serde_json::json!({"keys": keys, "spend": spend, "apikey_per_s": ours.round(), "floor_per_s": floor.round(), "ratio": ((ours / floor) * 100.0).round() / 100.0}));
+            copy.checkpoint();
+        }
+    }
+    println!(
+        "\n| keys | threads | apikey spends/s | floor spends/s | ratio |\n|---|---|---|---|---|"
+    );
+    for &keys in sizes {
+        let store = support::store(keys);
+        let copy = store.working_copy("side-by-side");
+        copy.prime(&store.secrets);
+        let secrets = Arc::new(store.secrets.clone());
+        for threads in [1, 2, 4] {
+            copy.checkpoint();
+            let ours = threaded(threads, &copy.path, &secrets, true, run);
+            copy.checkpoint();
+            let floor = threaded(threads, &copy.path, &secrets, false, run);
+            println!(
+                "| {keys} | {threads} | {ours:.0} | {floor:.0} | {:.2} |",
+                ours / floor
+            );
+            concurrent.push(serde_json::json!({"keys": keys, "threads": threads, "apikey_per_s": ours.round(), "floor_per_s": floor.round(), "ratio": ((ours / floor) * 100.0).round() / 100.0}));
+        }
+    }
+    if full {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-results");
+        std::fs::create_dir_all(&dir).unwrap();
+        let json = serde_json::json!({"single_thread": single, "threads": concurrent});
+        std::fs::write(
+            dir.join("side_by_side.json"),
+            serde_json::to_string_pretty(&json).unwrap(),
+        )
+        .unwrap();
+    }
+}
