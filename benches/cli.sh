@@ -45,10 +45,12 @@ PY
 
 # build SIZE: a store of SIZE keys, plus acct0's secrets (topped up).
 build() {
-    local size=$1 db=$CACHE/keys-$size.db
+    local size=$1
+    local db=$CACHE/keys-$size.db
     [ -f "$db" ] && [ -f "$CACHE/keys-$size.secrets" ] && return 0
     rm -f "$db"*
-    local accounts=$(( size / 10 )) first=0
+    local accounts=$(( size / 10 ))
+    local first=0
     while [ $first -lt $accounts ]; do
         local n=$(( accounts - first < 10000 ? accounts - first : 10000 ))
         manifest $n $first > "$CACHE/m.toml"
@@ -94,11 +96,13 @@ verify_sql() {
     echo "$OPEN $(sweep) BEGIN IMMEDIATE; SELECT $COLS, (SELECT s.retires_at FROM secrets s WHERE s.digest = X'$digest') FROM keys k WHERE k.id = (SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'); UPDATE keys SET balance = balance - 1, day = $day, day_count = day_count + 1, month = 0, month_count = month_count + 1, last_used_at = $now, warned_day = -1, limit_day = -1, limit_month = -1, expiry_noticed = 0 WHERE id = (SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest') RETURNING balance; INSERT INTO ledger (key_id, at, delta, reason) VALUES ((SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'), $now, -1, 'spend'); INSERT INTO usage (key_id, day, ip, count) VALUES ((SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'), $day, '', 1) ON CONFLICT (key_id, day, ip) DO UPDATE SET count = count + excluded.count; COMMIT;"
 }
 
-runs=(--warmup 20 --min-runs 150 -N)
+runs=(--warmup 30 --min-runs 300 -N)
 for size in 10 1000000; do
     work=$CACHE/work-$size.db
     rm -f "$work"*
     cp "$CACHE/keys-$size.db" "$work"
+    # Let the copy's writeback finish before anything is timed.
+    sync; sleep 2
     secret=$(sed -n 2p "$CACHE/keys-$size.secrets")
     digest=$(printf '%s' "$secret" | sha256sum | cut -d' ' -f1)
     export APIKEY_DB=$work

@@ -14,7 +14,7 @@ pub(super) fn find(tx: &mut dyn Tx, name: &AccountName) -> Result<Account> {
 }
 
 /// Creates an account inside an open transaction, refusing a taken name.
-pub(super) fn create_in(tx: &mut dyn Tx, actor: &str, name: &AccountName) -> Result<Account> {
+pub(crate) fn create_in(tx: &mut dyn Tx, actor: &str, name: &AccountName) -> Result<Account> {
     if tx.account(name.as_str())?.is_some() {
         return Err(Error::refused(format!("account '{name}' already exists")));
     }

@@ -64,7 +64,7 @@ pub(super) fn resolve(tx: &mut dyn Tx, account: &Account, key: &KeyRef) -> Resul
 }
 
 /// Creates a key inside an open transaction: rules 1, 2 and 3.
-pub(super) fn create_in(
+pub(crate) fn create_in(
     tx: &mut dyn Tx,
     actor: &str,
     account: &Account,

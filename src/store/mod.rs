@@ -11,10 +11,10 @@
 //! # Ok::<(), apikey::Error>(())
 //! ```
 
-mod accounts;
+pub(crate) mod accounts;
 mod apply;
 pub mod backend;
-mod keys;
+pub(crate) mod keys;
 mod notify;
 mod security;
 pub mod sqlite;

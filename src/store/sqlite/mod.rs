@@ -299,4 +299,49 @@ mod tests {
             assert!(stmt.get_status(StatementStatus::Run) > 0, "{sql} ran");
         }
     }
+
+    /// The same for everything `create` and `apply` run (100,000 times for
+    /// a large manifest) and the reads that list and show keys: no statement
+    /// may be compiled again because a new value was bound.
+    #[test]
+    fn the_create_statements_are_prepared_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys.db");
+        let mut backend = SqliteBackend::open(&path, Duration::from_secs(5)).unwrap();
+        tx::PREPARED.with(|p| p.borrow_mut().clear());
+        for account in 0..20 {
+            let name = AccountName::parse(&format!("acct{account}")).unwrap();
+            let mut tx = backend.write(Timestamp::now()).unwrap();
+            let account = crate::store::accounts::create_in(&mut *tx, "test", &name).unwrap();
+            for key in 0..3 {
+                let spec = KeySpec {
+                    name: Some(crate::key::KeyName::parse(&format!("k{key}")).unwrap()),
+                    ..KeySpec::default()
+                };
+                let secret = crate::secret::Secret::generate().unwrap();
+                crate::store::keys::create_in(&mut *tx, "test", &account, &spec, &secret).unwrap();
+            }
+            tx.commit().unwrap();
+        }
+        // And the reads that list and show what was made.
+        for account in 0..20 {
+            let mut tx = backend.read(Timestamp::now()).unwrap();
+            let account = tx.account(&format!("acct{account}")).unwrap().unwrap();
+            for key in tx.keys(account.pk, true).unwrap() {
+                tx.key_by_name(account.pk, key.name.as_str())
+                    .unwrap()
+                    .unwrap();
+                tx.key_by_id(&key.id).unwrap().unwrap();
+                tx.audit_entries(account.pk, Some(key.pk)).unwrap();
+            }
+            tx.audit_entries(account.pk, None).unwrap();
+        }
+        let used: Vec<String> = tx::PREPARED.with(|p| p.borrow().iter().cloned().collect());
+        assert!(used.len() > 5, "{used:?}");
+        for sql in used {
+            let stmt = backend.conn.prepare_cached(&sql).unwrap();
+            let reprepared = stmt.get_status(StatementStatus::RePrepare);
+            assert_eq!(reprepared, 0, "re-prepared {reprepared} times: {sql}");
+        }
+    }
 }

@@ -56,6 +56,23 @@ fn run(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(sql)?.execute([]).map(drop)
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Every statement a test's transactions prepared, for checks on how
+    /// often SQLite had to compile them again.
+    pub(crate) static PREPARED: std::cell::RefCell<std::collections::BTreeSet<String>> =
+        const { std::cell::RefCell::new(std::collections::BTreeSet::new()) };
+}
+
+impl<'c> SqliteTx<'c> {
+    /// Every statement goes through here: from the connection's cache.
+    fn stmt(&self, sql: &str) -> rusqlite::Result<rusqlite::CachedStatement<'c>> {
+        #[cfg(test)]
+        PREPARED.with(|p| p.borrow_mut().insert(sql.to_owned()));
+        self.txn.prepare_cached(sql)
+    }
+}
+
 impl Drop for SqliteTx<'_> {
     fn drop(&mut self) {
         // Nothing to report to: a failed rollback (say, after SQLite already
@@ -270,7 +287,7 @@ impl SqliteTx<'_> {
 
     fn key_where(&mut self, sql: &str, param: &dyn rusqlite::ToSql) -> Result<Option<Key>> {
         let now = self.now;
-        let mut stmt = self.txn.prepare_cached(sql).map_err(|e| self.fail(e))?;
+        let mut stmt = self.stmt(sql).map_err(|e| self.fail(e))?;
         stmt.query_row([param], |r| key_from_row(r, now))
             .optional()
             .map_err(|e| self.errors.wrap(e))
@@ -284,10 +301,7 @@ impl Tx for SqliteTx<'_> {
 
     fn account(&mut self, name: &str) -> Result<Option<Account>> {
         let sql = format!("{SELECT_ACCOUNT} WHERE a.name = ?1");
-        let mut stmt = self
-            .txn
-            .prepare_cached(&sql)
-            .map_err(|e| self.errors.wrap(e))?;
+        let mut stmt = self.stmt(&sql).map_err(|e| self.errors.wrap(e))?;
         stmt.query_row([name], account_from_row)
             .optional()
             .map_err(|e| self.errors.wrap(e))
@@ -295,18 +309,14 @@ impl Tx for SqliteTx<'_> {
 
     fn accounts(&mut self) -> Result<Vec<Account>> {
         let sql = format!("{SELECT_ACCOUNT} ORDER BY a.name");
-        let mut stmt = self
-            .txn
-            .prepare_cached(&sql)
-            .map_err(|e| self.errors.wrap(e))?;
+        let mut stmt = self.stmt(&sql).map_err(|e| self.errors.wrap(e))?;
         stmt.query_map([], account_from_row)
             .and_then(Iterator::collect)
             .map_err(|e| self.errors.wrap(e))
     }
 
     fn insert_account(&mut self, name: &AccountName) -> Result<AccountPk> {
-        self.txn
-            .prepare_cached("INSERT INTO accounts (name, created_at) VALUES (?1, ?2)")
+        self.stmt("INSERT INTO accounts (name, created_at) VALUES (?1, ?2)")
             .and_then(|mut s| s.insert(params![name.as_str(), self.now.unix()]))
             .map(AccountPk)
             .map_err(|e| self.fail(e))
@@ -317,24 +327,26 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn key_by_name(&mut self, account: AccountPk, name: &str) -> Result<Option<Key>> {
+        // Every key that ever had the name (one active at most, and any
+        // revoked ones), chosen here: an ORDER BY ... LIMIT would make SQLite
+        // re-prepare the statement for each new name.
         let now = self.now;
         let mut stmt = self
-            .txn
-            .prepare_cached(select_key!(
-                "WHERE k.account_id = ?1 AND k.name = ?2
-                 ORDER BY k.revoked_at IS NOT NULL, k.revoked_at DESC LIMIT 1"
-            ))
+            .stmt(select_key!("WHERE k.account_id = ?1 AND k.name = ?2"))
             .map_err(|e| self.errors.wrap(e))?;
-        stmt.query_row(params![account.0, name], |r| key_from_row(r, now))
-            .optional()
-            .map_err(|e| self.errors.wrap(e))
+        let keys: Vec<Key> = stmt
+            .query_map(params![account.0, name], |r| key_from_row(r, now))
+            .and_then(Iterator::collect)
+            .map_err(|e| self.errors.wrap(e))?;
+        Ok(keys
+            .into_iter()
+            .max_by_key(|k| (k.revoked_at.is_none(), k.revoked_at, k.pk.0)))
     }
 
     fn key_by_digest(&mut self, digest: &KeyDigest) -> Result<Option<SecretMatch>> {
         let now = self.now;
         let mut stmt = self
-            .txn
-            .prepare_cached(sql::KEY_BY_DIGEST)
+            .stmt(sql::KEY_BY_DIGEST)
             .map_err(|e| self.errors.wrap(e))?;
         stmt.query_row([&digest.0[..]], |r| {
             Ok(SecretMatch {
@@ -355,25 +367,26 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn keys(&mut self, account: AccountPk, include_revoked: bool) -> Result<Vec<Key>> {
+        // One fixed statement per case, sorted here: SQLite re-prepares a
+        // statement whose WHERE binds a flag, or that has an ORDER BY beside
+        // a bound equality, for every new value (see BENCHMARKS.md).
         let now = self.now;
-        let mut stmt = self
-            .txn
-            .prepare_cached(select_key!(
-                "WHERE k.account_id = ?1 AND (?2 OR k.revoked_at IS NULL) ORDER BY k.id"
-            ))
+        let sql = if include_revoked {
+            select_key!("WHERE k.account_id = ?1")
+        } else {
+            select_key!("WHERE k.account_id = ?1 AND k.revoked_at IS NULL")
+        };
+        let mut stmt = self.stmt(sql).map_err(|e| self.errors.wrap(e))?;
+        let mut keys: Vec<Key> = stmt
+            .query_map([account.0], |r| key_from_row(r, now))
+            .and_then(Iterator::collect)
             .map_err(|e| self.errors.wrap(e))?;
-        stmt.query_map(params![account.0, include_revoked], |r| {
-            key_from_row(r, now)
-        })
-        .and_then(Iterator::collect)
-        .map_err(|e| self.errors.wrap(e))
+        keys.sort_by_key(|k| k.pk.0);
+        Ok(keys)
     }
 
     fn count_active_keys(&mut self, account: AccountPk) -> Result<usize> {
-        self.txn
-            .prepare_cached(
-                "SELECT COUNT(*) FROM keys WHERE account_id = ?1 AND revoked_at IS NULL",
-            )
+        self.stmt("SELECT COUNT(*) FROM keys WHERE account_id = ?1 AND revoked_at IS NULL")
             .and_then(|mut s| s.query_row([account.0], |r| r.get::<_, i64>(0)))
             .map(|n| n as usize)
             .map_err(|e| self.fail(e))
@@ -381,8 +394,7 @@ impl Tx for SqliteTx<'_> {
 
     fn active_key_names(&mut self, account: AccountPk) -> Result<Vec<String>> {
         let mut stmt = self
-            .txn
-            .prepare_cached("SELECT name FROM keys WHERE account_id = ?1 AND revoked_at IS NULL")
+            .stmt("SELECT name FROM keys WHERE account_id = ?1 AND revoked_at IS NULL")
             .map_err(|e| self.errors.wrap(e))?;
         stmt.query_map([account.0], |r| r.get(0))
             .and_then(Iterator::collect)
@@ -390,47 +402,44 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn account_ever_had_key(&mut self, account: AccountPk) -> Result<bool> {
-        self.txn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM keys WHERE account_id = ?1)")
+        self.stmt("SELECT EXISTS (SELECT 1 FROM keys WHERE account_id = ?1)")
             .and_then(|mut s| s.query_row([account.0], |r| r.get(0)))
             .map_err(|e| self.fail(e))
     }
 
     fn insert_key(&mut self, row: &NewKeyRow<'_>) -> Result<KeyPk> {
         let sec = row.security;
-        self.txn
-            .prepare_cached(
-                "INSERT INTO keys (public_id, account_id, name, hint, created_at, expires_at,
+        self.stmt(
+            "INSERT INTO keys (public_id, account_id, name, hint, created_at, expires_at,
                     allowed_urls, allowed_ips, scopes, daily_limit, monthly_limit,
                     ip_daily_limit, redact_days, notify_emails, low_balance)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            )
-            .and_then(|mut s| {
-                s.insert(params![
-                    row.id.as_str(),
-                    row.account.0,
-                    row.name.as_str(),
-                    row.hint,
-                    self.now.unix(),
-                    row.expires_at.map(Timestamp::unix),
-                    join_list(&sec.allowed_urls),
-                    join_list(&sec.allowed_ips),
-                    join_list(&sec.scopes),
-                    to_sql_limit(sec.daily_limit),
-                    to_sql_limit(sec.monthly_limit),
-                    to_sql_limit(sec.ip_daily_limit),
-                    sec.redact_days,
-                    join_list(&row.notify.emails),
-                    to_sql_limit(row.notify.low_balance),
-                ])
-            })
-            .map(KeyPk)
-            .map_err(|e| self.fail(e))
+        )
+        .and_then(|mut s| {
+            s.insert(params![
+                row.id.as_str(),
+                row.account.0,
+                row.name.as_str(),
+                row.hint,
+                self.now.unix(),
+                row.expires_at.map(Timestamp::unix),
+                join_list(&sec.allowed_urls),
+                join_list(&sec.allowed_ips),
+                join_list(&sec.scopes),
+                to_sql_limit(sec.daily_limit),
+                to_sql_limit(sec.monthly_limit),
+                to_sql_limit(sec.ip_daily_limit),
+                sec.redact_days,
+                join_list(&row.notify.emails),
+                to_sql_limit(row.notify.low_balance),
+            ])
+        })
+        .map(KeyPk)
+        .map_err(|e| self.fail(e))
     }
 
     fn insert_secret(&mut self, key: KeyPk, digest: &KeyDigest) -> Result<()> {
-        self.txn
-            .prepare_cached("INSERT INTO secrets (digest, key_id) VALUES (?1, ?2)")
+        self.stmt("INSERT INTO secrets (digest, key_id) VALUES (?1, ?2)")
             .and_then(|mut s| s.execute(params![&digest.0[..], key.0]))
             .map(drop)
             .map_err(|e| self.fail(e))
@@ -438,32 +447,28 @@ impl Tx for SqliteTx<'_> {
 
     fn retire_secrets(&mut self, key: KeyPk, until: Timestamp) -> Result<()> {
         let now = self.now.unix();
-        self.txn
-            .prepare_cached(
-                "UPDATE secrets SET retires_at = MIN(COALESCE(retires_at, ?2), ?2)
+        self.stmt(
+            "UPDATE secrets SET retires_at = MIN(COALESCE(retires_at, ?2), ?2)
                  WHERE key_id = ?1",
-            )
-            .and_then(|mut s| s.execute(params![key.0, until.unix()]))
-            .and_then(|_| {
-                self.txn
-                    .prepare_cached("DELETE FROM secrets WHERE key_id = ?1 AND retires_at <= ?2")
-                    .and_then(|mut s| s.execute(params![key.0, now]))
-            })
-            .map(drop)
-            .map_err(|e| self.fail(e))
+        )
+        .and_then(|mut s| s.execute(params![key.0, until.unix()]))
+        .and_then(|_| {
+            self.stmt("DELETE FROM secrets WHERE key_id = ?1 AND retires_at <= ?2")
+                .and_then(|mut s| s.execute(params![key.0, now]))
+        })
+        .map(drop)
+        .map_err(|e| self.fail(e))
     }
 
     fn set_hint(&mut self, key: KeyPk, hint: &str) -> Result<()> {
-        self.txn
-            .prepare_cached("UPDATE keys SET hint = ?2 WHERE id = ?1")
+        self.stmt("UPDATE keys SET hint = ?2 WHERE id = ?1")
             .and_then(|mut s| s.execute(params![key.0, hint]))
             .map(drop)
             .map_err(|e| self.fail(e))
     }
 
     fn revoke(&mut self, key: KeyPk, reason: Option<&str>) -> Result<()> {
-        self.txn
-            .prepare_cached("UPDATE keys SET revoked_at = ?2, revoke_reason = ?3 WHERE id = ?1")
+        self.stmt("UPDATE keys SET revoked_at = ?2, revoke_reason = ?3 WHERE id = ?1")
             .and_then(|mut s| s.execute(params![key.0, self.now.unix(), reason]))
             .map(drop)
             .map_err(|e| self.fail(e))
@@ -477,26 +482,22 @@ impl Tx for SqliteTx<'_> {
         note: Option<&str>,
     ) -> Result<i64> {
         let balance: i64 = self
-            .txn
-            .prepare_cached(
-                "UPDATE keys SET balance = balance + ?2 WHERE id = ?1 RETURNING balance",
-            )
+            .stmt("UPDATE keys SET balance = balance + ?2 WHERE id = ?1 RETURNING balance")
             .and_then(|mut s| s.query_row(params![key.0, delta], |r| r.get(0)))
             .map_err(|e| self.fail(e))?;
-        self.txn
-            .prepare_cached(
-                "INSERT INTO ledger (key_id, at, delta, reason, note) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    key.0,
-                    self.now.unix(),
-                    delta,
-                    reason.as_str(),
-                    note
-                ])
-            })
-            .map_err(|e| self.fail(e))?;
+        self.stmt(
+            "INSERT INTO ledger (key_id, at, delta, reason, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                key.0,
+                self.now.unix(),
+                delta,
+                reason.as_str(),
+                note
+            ])
+        })
+        .map_err(|e| self.fail(e))?;
         Ok(balance)
     }
 
@@ -505,8 +506,7 @@ impl Tx for SqliteTx<'_> {
         let cost = to_sql_count(spend.cost);
         let c = spend.counters;
         let balance: i64 = self
-            .txn
-            .prepare_cached(sql::SPEND)
+            .stmt(sql::SPEND)
             .and_then(|mut s| {
                 s.query_row(
                     params![
@@ -526,20 +526,17 @@ impl Tx for SqliteTx<'_> {
                 )
             })
             .map_err(|e| self.fail(e))?;
-        self.txn
-            .prepare_cached(sql::LEDGER_SPEND)
+        self.stmt(sql::LEDGER_SPEND)
             .and_then(|mut s| s.execute(params![spend.key.0, now, -cost]))
             .map_err(|e| self.fail(e))?;
-        self.txn
-            .prepare_cached(sql::USAGE_ADD)
+        self.stmt(sql::USAGE_ADD)
             .and_then(|mut s| s.execute(params![spend.key.0, c.day, ip_text(spend.ip), cost]))
             .map_err(|e| self.fail(e))?;
         Ok(balance)
     }
 
     fn ip_usage_today(&mut self, key: KeyPk, day: i64, ip: UsageIp) -> Result<u64> {
-        self.txn
-            .prepare_cached(sql::IP_USAGE_TODAY)
+        self.stmt(sql::IP_USAGE_TODAY)
             .and_then(|mut s| {
                 s.query_row(params![key.0, day, ip_text(ip)], |r| r.get::<_, i64>(0))
                     .optional()
@@ -549,29 +546,24 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn redact_usage(&mut self, key: KeyPk, before_day: i64) -> Result<()> {
-        self.txn
-            .prepare_cached(
-                "INSERT INTO usage (key_id, day, ip, count)
+        self.stmt(
+            "INSERT INTO usage (key_id, day, ip, count)
                  SELECT key_id, day, '*', SUM(count) FROM usage
                  WHERE key_id = ?1 AND day < ?2 AND ip NOT IN ('', '*') GROUP BY day
                  ON CONFLICT (key_id, day, ip) DO UPDATE SET count = count + excluded.count",
-            )
-            .and_then(|mut s| s.execute(params![key.0, before_day]))
-            .and_then(|_| {
-                self.txn
-                    .prepare_cached(
-                        "DELETE FROM usage WHERE key_id = ?1 AND day < ?2 AND ip NOT IN ('', '*')",
-                    )
-                    .and_then(|mut s| s.execute(params![key.0, before_day]))
-            })
-            .map(drop)
-            .map_err(|e| self.fail(e))
+        )
+        .and_then(|mut s| s.execute(params![key.0, before_day]))
+        .and_then(|_| {
+            self.stmt("DELETE FROM usage WHERE key_id = ?1 AND day < ?2 AND ip NOT IN ('', '*')")
+                .and_then(|mut s| s.execute(params![key.0, before_day]))
+        })
+        .map(drop)
+        .map_err(|e| self.fail(e))
     }
 
     fn usage_rows(&mut self, key: KeyPk, from_day: i64) -> Result<Vec<UsageRow>> {
         let mut stmt = self
-            .txn
-            .prepare_cached("SELECT day, ip, count FROM usage WHERE key_id = ?1 AND day >= ?2")
+            .stmt("SELECT day, ip, count FROM usage WHERE key_id = ?1 AND day >= ?2")
             .map_err(|e| self.errors.wrap(e))?;
         stmt.query_map(params![key.0, from_day], |r| {
             Ok(UsageRow {
@@ -590,33 +582,31 @@ impl Tx for SqliteTx<'_> {
         security: &SecuritySettings,
         expires_at: Option<Timestamp>,
     ) -> Result<()> {
-        self.txn
-            .prepare_cached(
-                "UPDATE keys SET allowed_urls = ?2, allowed_ips = ?3, scopes = ?4,
+        self.stmt(
+            "UPDATE keys SET allowed_urls = ?2, allowed_ips = ?3, scopes = ?4,
                     daily_limit = ?5, monthly_limit = ?6, ip_daily_limit = ?7,
                     redact_days = ?8, expires_at = ?9
                  WHERE id = ?1",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    key.0,
-                    join_list(&security.allowed_urls),
-                    join_list(&security.allowed_ips),
-                    join_list(&security.scopes),
-                    to_sql_limit(security.daily_limit),
-                    to_sql_limit(security.monthly_limit),
-                    to_sql_limit(security.ip_daily_limit),
-                    security.redact_days,
-                    expires_at.map(Timestamp::unix),
-                ])
-            })
-            .map(drop)
-            .map_err(|e| self.fail(e))
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                key.0,
+                join_list(&security.allowed_urls),
+                join_list(&security.allowed_ips),
+                join_list(&security.scopes),
+                to_sql_limit(security.daily_limit),
+                to_sql_limit(security.monthly_limit),
+                to_sql_limit(security.ip_daily_limit),
+                security.redact_days,
+                expires_at.map(Timestamp::unix),
+            ])
+        })
+        .map(drop)
+        .map_err(|e| self.fail(e))
     }
 
     fn update_notify(&mut self, key: KeyPk, notify: &NotifySettings) -> Result<()> {
-        self.txn
-            .prepare_cached("UPDATE keys SET notify_emails = ?2, low_balance = ?3 WHERE id = ?1")
+        self.stmt("UPDATE keys SET notify_emails = ?2, low_balance = ?3 WHERE id = ?1")
             .and_then(|mut s| {
                 s.execute(params![
                     key.0,
@@ -629,22 +619,21 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn set_raised(&mut self, key: KeyPk, raised: Raised) -> Result<()> {
-        self.txn
-            .prepare_cached(
-                "UPDATE keys SET warned_day = ?2, limit_day = ?3, limit_month = ?4,
+        self.stmt(
+            "UPDATE keys SET warned_day = ?2, limit_day = ?3, limit_month = ?4,
                     expiry_noticed = ?5 WHERE id = ?1",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    key.0,
-                    raised.warned_day,
-                    raised.limit_day,
-                    raised.limit_month,
-                    raised.expiry
-                ])
-            })
-            .map(drop)
-            .map_err(|e| self.fail(e))
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                key.0,
+                raised.warned_day,
+                raised.limit_day,
+                raised.limit_month,
+                raised.expiry
+            ])
+        })
+        .map(drop)
+        .map_err(|e| self.fail(e))
     }
 
     fn insert_event(&mut self, key: &Key, event: &NewEvent) -> Result<()> {
@@ -653,38 +642,44 @@ impl Tx for SqliteTx<'_> {
         } else {
             EventStatus::Pending
         };
-        self.txn
-            .prepare_cached(
-                "INSERT INTO outbox (event, account_id, key_id, key_name, key_hint, recipients,
+        self.stmt(
+            "INSERT INTO outbox (event, account_id, key_id, key_name, key_hint, recipients,
                     balance, detail, status, created_at)
                  SELECT ?1, account_id, id, name, hint, ?3, balance, ?4, ?5, ?6
                  FROM keys WHERE id = ?2",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    event.kind.as_str(),
-                    key.pk.0,
-                    join_list(&key.notify.emails),
-                    event.detail,
-                    status.as_str(),
-                    self.now.unix()
-                ])
-            })
-            .map(drop)
-            .map_err(|e| self.fail(e))
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                event.kind.as_str(),
+                key.pk.0,
+                join_list(&key.notify.emails),
+                event.detail,
+                status.as_str(),
+                self.now.unix()
+            ])
+        })
+        .map(drop)
+        .map_err(|e| self.fail(e))
     }
 
     fn events(&mut self, all: bool) -> Result<Vec<Event>> {
-        let mut stmt = self
-            .txn
-            .prepare_cached(concat!(
+        let sql = if all {
+            concat!(
                 "SELECT ",
                 event_columns!(),
                 " FROM outbox o JOIN accounts a ON a.id = o.account_id \
-                 JOIN keys k ON k.id = o.key_id WHERE ?1 OR o.status = 'pending' ORDER BY o.id"
-            ))
-            .map_err(|e| self.errors.wrap(e))?;
-        stmt.query_map([all], event_from_row)
+                 JOIN keys k ON k.id = o.key_id ORDER BY o.id"
+            )
+        } else {
+            concat!(
+                "SELECT ",
+                event_columns!(),
+                " FROM outbox o JOIN accounts a ON a.id = o.account_id \
+                 JOIN keys k ON k.id = o.key_id WHERE o.status = 'pending' ORDER BY o.id"
+            )
+        };
+        let mut stmt = self.stmt(sql).map_err(|e| self.errors.wrap(e))?;
+        stmt.query_map([], event_from_row)
             .and_then(Iterator::collect)
             .map_err(|e| self.errors.wrap(e))
     }
@@ -692,56 +687,54 @@ impl Tx for SqliteTx<'_> {
     fn claim_events(&mut self, until: Timestamp) -> Result<Vec<Event>> {
         let mut token = String::new();
         crate::secret::random_base62(16, &mut token)?;
-        self.txn
-            .prepare_cached(
-                "UPDATE outbox SET claimed_until = ?2, claimed_by = ?3
+        self.stmt(
+            "UPDATE outbox SET claimed_until = ?2, claimed_by = ?3
                  WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until <= ?1)",
-            )
-            .and_then(|mut s| s.execute(params![self.now.unix(), until.unix(), token]))
-            .map_err(|e| self.fail(e))?;
+        )
+        .and_then(|mut s| s.execute(params![self.now.unix(), until.unix(), token]))
+        .map_err(|e| self.fail(e))?;
         let mut stmt = self
-            .txn
-            .prepare_cached(concat!(
+            .stmt(concat!(
                 "SELECT ",
                 event_columns!(),
                 " FROM outbox o JOIN accounts a ON a.id = o.account_id \
-                 JOIN keys k ON k.id = o.key_id WHERE o.claimed_by = ?1 ORDER BY o.id"
+                 JOIN keys k ON k.id = o.key_id WHERE o.claimed_by = ?1"
             ))
             .map_err(|e| self.errors.wrap(e))?;
-        stmt.query_map([token], event_from_row)
+        let mut events: Vec<Event> = stmt
+            .query_map([token], event_from_row)
             .and_then(Iterator::collect)
-            .map_err(|e| self.errors.wrap(e))
+            .map_err(|e| self.errors.wrap(e))?;
+        events.sort_by_key(|e| e.id);
+        Ok(events)
     }
 
     fn mark_sent(&mut self, id: i64) -> Result<()> {
-        self.txn
-            .prepare_cached(
-                "UPDATE outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1,
+        self.stmt(
+            "UPDATE outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1,
                     last_error = NULL, claimed_until = NULL, claimed_by = NULL
                  WHERE id = ?1",
-            )
-            .and_then(|mut s| s.execute(params![id, self.now.unix()]))
-            .map(drop)
-            .map_err(|e| self.fail(e))
+        )
+        .and_then(|mut s| s.execute(params![id, self.now.unix()]))
+        .map(drop)
+        .map_err(|e| self.fail(e))
     }
 
     fn mark_failed(&mut self, id: i64, error: &str) -> Result<()> {
-        self.txn
-            .prepare_cached(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, claimed_until = NULL,
+        self.stmt(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, claimed_until = NULL,
                     claimed_by = NULL
                  WHERE id = ?1",
-            )
-            .and_then(|mut s| s.execute(params![id, error]))
-            .map(drop)
-            .map_err(|e| self.fail(e))
+        )
+        .and_then(|mut s| s.execute(params![id, error]))
+        .map(drop)
+        .map_err(|e| self.fail(e))
     }
 
     fn keys_expiring_before(&mut self, horizon: Timestamp) -> Result<Vec<Key>> {
         let now = self.now;
         let mut stmt = self
-            .txn
-            .prepare_cached(select_key!(
+            .stmt(select_key!(
                 "WHERE k.expiry_noticed = 0 AND k.revoked_at IS NULL
                  AND k.expires_at IS NOT NULL AND k.expires_at <= ?1"
             ))
@@ -752,58 +745,68 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn ledger_sum(&mut self, key: KeyPk) -> Result<i64> {
-        self.txn
-            .prepare_cached("SELECT COALESCE(SUM(delta), 0) FROM ledger WHERE key_id = ?1")
+        self.stmt("SELECT COALESCE(SUM(delta), 0) FROM ledger WHERE key_id = ?1")
             .and_then(|mut s| s.query_row([key.0], |r| r.get(0)))
             .map_err(|e| self.fail(e))
     }
 
     fn audit(&mut self, actor: &str, entry: &NewAudit<'_>) -> Result<()> {
-        self.txn
-            .prepare_cached(
-                "INSERT INTO audit (at, actor, action, account_id, key_id, detail)
+        self.stmt(
+            "INSERT INTO audit (at, actor, action, account_id, key_id, detail)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    self.now.unix(),
-                    actor,
-                    entry.action.as_str(),
-                    entry.account.0,
-                    entry.key.map(|k| k.0),
-                    entry.detail,
-                ])
-            })
-            .map(drop)
-            .map_err(|e| self.fail(e))
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                self.now.unix(),
+                actor,
+                entry.action.as_str(),
+                entry.account.0,
+                entry.key.map(|k| k.0),
+                entry.detail,
+            ])
+        })
+        .map(drop)
+        .map_err(|e| self.fail(e))
     }
 
     fn audit_entries(&mut self, account: AccountPk, key: Option<KeyPk>) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self
-            .txn
-            .prepare_cached(
-                "SELECT au.id, au.at, au.actor, au.action, a.name, k.public_id, k.name, au.detail
-                 FROM audit au
-                 JOIN accounts a ON a.id = au.account_id
-                 LEFT JOIN keys k ON k.id = au.key_id
-                 WHERE CASE WHEN ?2 IS NULL THEN au.account_id = ?1 ELSE au.key_id = ?2 END
-                 ORDER BY au.id DESC",
-            )
-            .map_err(|e| self.errors.wrap(e))?;
-        stmt.query_map(params![account.0, key.map(|k| k.0)], |r| {
-            Ok(AuditEntry {
-                id: r.get(0)?,
-                at: Timestamp::from_unix(r.get(1)?),
-                user: r.get(2)?,
-                action: text_enum(r, 3, Action::parse)?,
-                account: r.get(4)?,
-                key_id: r.get(5)?,
-                key_name: r.get(6)?,
-                detail: r.get(7)?,
+        let (sql, id) = match key {
+            Some(key) => (
+                "SELECT au.id, au.at, au.actor, au.action,
+                    (SELECT a.name FROM accounts a WHERE a.id = au.account_id),
+                    (SELECT k.public_id FROM keys k WHERE k.id = au.key_id),
+                    (SELECT k.name FROM keys k WHERE k.id = au.key_id), au.detail
+                 FROM audit au WHERE au.key_id = ?1",
+                key.0,
+            ),
+            None => (
+                "SELECT au.id, au.at, au.actor, au.action,
+                    (SELECT a.name FROM accounts a WHERE a.id = au.account_id),
+                    (SELECT k.public_id FROM keys k WHERE k.id = au.key_id),
+                    (SELECT k.name FROM keys k WHERE k.id = au.key_id), au.detail
+                 FROM audit au WHERE au.account_id = ?1",
+                account.0,
+            ),
+        };
+        // Sorted here, newest first, for the reason given in `keys`.
+        let mut stmt = self.stmt(sql).map_err(|e| self.errors.wrap(e))?;
+        let mut entries: Vec<AuditEntry> = stmt
+            .query_map([id], |r| {
+                Ok(AuditEntry {
+                    id: r.get(0)?,
+                    at: Timestamp::from_unix(r.get(1)?),
+                    user: r.get(2)?,
+                    action: text_enum(r, 3, Action::parse)?,
+                    account: r.get(4)?,
+                    key_id: r.get(5)?,
+                    key_name: r.get(6)?,
+                    detail: r.get(7)?,
+                })
             })
-        })
-        .and_then(Iterator::collect)
-        .map_err(|e| self.errors.wrap(e))
+            .and_then(Iterator::collect)
+            .map_err(|e| self.errors.wrap(e))?;
+        entries.sort_by_key(|e| std::cmp::Reverse(e.id));
+        Ok(entries)
     }
 
     fn commit(mut self: Box<Self>) -> Result<()> {
