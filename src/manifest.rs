@@ -95,13 +95,17 @@ enum RawWhen {
 }
 
 /// Turns errors from the value checkers into `file:line:col: message`.
+/// Spans are relative to the section being parsed, which starts at `base`
+/// in the whole `text`.
 struct Locator<'a> {
     origin: &'a Path,
     text: &'a str,
+    base: usize,
 }
 
 impl Locator<'_> {
     fn at(&self, span: Range<usize>, message: impl std::fmt::Display) -> Error {
+        let span = span.start + self.base..span.end + self.base;
         Error::Invalid(format!(
             "{}: {message}",
             crate::text::position(self.origin, self.text, Some(span))
@@ -156,50 +160,42 @@ impl Manifest {
     }
 
     /// Validates manifest text; `origin` names it in errors.
+    ///
+    /// A manifest that is a run of `[[account]]` sections is parsed one
+    /// section at a time: the toml crate holds a whole document as a spanned
+    /// tree some 60 times the size of the text, which for 100,000 keys was
+    /// 200 MB. Anything else is parsed whole.
     pub fn parse(text: &str, origin: &Path) -> Result<Manifest> {
-        let at = Locator { origin, text };
-        let raw: RawFile = toml::from_str(text).map_err(|e| {
-            Error::Invalid(format!(
-                "{}: {}",
-                crate::text::position(origin, text, e.span()),
-                e.message().split_whitespace().collect::<Vec<_>>().join(" ")
-            ))
-        })?;
+        let whole = std::iter::once(0..text.len()).collect();
+        let sections = account_sections(text).unwrap_or(whole);
         let mut accounts = Vec::new();
         let mut account_names = HashSet::new();
-        for raw_account in raw.account {
-            let raw_account = raw_account.into_inner();
-            let name_span = raw_account.name.span();
-            let name = at.check(
-                name_span.clone(),
-                AccountName::parse(raw_account.name.get_ref()),
-            )?;
-            if !account_names.insert(name.clone()) {
-                return Err(at.at(name_span, format!("account '{name}' appears twice")));
-            }
-            if raw_account.key.len() > MAX_ACTIVE_KEYS {
-                let eleventh = raw_account.key[MAX_ACTIVE_KEYS].span();
-                return Err(at.at(
-                    eleventh,
-                    format!(
-                        "account '{name}' has {} keys: an account holds at most {MAX_ACTIVE_KEYS}",
-                        raw_account.key.len()
-                    ),
-                ));
-            }
-            let mut keys = Vec::new();
-            let mut key_names = HashSet::new();
-            for raw_key in raw_account.key {
-                let key = parse_key(&at, raw_key.get_ref())?;
-                if !key_names.insert(key.0.name.clone()) {
+        for section in sections {
+            let at = Locator {
+                origin,
+                text,
+                base: section.start,
+            };
+            let raw: RawFile = toml::from_str(&text[section.clone()]).map_err(|e| {
+                let span = e
+                    .span()
+                    .map(|s| s.start + section.start..s.end + section.start);
+                Error::Invalid(format!(
+                    "{}: {}",
+                    crate::text::position(origin, text, span),
+                    e.message().split_whitespace().collect::<Vec<_>>().join(" ")
+                ))
+            })?;
+            for raw_account in raw.account {
+                let account = parse_account(&at, raw_account.get_ref())?;
+                if !account_names.insert(account.0.name.clone()) {
                     return Err(at.at(
-                        key.1,
-                        format!("key '{}' appears twice in account '{name}'", key.0.name),
+                        account.1,
+                        format!("account '{}' appears twice", account.0.name),
                     ));
                 }
-                keys.push(key.0);
+                accounts.push(account.0);
             }
-            accounts.push(AccountSpec { name, keys });
         }
         Ok(Manifest {
             origin: origin.to_path_buf(),
@@ -211,6 +207,80 @@ impl Manifest {
     pub fn key_count(&self) -> usize {
         self.accounts.iter().map(|a| a.keys.len()).sum()
     }
+}
+
+/// One `[[account]]` with its keys, and the span of its name.
+fn parse_account(at: &Locator<'_>, raw: &RawAccount) -> Result<(AccountSpec, Range<usize>)> {
+    let name_span = raw.name.span();
+    let name = at.check(name_span.clone(), AccountName::parse(raw.name.get_ref()))?;
+    if raw.key.len() > MAX_ACTIVE_KEYS {
+        return Err(at.at(
+            raw.key[MAX_ACTIVE_KEYS].span(),
+            format!(
+                "account '{name}' has {} keys: an account holds at most {MAX_ACTIVE_KEYS}",
+                raw.key.len()
+            ),
+        ));
+    }
+    let mut keys = Vec::new();
+    let mut key_names = HashSet::new();
+    for raw_key in &raw.key {
+        let key = parse_key(at, raw_key.get_ref())?;
+        if !key_names.insert(key.0.name.clone()) {
+            return Err(at.at(
+                key.1,
+                format!("key '{}' appears twice in account '{name}'", key.0.name),
+            ));
+        }
+        keys.push(key.0);
+    }
+    Ok((AccountSpec { name, keys }, name_span))
+}
+
+/// The byte ranges of the manifest's top-level `[[account]]` sections, when
+/// the document is nothing else (leading comments and blank lines aside);
+/// `None` when it must be parsed whole. Uses toml's own lexer, so a header
+/// inside a multi-line string is not mistaken for one.
+fn account_sections(text: &str) -> Option<Vec<Range<usize>>> {
+    use toml_parser::lexer::TokenKind as K;
+    let source = toml_parser::Source::new(text);
+    let mut starts = Vec::new();
+    let mut line: Vec<toml_parser::lexer::Token> = Vec::new();
+    for token in source.lex() {
+        match token.kind() {
+            K::Whitespace | K::Comment => {}
+            K::Newline | K::Eof => {
+                if let Some(first) = line.first() {
+                    let raw = |i: usize| source.get(line[i].span()).map(|r| r.as_str());
+                    let kinds: Vec<K> = line.iter().map(toml_parser::lexer::Token::kind).collect();
+                    let header = kinds
+                        == [
+                            K::LeftSquareBracket,
+                            K::LeftSquareBracket,
+                            K::Atom,
+                            K::RightSquareBracket,
+                            K::RightSquareBracket,
+                        ]
+                        && raw(2) == Some("account")
+                        && line[1].span().start() == line[0].span().end()
+                        && line[4].span().start() == line[3].span().end();
+                    if header {
+                        starts.push(first.span().start());
+                    } else if starts.is_empty() {
+                        return None;
+                    }
+                }
+                line.clear();
+            }
+            _ => line.push(token),
+        }
+    }
+    if starts.is_empty() {
+        return None;
+    }
+    let mut ends: Vec<usize> = starts[1..].to_vec();
+    ends.push(text.len());
+    Some(starts.into_iter().zip(ends).map(|(s, e)| s..e).collect())
 }
 
 /// One key's entry, with the span of its name for duplicate errors.
@@ -380,6 +450,44 @@ low_balance = 100
             "{e}"
         );
         assert!(e.starts_with("m.toml:23:1: "), "{e}");
+    }
+
+    #[test]
+    fn sections_split_only_at_real_headers() {
+        let text = "# keys\n\n[[account]]\nname = \"a\"\n[[account.key]]\nname = \"k\"\n[[account]]\nname = \"b\"\n";
+        let sections = account_sections(text).unwrap();
+        assert_eq!(sections.len(), 2);
+        assert!(text[sections[1].clone()].starts_with("[[account]]\nname = \"b\""));
+        // A header-like line inside a multi-line string is not a header.
+        let tricky = "[[account]]\nname = \"a\"\n[[account.key]]\nname = \"k\"\nnote = \"\"\"\n[[account]]\n\"\"\"\n";
+        assert_eq!(account_sections(tricky).unwrap().len(), 1);
+        // Anything before the first section, or another form: parse whole.
+        assert!(account_sections("account = []\n").is_none());
+        assert!(account_sections("x = 1\n[[account]]\nname = \"a\"\n").is_none());
+        assert!(account_sections("").is_none());
+    }
+
+    #[test]
+    fn sectioned_and_whole_parses_agree_and_place_errors() {
+        let m = parse(
+            "[[account]]\nname = \"a\"\n[[account]]\nname = \"b\"\n[[account.key]]\nname = \"k\"\n",
+        )
+        .unwrap();
+        assert_eq!(m.accounts.len(), 2);
+        assert_eq!(m.accounts[1].keys.len(), 1);
+        let inline = parse("account = [{name = \"a\", key = [{name = \"k\"}]}]\n").unwrap();
+        assert_eq!(inline.accounts[0].keys[0].name.as_str(), "k");
+        let e = error(
+            "[[account]]\nname = \"a\"\n[[account]]\nname = \"b\"\n[[account.key]]\nname = \"k\"\ndaily_limit = 0\n",
+        );
+        assert!(e.starts_with("m.toml:7:15: "), "{e}");
+        let e = error("[[account]]\nname = \"a\"\n[[account]]\nname = \"b\"\nbogus = 1\n");
+        assert!(e.starts_with("m.toml:5:1: "), "{e}");
+        let e = error("[[account]]\nname = \"a\"\n[[account]]\nname = \"a\"\n");
+        assert!(
+            e.starts_with("m.toml:4:8: account 'a' appears twice"),
+            "{e}"
+        );
     }
 
     #[test]

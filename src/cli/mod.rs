@@ -99,7 +99,7 @@ pub fn run(cli: &Cli) -> ExitCode {
     }
     let outcome = Context::new(&cli.global).and_then(|mut ctx| {
         let report = dispatch(&cli.command, &mut ctx)?;
-        let mut stdout = io::stdout().lock();
+        let mut stdout = io::BufWriter::new(io::stdout().lock());
         let printed =
             match output::print(&report, ctx.output, &mut stdout).and_then(|()| stdout.flush()) {
                 Ok(()) => Ok(report.exit_code()),
