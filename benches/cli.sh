@@ -96,40 +96,55 @@ verify_sql() {
     echo "$OPEN $(sweep) BEGIN IMMEDIATE; SELECT $COLS, (SELECT s.retires_at FROM secrets s WHERE s.digest = X'$digest') FROM keys k WHERE k.id = (SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'); UPDATE keys SET balance = balance - 1, day = $day, day_count = day_count + 1, month = 0, month_count = month_count + 1, last_used_at = $now, warned_day = -1, limit_day = -1, limit_month = -1, expiry_noticed = 0 WHERE id = (SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest') RETURNING balance; INSERT INTO ledger (key_id, at, delta, reason) VALUES ((SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'), $now, -1, 'spend'); INSERT INTO usage (key_id, day, ip, count) VALUES ((SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'), $day, '', 1) ON CONFLICT (key_id, day, ip) DO UPDATE SET count = count + excluded.count; COMMIT;"
 }
 
-runs=(--warmup 30 --min-runs 300 -N)
+# Both stores side by side, every command in every round: drift on a shared
+# machine then reaches all twelve alike. Each round runs each command 25
+# times (after 3 warm-ups); medians are over all rounds.
+commands=()
 for size in 10 1000000; do
     work=$CACHE/work-$size.db
     rm -f "$work"*
     cp "$CACHE/keys-$size.db" "$work"
-    # Let the copy's writeback finish before anything is timed.
-    sync; sleep 2
     secret=$(sed -n 2p "$CACHE/keys-$size.secrets")
     digest=$(printf '%s' "$secret" | sha256sum | cut -d' ' -f1)
-    export APIKEY_DB=$work
-    # Prime: today's first spend of the key (a once-a-day redaction) and the
-    # OS page cache, outside the measurement.
-    "$BIN" verify "$secret" --quiet > /dev/null
     account=$(sqlite3 "$work" "SELECT id FROM accounts WHERE name = 'acct0'")
-    list_sql "$account" > "$CACHE/list.sql"; show_sql "$account" > "$CACHE/show.sql"
-    verify_sql "$digest" > "$CACHE/verify.sql"
-    hyperfine "${runs[@]}" --export-json "$RESULTS/cli-$size.json" \
-        -n "apikey list" "$BIN -a acct0 list" \
-        -n "sqlite3 list" "sqlite3 -bail -cmd '.timeout 10000' $work '.read $CACHE/list.sql'" \
-        -n "apikey show" "$BIN -a acct0 show key1" \
-        -n "sqlite3 show" "sqlite3 -bail -cmd '.timeout 10000' $work '.read $CACHE/show.sql'" \
-        -n "apikey verify" "$BIN verify $secret" \
-        -n "sqlite3 verify" "sqlite3 -bail -cmd '.timeout 10000' $work '.read $CACHE/verify.sql'" \
-        >&2
-    rm -f "$work"* "$CACHE"/*.sql
+    list_sql "$account" > "$CACHE/list-$size.sql"
+    show_sql "$account" > "$CACHE/show-$size.sql"
+    verify_sql "$digest" > "$CACHE/verify-$size.sql"
+    # Prime: the key's first spend of the day (a once-a-day redaction).
+    APIKEY_DB=$work "$BIN" verify "$secret" --quiet > /dev/null
+    sq="sqlite3 -bail -cmd '.timeout 10000' $work"
+    commands+=(
+        -n "$size apikey list" "$BIN --db $work -a acct0 list"
+        -n "$size sqlite3 list" "$sq '.read $CACHE/list-$size.sql'"
+        -n "$size apikey show" "$BIN --db $work -a acct0 show key1"
+        -n "$size sqlite3 show" "$sq '.read $CACHE/show-$size.sql'"
+        -n "$size apikey verify" "$BIN --db $work verify $secret"
+        -n "$size sqlite3 verify" "$sq '.read $CACHE/verify-$size.sql'"
+    )
 done
+# Let the copies' writeback finish before anything is timed.
+sync; sleep 2
+rm -f "$RESULTS"/cli-round-*.json
+for round in $(seq 12); do
+    hyperfine -N --warmup 3 --runs 25 --style none --export-json "$RESULTS/cli-round-$round.json" \
+        "${commands[@]}" > /dev/null
+done
+rm -f "$CACHE"/work-* "$CACHE"/*.sql
 
 python3 - "$RESULTS" "$APPLY_SECONDS" "$APPLY_KB" <<'PY'
 import json, sys
 results, apply_s, apply_kb = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+import glob, statistics
+times = {}
+for path in sorted(glob.glob(f"{results}/cli-round-*.json")):
+    for r in json.load(open(path))["results"]:
+        times.setdefault(r["command"], []).extend(r["times"])
 med = {}
-for size in ("10", "1000000"):
-    for r in json.load(open(f"{results}/cli-{size}.json"))["results"]:
-        med[(size, r["command"])] = r["median"] * 1000
+for name, ts in times.items():
+    size, cmd = name.split(" ", 1)
+    med[(size, cmd)] = statistics.median(ts) * 1000
+runs = len(times[next(iter(times))])
+print(f"medians of {runs} runs per command, in 12 interleaved rounds\n")
 print("| store | command | apikey ms | sqlite3 ms | ratio |\n|---|---|---|---|---|")
 for size in ("10", "1000000"):
     for cmd in ("list", "show", "verify"):
