@@ -166,8 +166,19 @@ impl Manifest {
     /// tree some 60 times the size of the text, which for 100,000 keys was
     /// 200 MB. Anything else is parsed whole.
     pub fn parse(text: &str, origin: &Path) -> Result<Manifest> {
-        let whole = std::iter::once(0..text.len()).collect();
-        let sections = account_sections(text).unwrap_or(whole);
+        let sections =
+            account_sections(text).unwrap_or_else(|| std::iter::once(0..text.len()).collect());
+        Manifest::parse_sections(text, origin, sections)
+    }
+
+    /// [`Manifest::parse`] without the split into sections: the reference
+    /// the fuzzer holds the split against (both must agree on every input).
+    #[doc(hidden)]
+    pub fn parse_whole(text: &str, origin: &Path) -> Result<Manifest> {
+        Manifest::parse_sections(text, origin, std::iter::once(0..text.len()).collect())
+    }
+
+    fn parse_sections(text: &str, origin: &Path, sections: Vec<Range<usize>>) -> Result<Manifest> {
         let mut accounts = Vec::new();
         let mut account_names = HashSet::new();
         for section in sections {

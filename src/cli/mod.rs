@@ -74,51 +74,67 @@ pub fn command() -> clap::Command {
 
 /// Parses the process's arguments against [`command`].
 pub fn parse() -> Result<Cli, clap::Error> {
-    let mut matches = command().try_get_matches()?;
+    parse_from(std::env::args_os())
+}
+
+/// Parses an argument vector (program name first) against [`command`]:
+/// what [`parse`] does, for callers that build the vector themselves.
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let mut matches = command().try_get_matches_from(args)?;
     Cli::from_arg_matches_mut(&mut matches)
 }
 
 /// Runs a parsed command line: dispatch, print, and map the outcome to the
 /// exit code. Errors go to stderr as one line, `apikey: message`.
 pub fn run(cli: &Cli) -> ExitCode {
-    // Completion scripts need no store and no config file.
-    if let Command::Completions(args) = &cli.command {
-        let mode = context::OutputMode {
-            json: cli.global.json,
-            quiet: cli.global.quiet,
-            color: false,
-        };
-        return match completions::run(args) {
-            Ok(report) => match output::print(&report, mode, &mut io::stdout().lock()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                Err(e) => fail(&Error::Output(e)),
-            },
-            Err(e) => fail(&e),
-        };
-    }
-    let outcome = Context::new(&cli.global).and_then(|mut ctx| {
-        let report = dispatch(&cli.command, &mut ctx)?;
-        let mut stdout = io::BufWriter::new(io::stdout().lock());
-        let printed =
-            match output::print(&report, ctx.output, &mut stdout).and_then(|()| stdout.flush()) {
-                Ok(()) => Ok(report.exit_code()),
-                // A closed pipe (`apikey list | head -1`) is the reader's choice.
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(report.exit_code()),
-                Err(e) => Err(Error::Output(e)),
+    let code = run_with(
+        cli,
+        &mut io::BufWriter::new(io::stdout().lock()),
+        &mut io::stderr().lock(),
+    );
+    ExitCode::from(code)
+}
+
+/// [`run`] with the output streams given: results to `out`, the one-line
+/// error to `err`. Returns the exit code. The fuzzer drives the command
+/// handlers through this, in process.
+pub fn run_with(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let outcome = match &cli.command {
+        // Completion scripts need no store and no config file.
+        Command::Completions(args) => {
+            let mode = context::OutputMode {
+                json: cli.global.json,
+                quiet: cli.global.quiet,
+                color: false,
             };
-        if let Some(line) = report.failure_line() {
-            let _ = writeln!(
-                io::stderr().lock(),
-                "apikey: {}",
-                crate::text::printable(&line)
-            );
+            completions::run(args).and_then(|report| print(&report, mode, out))
         }
-        printed
-    });
+        _ => Context::new(&cli.global).and_then(|mut ctx| {
+            let report = dispatch(&cli.command, &mut ctx)?;
+            let printed = print(&report, ctx.output, out);
+            if let Some(line) = report.failure_line() {
+                let _ = writeln!(err, "apikey: {}", crate::text::printable(&line));
+            }
+            printed
+        }),
+    };
     match outcome {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => fail(&e),
+        Ok(code) => code,
+        Err(e) => fail_to(&e, err),
+    }
+}
+
+/// Prints a report and flushes it; returns the report's exit code.
+fn print(report: &Report, mode: context::OutputMode, out: &mut dyn Write) -> Result<u8> {
+    match output::print(report, mode, out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(report.exit_code()),
+        // A closed pipe (`apikey list | head -1`) is the reader's choice.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(report.exit_code()),
+        Err(e) => Err(Error::Output(e)),
     }
 }
 
@@ -143,26 +159,41 @@ fn dispatch(command: &Command, ctx: &mut Context) -> Result<Report> {
     }
 }
 
-/// Prints an error as one line and returns its exit code.
-pub fn fail(error: &Error) -> ExitCode {
+/// Writes an error as one line, `apikey: message`, and returns its exit code.
+fn fail_to(error: &Error, err: &mut dyn Write) -> u8 {
     let line = crate::text::printable(&error.to_string());
-    let _ = writeln!(io::stderr().lock(), "apikey: {line}");
-    ExitCode::from(error.exit_code())
+    let _ = writeln!(err, "apikey: {line}");
+    error.exit_code()
 }
 
 /// Handles what clap could not parse: help and version print as usual;
 /// a usage error becomes one line on stderr and exit 2.
 pub fn usage_error(error: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        // clap's own printing keeps help's styles on a terminal.
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let code = usage_error_to(error, &mut io::stdout().lock(), &mut io::stderr().lock());
+    ExitCode::from(code)
+}
+
+/// [`usage_error`] with the output streams given; returns the exit code.
+pub fn usage_error_to(error: &clap::Error, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    use clap::error::ErrorKind;
     match error.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = error.print();
-            ExitCode::SUCCESS
+            let _ = write!(out, "{}", error.render());
+            0
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             // Help, but as a failure: on stderr, leaving stdout empty.
-            let _ = write!(io::stderr().lock(), "{}", error.render());
-            ExitCode::from(2)
+            let _ = write!(err, "{}", error.render());
+            2
         }
         _ => {
             let rendered = error.render().to_string();
@@ -176,12 +207,12 @@ pub fn usage_error(error: &clap::Error) -> ExitCode {
                 .map(|t| format!(" ({t})"))
                 .unwrap_or_default();
             let _ = writeln!(
-                io::stderr().lock(),
+                err,
                 "apikey: {}{} (see --help)",
                 crate::text::printable(first),
                 crate::text::printable(&tip)
             );
-            ExitCode::from(2)
+            2
         }
     }
 }

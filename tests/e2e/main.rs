@@ -5,6 +5,7 @@ mod accounts;
 mod apply;
 mod assets;
 mod concurrency;
+mod faults;
 mod keys;
 mod notify;
 mod options;

@@ -44,6 +44,9 @@ impl SqliteBackend {
         conn.set_prepared_statement_cache_capacity(64);
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
             .map_err(fail)?;
+        if schema::is_foreign(&conn).map_err(fail)? {
+            return Err(foreign(&path));
+        }
         enable_wal(&conn, busy_timeout).map_err(fail)?;
         match schema::migrate(&mut conn).map_err(fail)? {
             schema::Outcome::Current => {}
@@ -52,6 +55,14 @@ impl SqliteBackend {
                     path: path.to_path_buf(),
                     found,
                     known: schema::LATEST,
+                });
+            }
+            schema::Outcome::Foreign => {
+                return Err(Error::Store {
+                    path: path.to_path_buf(),
+                    message:
+                        "is a SQLite database of another program, not an apikey store: check --db"
+                            .into(),
                 });
             }
         }
@@ -224,6 +235,13 @@ fn store_error(path: &Path, busy_timeout: Duration, e: &rusqlite::Error) -> Erro
             path: path.to_path_buf(),
             message: one_line(&e.to_string()),
         },
+    }
+}
+
+fn foreign(path: &Path) -> Error {
+    Error::Store {
+        path: path.to_path_buf(),
+        message: "is a SQLite database of another program, not an apikey store: check --db".into(),
     }
 }
 

@@ -126,11 +126,29 @@ pub enum Outcome {
     Current,
     /// The store was written by a newer build.
     Newer(i64),
+    /// A SQLite database with tables but no schema version: some other
+    /// program's file, which apikey must not add its tables to.
+    Foreign,
 }
 
 /// The store's schema version.
 pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Whether the file is some other program's SQLite database: it has tables
+/// but no schema version. (Migrations set the version in the transaction
+/// that creates the tables, so apikey never leaves tables at version 0.)
+/// Checked before apikey changes anything in the file, even its journal mode.
+pub fn is_foreign(conn: &Connection) -> rusqlite::Result<bool> {
+    // One statement, so one snapshot: a racing first use may commit the
+    // first migration between two separate reads.
+    conn.query_row(
+        "SELECT (SELECT user_version FROM pragma_user_version) = 0
+            AND EXISTS (SELECT 1 FROM sqlite_schema)",
+        [],
+        |r| r.get(0),
+    )
 }
 
 /// Brings the store to `LATEST`, one migration per transaction. Re-reads the
@@ -146,6 +164,15 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Outcome> {
         }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let at = version(&tx)?;
+        // Migrations set the version in the transaction that creates the
+        // tables, so tables at version 0 were made by someone else.
+        if at == 0
+            && tx.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| {
+                r.get::<_, i64>(0)
+            })? > 0
+        {
+            return Ok(Outcome::Foreign);
+        }
         if at == seen {
             tx.execute_batch(MIGRATIONS[at as usize])?;
             tx.pragma_update(None, "user_version", at + 1)?;
@@ -177,6 +204,19 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!(accounts, ["default"]);
+    }
+
+    #[test]
+    fn refuses_another_programs_database() {
+        let mut conn = memory();
+        conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('x');")
+            .unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), Outcome::Foreign);
+        let tables: i64 = conn
+            .query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tables, 1, "nothing of apikey's was added");
+        assert_eq!(version(&conn).unwrap(), 0);
     }
 
     #[test]
