@@ -13,7 +13,7 @@ pub fn parse_amount(text: &str) -> Result<i64> {
     let bad = || {
         Error::invalid(format!(
             "invalid amount '{}': use a whole number from 1 to 1000000000",
-            crate::text::printable(text)
+            crate::text::quoted(text)
         ))
     };
     let digits = text.strip_prefix('+').unwrap_or(text);

@@ -110,7 +110,8 @@ impl Serialize for Timestamp {
 pub fn parse_duration(text: &str) -> Result<Duration> {
     let bad = || {
         Error::invalid(format!(
-            "invalid duration '{text}': use a number and a unit, e.g. 30d, 12h, 90m, 45s, 2w"
+            "invalid duration '{}': use a number and a unit, e.g. 30d, 12h, 90m, 45s, 2w",
+            crate::text::quoted(text)
         ))
     };
     if text.is_empty() {
@@ -145,7 +146,8 @@ pub fn parse_duration(text: &str) -> Result<Duration> {
     // derived timestamp printable.
     if total > 100 * 366 * 86_400 {
         return Err(Error::invalid(format!(
-            "duration '{text}' is too long: at most 100 years"
+            "duration '{}' is too long: at most 100 years",
+            crate::text::quoted(text)
         )));
     }
     Ok(Duration::from_secs(total))
@@ -160,7 +162,8 @@ pub fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp> {
     }
     parse_duration(text).map(|d| now.plus(d)).map_err(|_| {
         Error::invalid(format!(
-            "invalid time '{text}': use an RFC 3339 date or time (2027-06-30, 2027-06-30T12:00:00Z) or a duration (30d, 12h)"
+            "invalid time '{}': use an RFC 3339 date or time (2027-06-30, 2027-06-30T12:00:00Z) or a duration (30d, 12h)",
+            crate::text::quoted(text)
         ))
     })
 }
@@ -171,7 +174,8 @@ pub fn parse_future(text: &str, now: Timestamp) -> Result<Timestamp> {
     let when = parse_when(text, now)?;
     if when <= now {
         return Err(Error::invalid(format!(
-            "expiry '{text}' is not in the future: use a later time, or never"
+            "expiry '{}' is not in the future: use a later time, or never",
+            crate::text::quoted(text)
         )));
     }
     Ok(when)
@@ -181,7 +185,8 @@ pub fn parse_future(text: &str, now: Timestamp) -> Result<Timestamp> {
 pub fn parse_instant(text: &str) -> Result<Timestamp> {
     let bad = || {
         Error::invalid(format!(
-            "invalid time '{text}': use an RFC 3339 date or time, e.g. 2027-06-30 or 2027-06-30T12:00:00Z"
+            "invalid time '{}': use an RFC 3339 date or time, e.g. 2027-06-30 or 2027-06-30T12:00:00Z",
+            crate::text::quoted(text)
         ))
     };
     let dt = if text.len() == 10 {

@@ -59,11 +59,11 @@ impl fmt::Display for KeyId {
 }
 
 /// Checks a key or account name: 1 to 32 characters of ASCII letters,
-/// digits, `-`, `_`, `.`, and (when `spaces`) spaces. Names end up in
-/// terminals and manifests, so nothing else is let in.
+/// digits, `-`, `_`, `.`, and (when `spaces`) spaces inside the name. Names
+/// end up in terminals and manifests, so nothing else is let in.
 pub(crate) fn check_name(what: &str, text: &str, spaces: bool) -> Result<()> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c) || (spaces && c == ' ');
-    let shown = crate::text::printable(text);
+    let shown = crate::text::quoted(text);
     if text.is_empty() {
         return Err(Error::invalid(format!("{what} name must not be empty")));
     }
@@ -81,6 +81,12 @@ pub(crate) fn check_name(what: &str, text: &str, spaces: bool) -> Result<()> {
         return Err(Error::invalid(format!(
             "{what} name '{shown}' has '{}': use only {set}",
             crate::text::printable(&bad.to_string())
+        )));
+    }
+    // `show " web"` and `show web` naming different keys helps nobody.
+    if text.starts_with(' ') || text.ends_with(' ') {
+        return Err(Error::invalid(format!(
+            "{what} name '{shown}' starts or ends with a space"
         )));
     }
     Ok(())
@@ -249,7 +255,7 @@ impl KeyRef {
         KeyName::parse(text).map(KeyRef::Name).map_err(|_| {
             Error::invalid(format!(
                 "'{}' is not a key id, key name or key",
-                crate::text::printable(text)
+                crate::text::quoted(text)
             ))
         })
     }

@@ -10,7 +10,7 @@ use serde::{Serialize, Serializer};
 
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
-use crate::text::printable;
+use crate::text::quoted;
 
 /// How many days usage rows keep the client IP unless a key says otherwise.
 pub const DEFAULT_REDACT_DAYS: u16 = 28;
@@ -219,12 +219,8 @@ impl UrlPattern {
     /// Validates an allowed URL: http(s), a host (optionally `*.` + a
     /// domain), an optional port and path prefix, at most 256 characters.
     pub fn parse(text: &str) -> Result<UrlPattern> {
-        let bad = |why: &str| {
-            Error::invalid(format!(
-                "invalid allowed URL '{}': {why}",
-                printable(&shorten(text))
-            ))
-        };
+        let bad =
+            |why: &str| Error::invalid(format!("invalid allowed URL '{}': {why}", quoted(text)));
         if text.len() > MAX_URL_LEN {
             return Err(bad("longer than 256 characters"));
         }
@@ -314,12 +310,8 @@ impl IpRule {
     /// (`10.0.0.0/8`, `2001:db8::/32`). Host bits below the prefix are
     /// cleared, so `10.1.2.3/8` is stored as `10.0.0.0/8`.
     pub fn parse(text: &str) -> Result<IpRule> {
-        let bad = |why: &str| {
-            Error::invalid(format!(
-                "invalid allowed IP '{}': {why}",
-                printable(&shorten(text))
-            ))
-        };
+        let bad =
+            |why: &str| Error::invalid(format!("invalid allowed IP '{}': {why}", quoted(text)));
         let (addr, prefix) = match text.split_once('/') {
             Some((a, p)) => (a, Some(p)),
             None => (text, None),
@@ -410,7 +402,7 @@ impl Scope {
         } else {
             Err(Error::invalid(format!(
                 "invalid scope '{}': use 1 to 64 letters, digits, '-', '_', '.', ':' or '/'",
-                printable(&shorten(text))
+                quoted(text)
             )))
         }
     }
@@ -440,7 +432,7 @@ pub fn parse_limit(what: &str, text: &str) -> Result<Option<u64>> {
         Some(n) => Ok(Some(n)),
         None => Err(Error::invalid(format!(
             "invalid {what} '{}': use a whole number from 1 to {MAX_LIMIT}, or off",
-            printable(&shorten(text))
+            quoted(text)
         ))),
     }
 }
@@ -453,17 +445,9 @@ pub fn parse_redact_days(text: &str) -> Result<u16> {
         .ok_or_else(|| {
             Error::invalid(format!(
                 "invalid redact days '{}': use a whole number from 0 to {MAX_REDACT_DAYS}",
-                printable(&shorten(text))
+                quoted(text)
             ))
         })
-}
-
-fn shorten(text: &str) -> String {
-    if text.chars().count() > 80 {
-        format!("{}…", text.chars().take(80).collect::<String>())
-    } else {
-        text.to_owned()
-    }
 }
 
 /// A set of changes to a key's security settings (and expiry), as the

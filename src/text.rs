@@ -21,6 +21,16 @@ pub fn printable(text: &str) -> String {
     out
 }
 
+/// How an error message quotes what the user typed: [`printable`], and cut
+/// to its first 80 characters so a pasted megabyte stays one short line.
+pub fn quoted(text: &str) -> String {
+    const MAX: usize = 80;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", printable(&text[..cut])),
+        None => printable(text),
+    }
+}
+
 fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}')
@@ -67,6 +77,14 @@ mod tests {
         assert_eq!(printable("tab\tnl\n"), "tab\\u{9}nl\\u{a}");
         assert_eq!(printable("x\u{202E}y"), "x\\u{202e}y");
         assert_eq!(printable("plain é ✓"), "plain é ✓");
+    }
+
+    #[test]
+    fn quotes_are_short_and_printable() {
+        assert_eq!(quoted("web"), "web");
+        assert_eq!(quoted(&"x".repeat(80)), "x".repeat(80));
+        assert_eq!(quoted(&"é".repeat(1000)), format!("{}…", "é".repeat(80)));
+        assert_eq!(quoted("\u{1b}[2J"), "\\u{1b}[2J");
     }
 
     #[test]

@@ -126,7 +126,7 @@ pub fn parse_days(text: &str) -> Result<u32> {
         .ok_or_else(|| {
             Error::invalid(format!(
                 "invalid number of days '{}': use a whole number from 1 to {MAX_DAYS}",
-                crate::text::printable(text)
+                crate::text::quoted(text)
             ))
         })
 }

@@ -124,7 +124,7 @@ pub fn parse_cost(text: &str) -> Result<u64> {
         .ok_or_else(|| {
             Error::invalid(format!(
                 "invalid cost '{}': use a whole number from 1 to {MAX_COST}",
-                crate::text::printable(text)
+                crate::text::quoted(text)
             ))
         })
 }

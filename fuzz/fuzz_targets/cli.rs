@@ -27,7 +27,10 @@ fn store() -> &'static PathBuf {
             std::env::set_var("XDG_CONFIG_HOME", dir.join("config"));
             std::env::set_var("XDG_DATA_HOME", dir.join("data"));
             let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY);
-            assert!(null >= 0 && libc::dup2(null, 0) == 0, "stdin from /dev/null");
+            assert!(
+                null >= 0 && libc::dup2(null, 0) == 0,
+                "stdin from /dev/null"
+            );
         }
         dir.join("keys.db")
     })

@@ -14,6 +14,9 @@ use apikey::manifest::Manifest;
 use apikey::secret::{self, Secret};
 use apikey::{KeyId, KeyName, KeyRef};
 
+/// The characters of a secret's body.
+const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
 /// The key parsers: secrets, ids, names and the references that mix them.
 ///
 /// Holds: the verification path's digest agrees with the admin path's
@@ -42,7 +45,9 @@ pub fn key_case(data: &[u8]) {
     if let Ok(name) = KeyName::parse(text) {
         assert_eq!(name.as_str(), text);
         assert!(
-            name.as_str().bytes().all(|b| b.is_ascii_graphic() || b == b' '),
+            name.as_str()
+                .bytes()
+                .all(|b| b.is_ascii_graphic() || b == b' '),
             "name {name:?} has a byte a terminal could act on"
         );
     }
@@ -68,7 +73,6 @@ pub fn key_case(data: &[u8]) {
         let mut bytes = good.expose().as_bytes().to_vec();
         let body = bytes.len() - 3;
         let at = 3 + usize::from(*position) % body;
-        const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
         if replacement & 1 == 0 || at + 1 == bytes.len() {
             bytes[at] = BASE62[usize::from(*replacement) % 62];
         } else {
@@ -177,7 +181,8 @@ pub fn check_cli_outcome(args: &[OsString], json: bool, code: u8, stdout: &[u8],
         assert_printable(&stdout, &shown());
     }
     if json && code != 2 && !stdout.is_empty() {
-        let mut documents = serde_json::Deserializer::from_str(&stdout).into_iter::<serde_json::Value>();
+        let mut documents =
+            serde_json::Deserializer::from_str(&stdout).into_iter::<serde_json::Value>();
         assert!(
             matches!(documents.next(), Some(Ok(_))) && documents.next().is_none(),
             "--json printed something other than one JSON document: {}",

@@ -8,7 +8,7 @@ use super::args::VerifyArgs;
 use super::context::Context;
 use super::output::Report;
 use crate::error::{Error, Result};
-use crate::text::printable;
+use crate::text::quoted;
 use crate::verify::{self, Verdict, VerifyCode, VerifyRequest};
 
 /// The most bytes read from stdin for a key; a key is 31.
@@ -24,7 +24,7 @@ pub fn run(args: &VerifyArgs, ctx: &mut Context) -> Result<Report> {
             text.parse::<IpAddr>().map_err(|_| {
                 Error::invalid(format!(
                     "invalid --ip '{}': use an IPv4 or IPv6 address",
-                    printable(text)
+                    quoted(text)
                 ))
             })
         })

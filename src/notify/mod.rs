@@ -11,7 +11,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::text::printable;
+use crate::text::quoted;
 
 /// At most this many notification addresses per key.
 pub const MAX_EMAILS: usize = 5;
@@ -35,12 +35,8 @@ pub struct Email(String);
 impl Email {
     /// Validates an address given by a user or a manifest.
     pub fn parse(text: &str) -> Result<Email> {
-        let bad = |why: &str| {
-            Error::invalid(format!(
-                "invalid email address '{}': {why}",
-                printable(&text.chars().take(80).collect::<String>())
-            ))
-        };
+        let bad =
+            |why: &str| Error::invalid(format!("invalid email address '{}': {why}", quoted(text)));
         if text.len() > 254 {
             return Err(bad("longer than 254 characters"));
         }

@@ -67,7 +67,7 @@ impl Mailer {
         let from: Mailbox = config.from.parse().map_err(|_| {
             Error::Config(format!(
                 "[smtp] from = '{}' is not an email address",
-                crate::text::printable(&config.from)
+                crate::text::quoted(&config.from)
             ))
         })?;
         let port = config.port.unwrap_or(match config.tls {

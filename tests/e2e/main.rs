@@ -4,8 +4,12 @@
 mod accounts;
 mod apply;
 mod assets;
+mod bad_input;
 mod concurrency;
 mod faults;
+#[path = "../../fuzz/src/lib.rs"]
+mod fuzz_cases;
+mod fuzz_replay;
 mod keys;
 mod notify;
 mod options;
