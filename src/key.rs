@@ -67,6 +67,15 @@ pub(crate) fn check_name(what: &str, text: &str, spaces: bool) -> Result<()> {
     if text.is_empty() {
         return Err(Error::invalid(format!("{what} name must not be empty")));
     }
+    // A name shaped like a secret could not be told from one (`show ak_…`
+    // means the secret), and a pasted secret must not be stored as a name
+    // nor echoed in an error.
+    if text.starts_with(crate::secret::PREFIX) {
+        return Err(Error::invalid(format!(
+            "{what} name must not start with '{}', the prefix of keys",
+            crate::secret::PREFIX
+        )));
+    }
     if text.chars().count() > 32 {
         return Err(Error::invalid(format!(
             "{what} name '{shown}' is too long: at most 32 characters"

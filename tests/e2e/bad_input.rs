@@ -100,6 +100,15 @@ fn hostile_names_are_refused_everywhere_a_name_is_taken() {
 }
 
 #[test]
+fn names_shaped_like_secrets_are_refused() {
+    let (env, secret) = ready();
+    for name in ["ak_", "ak_web", secret.as_str()] {
+        assert_refused(&env, &["create", "--name", name]);
+        assert_refused(&env, &["account", "create", name]);
+    }
+}
+
+#[test]
 fn hostile_security_values_are_refused() {
     let (env, _) = ready();
     for text in hostile() {

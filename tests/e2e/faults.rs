@@ -63,7 +63,7 @@ fn kill_group(child: &mut Child) {
 
 /// 300 accounts of 10 keys, with settings and a notification list each:
 /// an `apply` that takes a good fraction of a second in a debug build.
-fn big_manifest(env: &Env) -> std::path::PathBuf {
+pub fn big_manifest(env: &Env) -> std::path::PathBuf {
     let mut text = String::new();
     for a in 0..300 {
         text.push_str(&format!("[[account]]\nname = \"acct{a}\"\n"));

@@ -42,3 +42,127 @@ fn no_secret_is_in_the_store_file_after_create_and_regenerate() {
     let digest = sha2::Sha256::digest(secrets[2].as_bytes());
     assert!(contains(&bytes, &digest));
 }
+
+/// Everything a person or a log collector could see from these commands.
+fn everything_shown(env: &Env, secret: &str, typo: &str) -> String {
+    let mut seen = String::new();
+    let runs = [
+        env.run(&["list", "--all"]),
+        env.run(&["list", "--all", "--json"]),
+        env.run(&["show", secret]),
+        env.run(&["show", secret, "--json"]),
+        env.run(&["log"]),
+        env.run(&["log", "--json"]),
+        env.run(&["notify", "outbox", "--all", "--json"]),
+        env.run(&["verify", secret, "--json"]),
+        env.run(&["verify", secret]),
+        // Errors that name the key the user typed.
+        env.run(&["show", typo]),
+        env.run(&["topup", secret, "lots"]),
+        env.run(&["topup", typo, "5"]),
+        env.run(&["revoke", secret]),
+        env.run(&["security", secret, "--allow-ip", "10.0.0.0/33"]),
+        env.run(&["--account", "nobody", "show", secret]),
+        env.run(&["create", "--name", secret]),
+        env.run(&["verify", secret, "--cost", "0"]),
+    ];
+    for run in runs {
+        seen.push_str(&run.stdout);
+        seen.push_str(&run.stderr);
+    }
+    for args in [
+        &["--help"][..],
+        &["create", "--help"],
+        &["verify", "--help"],
+    ] {
+        seen.push_str(&env.ok(args));
+    }
+    seen
+}
+
+#[test]
+fn secrets_never_reach_output_the_audit_log_errors_or_help() {
+    let mut env = Env::new();
+    let (_, old) = env.create(&["--name", "web", "--notify", "ops@example.com"]);
+    let new = env.json(&["regenerate", "web", "--grace", "1d"])["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Environment values are not echoed by --help either.
+    env.set("APIKEY_ACCOUNT", "default");
+    for secret in [&old, &new] {
+        let mut typo = secret.clone().into_bytes();
+        typo[10] = if typo[10] == b'x' { b'y' } else { b'x' };
+        let typo = String::from_utf8(typo).unwrap();
+        let seen = everything_shown(&env, secret, &typo);
+        for (what, text) in [("secret", secret.as_str()), ("typo", typo.as_str())] {
+            assert!(!seen.contains(text), "the {what} was shown:\n{seen}");
+            assert!(
+                !seen.contains(&text[3..20]),
+                "part of the {what} was shown:\n{seen}"
+            );
+        }
+        if secret == &new {
+            let hint = &secret[secret.len() - 4..];
+            assert!(seen.contains(hint), "the hint is shown");
+        }
+    }
+}
+
+#[test]
+fn a_panic_prints_one_line_without_its_message() {
+    let mut env = Env::new();
+    let secret = apikey::Secret::generate().unwrap();
+    env.set("APIKEY_TEST_PANIC", secret.expose());
+    let run = env.run(&["list"]);
+    assert_eq!(run.status, Some(1), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    let line = run.one_line_error();
+    assert!(line.contains("internal error"), "{line}");
+    assert!(!line.contains(&secret.expose()[3..]), "{line}");
+}
+
+#[test]
+fn the_store_and_its_wal_and_shm_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let manifest = crate::faults::big_manifest(&env);
+    // umask 022 would give 0644 to files created with the default mode.
+    let mut child = env
+        .shell(&format!(
+            "umask 022; exec \"$BIN\" apply {}",
+            manifest.display()
+        ))
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let files = ["", "-wal", "-shm"].map(|suffix| {
+        let mut path = env.db.clone().into_os_string();
+        path.push(suffix);
+        std::path::PathBuf::from(path)
+    });
+    let started = std::time::Instant::now();
+    let mut seen = false;
+    while child.try_wait().unwrap().is_none() && started.elapsed().as_secs() < 60 {
+        let modes: Vec<Option<u32>> = files
+            .iter()
+            .map(|f| {
+                std::fs::metadata(f)
+                    .ok()
+                    .map(|m| m.permissions().mode() & 0o777)
+            })
+            .collect();
+        if modes.iter().all(Option::is_some) {
+            assert!(
+                modes.iter().all(|m| *m == Some(0o600)),
+                "store, WAL and SHM modes: {modes:?}"
+            );
+            seen = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().ok();
+    child.wait().unwrap();
+    assert!(seen, "saw the WAL and SHM files while apply ran");
+}
