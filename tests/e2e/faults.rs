@@ -40,25 +40,43 @@ fn assert_store_sound(env: &Env) {
     env.assert_ledgers_balance();
 }
 
-/// Spawns `sh -c script` as the leader of its own process group, so the
-/// whole group (the loop and the apikey it is running) can be killed.
-fn spawn_group(env: &Env, script: &str) -> Child {
-    env.shell(script)
-        .process_group(0)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn sh")
+/// A shell loop of apikey commands in its own process group. Dropping it
+/// kills the whole group, so a failing test leaves no loop behind.
+struct Storm(Child);
+
+impl Storm {
+    /// Starts `sh -c script` as the leader of a new process group.
+    fn start(env: &Env, script: &str) -> Storm {
+        let child = env
+            .shell(script)
+            .process_group(0)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn sh");
+        Storm(child)
+    }
+
+    /// SIGKILL to every process in the group: the loop and the apikey it is
+    /// running, wherever that is in its transaction.
+    fn kill(&mut self) -> bool {
+        // The shell's own `kill`, so the test needs no procps.
+        let killed = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("kill -9 -{} 2>/dev/null", self.0.id()))
+            .status()
+            .is_ok_and(|s| s.success());
+        let _ = self.0.wait();
+        killed
+    }
 }
 
-/// SIGKILL to every process in the group led by `child`.
-fn kill_group(child: &mut Child) {
-    let status = std::process::Command::new("kill")
-        .args(["-KILL", "--", &format!("-{}", child.id())])
-        .status()
-        .expect("run kill");
-    assert!(status.success(), "kill the process group");
-    let _ = child.wait();
+impl Drop for Storm {
+    fn drop(&mut self) {
+        if self.0.try_wait().ok().flatten().is_none() {
+            self.kill();
+        }
+    }
 }
 
 /// 300 accounts of 10 keys, with settings and a notification list each:
@@ -130,12 +148,12 @@ fn apply_killed_at_any_moment_leaves_all_or_nothing() {
 fn topup_storm_killed_keeps_balances_ledgers_and_audit_in_step() {
     let env = Env::new();
     env.create(&["--name", "web"]);
-    let mut storms: Vec<Child> = (0..4)
-        .map(|_| spawn_group(&env, "while :; do \"$BIN\" topup web 7 -q; done"))
+    let mut storms: Vec<Storm> = (0..4)
+        .map(|_| Storm::start(&env, "while :; do \"$BIN\" topup web 7 -q; done"))
         .collect();
     wait_for_rows(&env, "ledger WHERE reason = 'topup'", 20);
     for storm in &mut storms {
-        kill_group(storm);
+        assert!(storm.kill(), "kill the storm's process group");
     }
     assert_store_sound(&env);
     let conn = env.sql();
@@ -164,10 +182,10 @@ fn verify_storm_killed_spends_exactly_what_it_counted() {
     let (_, secret) = env.create(&["--name", "web"]);
     env.ok(&["topup", "web", "99900"]);
     let script = format!("while :; do \"$BIN\" verify {secret} --ip 10.0.0.1 >/dev/null; done");
-    let mut storms: Vec<Child> = (0..8).map(|_| spawn_group(&env, &script)).collect();
+    let mut storms: Vec<Storm> = (0..8).map(|_| Storm::start(&env, &script)).collect();
     wait_for_rows(&env, "ledger WHERE delta < 0", 40);
     for storm in &mut storms {
-        kill_group(storm);
+        assert!(storm.kill(), "kill the storm's process group");
     }
     assert_store_sound(&env);
     let conn = env.sql();

@@ -11,6 +11,7 @@ mod faults;
 mod fuzz_cases;
 mod fuzz_replay;
 mod keys;
+mod migrations;
 mod notify;
 mod options;
 mod output;

@@ -36,11 +36,7 @@ const MIGRATIONS: &[&str] = &[
         low_balance     INTEGER
     );
     -- Rule 3 as a backstop: names are unique among an account's active keys.
-    -- Revoked keys index a NULL third column, and NULLs never collide. (Not a
-    -- partial index: SQLite re-prepares statements whose bound values it must
-    -- test against a partial index's WHERE, on every new value.)
-    CREATE UNIQUE INDEX keys_active_name
-        ON keys(account_id, name, (CASE WHEN revoked_at IS NULL THEN 1 END));
+    CREATE UNIQUE INDEX keys_active_name ON keys(account_id, name) WHERE revoked_at IS NULL;
     CREATE INDEX keys_account ON keys(account_id);
     CREATE TABLE secrets (
         digest      BLOB PRIMARY KEY,
@@ -93,7 +89,8 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE keys ADD COLUMN limit_day INTEGER NOT NULL DEFAULT -1;
     ALTER TABLE keys ADD COLUMN limit_month INTEGER NOT NULL DEFAULT -1;
     ALTER TABLE keys ADD COLUMN expiry_noticed INTEGER NOT NULL DEFAULT 0;
-    CREATE INDEX keys_expiring ON keys(expiry_noticed, expires_at);
+    CREATE INDEX keys_expiring ON keys(expires_at)
+        WHERE expiry_noticed = 0 AND revoked_at IS NULL AND expires_at IS NOT NULL;
     CREATE TABLE outbox (
         id              INTEGER PRIMARY KEY,
         event           TEXT NOT NULL,
@@ -112,6 +109,20 @@ const MIGRATIONS: &[&str] = &[
         claimed_until   INTEGER,
         claimed_by      TEXT
     );
+    CREATE INDEX outbox_pending ON outbox(id) WHERE status = 'pending';
+    ",
+    // 4: the same indexes without WHERE clauses. SQLite re-prepares a
+    // statement whose bound values it must test against a partial index's
+    // WHERE, on every new value, which cost the verification path a fifth of
+    // its time. Rule 3's index: revoked keys index a NULL third column, and
+    // NULLs never collide.
+    r"
+    DROP INDEX keys_active_name;
+    CREATE UNIQUE INDEX keys_active_name
+        ON keys(account_id, name, (CASE WHEN revoked_at IS NULL THEN 1 END));
+    DROP INDEX keys_expiring;
+    CREATE INDEX keys_expiring ON keys(expiry_noticed, expires_at);
+    DROP INDEX outbox_pending;
     CREATE INDEX outbox_status ON outbox(status, id);
     ",
 ];

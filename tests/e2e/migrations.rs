@@ -1,0 +1,111 @@
+//! A store written by the first schema (version 1, by the binary of commit
+//! ed1eae5: see `tests/fixtures/schema-v1/make.sh`) opens with this build,
+//! migrates to the current schema, and keeps every account, key, balance,
+//! ledger row and audit entry.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::util::Env;
+
+fn fixture() -> (Env, HashMap<String, String>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v1");
+    let env = Env::new();
+    std::fs::create_dir_all(env.db.parent().unwrap()).unwrap();
+    std::fs::copy(dir.join("keys.db"), &env.db).unwrap();
+    let secrets = std::fs::read_to_string(dir.join("secrets.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    (env, secrets)
+}
+
+fn schema_of(conn: &rusqlite::Connection) -> Vec<(String, String, Option<String>)> {
+    conn.prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn the_fixture_is_a_version_1_store() {
+    let (env, _) = fixture();
+    let version: i64 = env
+        .sql()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+}
+
+#[test]
+fn a_version_1_store_keeps_all_its_data() {
+    let (env, secrets) = fixture();
+    let before_ledger = env.count("ledger");
+    let before_audit = env.count("audit");
+
+    let keys = env.json(&["list", "--all"]);
+    let by_name: HashMap<&str, &serde_json::Value> = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["name"].as_str().unwrap(), k))
+        .collect();
+    assert_eq!(by_name.len(), 3, "{keys}");
+    assert_eq!(by_name["web"]["balance"], 600);
+    assert_eq!(by_name["web"]["status"], "active");
+    assert_eq!(by_name["ci"]["status"], "revoked");
+    assert_eq!(by_name["batch job"]["balance"], 0);
+    let shop = env.json(&["--account", "acme", "show", "shop"]);
+    assert_eq!(shop["balance"], 100);
+
+    // The migrated store is the current schema, index for index.
+    let version: i64 = env
+        .sql()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, apikey::store::sqlite::SCHEMA_VERSION);
+    let fresh = Env::new();
+    fresh.ok(&["account", "list"]);
+    assert_eq!(schema_of(&env.sql()), schema_of(&fresh.sql()));
+    assert_eq!(env.count("ledger"), before_ledger);
+    assert_eq!(env.count("audit"), before_audit);
+
+    // Its secrets still verify as they did, and spend from the old balance.
+    let (code, verdict) = env.verify(&secrets["web"], &[]);
+    assert_eq!((code, &verdict["code"]), (0, &"VALID".into()), "{verdict}");
+    assert_eq!(verdict["balance"], 599);
+    assert_eq!(env.verify(&secrets["ci"], &[]).1["code"], "REVOKED");
+    assert_eq!(
+        env.verify(&secrets["batch_old"], &[]).1["code"],
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        env.verify(&secrets["batch"], &[]).1["code"],
+        "INSUFFICIENT_BALANCE"
+    );
+    assert_eq!(env.verify(&secrets["shop"], &[]).1["code"], "VALID");
+
+    // The old audit trail reads back, and new entries follow it.
+    env.ok(&["topup", "web", "1"]);
+    let actions: Vec<String> = env
+        .json(&["log"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
+    for action in ["create", "topup", "revoke", "regenerate"] {
+        assert!(actions.iter().any(|a| a == action), "{actions:?}");
+    }
+    env.assert_ledgers_balance();
+    let integrity: String = env
+        .sql()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+}
