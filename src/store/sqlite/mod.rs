@@ -57,14 +57,7 @@ impl SqliteBackend {
                     known: schema::LATEST,
                 });
             }
-            schema::Outcome::Foreign => {
-                return Err(Error::Store {
-                    path: path.to_path_buf(),
-                    message:
-                        "is a SQLite database of another program, not an apikey store: check --db"
-                            .into(),
-                });
-            }
+            schema::Outcome::Foreign => return Err(foreign(&path)),
         }
         Ok(SqliteBackend {
             conn,
@@ -238,6 +231,7 @@ fn store_error(path: &Path, busy_timeout: Duration, e: &rusqlite::Error) -> Erro
     }
 }
 
+/// The refusal of another program's SQLite file.
 fn foreign(path: &Path) -> Error {
     Error::Store {
         path: path.to_path_buf(),
