@@ -92,12 +92,6 @@ pub(crate) fn check_name(what: &str, text: &str, spaces: bool) -> Result<()> {
             crate::text::printable(&bad.to_string())
         )));
     }
-    // `show " web"` and `show web` naming different keys helps nobody.
-    if text.starts_with(' ') || text.ends_with(' ') {
-        return Err(Error::invalid(format!(
-            "{what} name '{shown}' starts or ends with a space"
-        )));
-    }
     Ok(())
 }
 
@@ -111,6 +105,20 @@ impl KeyName {
     pub fn parse(text: &str) -> Result<KeyName> {
         check_name("key", text, true)?;
         Ok(KeyName(text.to_owned()))
+    }
+
+    /// Validates the name of a key about to be created: [`KeyName::parse`],
+    /// and no space at either end, since `show " web"` and `show web`
+    /// naming different keys helps nobody. (Looking a key up takes any name
+    /// `parse` takes.)
+    pub fn new_name(text: &str) -> Result<KeyName> {
+        let name = KeyName::parse(text)?;
+        if text.starts_with(' ') || text.ends_with(' ') {
+            return Err(Error::invalid(format!(
+                "key name '{text}' starts or ends with a space: a key is easier to name without"
+            )));
+        }
+        Ok(name)
     }
 
     /// `key-N` with the lowest N not used by one of `taken`.
@@ -309,6 +317,19 @@ mod tests {
         ] {
             assert!(KeyName::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn new_names_have_no_space_at_either_end_and_no_key_prefix() {
+        assert!(KeyName::new_name("my key").is_ok());
+        for bad in [" web", "web ", " "] {
+            assert!(KeyName::new_name(bad).is_err(), "{bad:?}");
+            assert!(
+                KeyName::parse(bad).is_ok(),
+                "{bad:?} can still be looked up"
+            );
+        }
+        assert!(KeyName::parse("ak_web").is_err());
     }
 
     #[test]

@@ -297,7 +297,7 @@ fn account_sections(text: &str) -> Option<Vec<Range<usize>>> {
 /// One key's entry, with the span of its name for duplicate errors.
 fn parse_key(at: &Locator<'_>, raw: &RawKey) -> Result<(KeySpecEntry, Range<usize>)> {
     let name_span = raw.name.span();
-    let name = at.check(name_span.clone(), KeyName::parse(raw.name.get_ref()))?;
+    let name = at.check(name_span.clone(), KeyName::new_name(raw.name.get_ref()))?;
     let redact_days = match &raw.redact_days {
         None => DEFAULT_REDACT_DAYS,
         Some(v) => at.check(

@@ -1,8 +1,8 @@
 //! What each fuzz target feeds in and what it holds true of the result.
 //!
 //! The targets in `fuzz_targets/` are one-line wrappers around these
-//! functions. The crate's own test suite includes this file too
-//! (`tests/e2e/fuzz_cases.rs`) and replays every seed and every input that
+//! functions. The crate's own end-to-end suite includes this file too (as
+//! `fuzz_cases` in `tests/e2e/main.rs`) and replays every seed and every input that
 //! once failed (`fuzz/seeds/`, `fuzz/regressions/`) on stable Rust, so a
 //! fixed crash stays fixed without a nightly toolchain.
 

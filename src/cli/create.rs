@@ -11,7 +11,7 @@ use crate::store::KeySpec;
 /// Validates the flags into a [`KeySpec`] and creates the key.
 pub fn run(args: &CreateArgs, ctx: &mut Context) -> Result<Report> {
     let account = ctx.account()?;
-    let name = args.name.as_deref().map(KeyName::parse).transpose()?;
+    let name = args.name.as_deref().map(KeyName::new_name).transpose()?;
     let store = ctx.store()?;
     let change = super::security::to_change(&args.security, store.now())?;
     let mut spec = KeySpec {

@@ -67,8 +67,34 @@ impl Storm {
             .status()
             .is_ok_and(|s| s.success());
         let _ = self.0.wait();
+        // SIGKILL is delivered, not awaited: wait until no process of the
+        // group is still running (zombies, done for good, may remain until
+        // init reaps them) before the store is checked.
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) && group_has_live_process(self.0.id()) {
+            sleep(Duration::from_millis(5));
+        }
         killed
     }
+}
+
+/// Whether any process in group `pgid` is alive and not a zombie, from
+/// `/proc/PID/stat`: "pid (comm) state ppid pgrp ...".
+fn group_has_live_process(pgid: u32) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.filter_map(Result::ok).any(|entry| {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            return false;
+        };
+        let Some((_, after_comm)) = stat.rsplit_once(')') else {
+            return false;
+        };
+        let fields: Vec<&str> = after_comm.split_whitespace().collect();
+        matches!(fields.as_slice(), [state, _ppid, pgrp, ..]
+            if *state != "Z" && pgrp.parse::<u32>() == Ok(pgid))
+    })
 }
 
 impl Drop for Storm {
@@ -178,7 +204,9 @@ fn topup_storm_killed_keeps_balances_ledgers_and_audit_in_step() {
 
 #[test]
 fn verify_storm_killed_spends_exactly_what_it_counted() {
-    let env = Env::new();
+    let mut env = Env::new();
+    // One fixed UTC day, so the daily counter cannot roll over mid-storm.
+    env.set("APIKEY_TEST_NOW", "2030-01-15T12:00:00Z");
     let (_, secret) = env.create(&["--name", "web"]);
     env.ok(&["topup", "web", "99900"]);
     let script = format!("while :; do \"$BIN\" verify {secret} --ip 10.0.0.1 >/dev/null; done");
@@ -308,20 +336,28 @@ fn a_file_that_is_not_sqlite_is_reported() {
 
 #[test]
 fn another_programs_sqlite_database_is_left_alone() {
-    let env = Env::new();
-    std::fs::create_dir_all(env.db.parent().unwrap()).unwrap();
-    {
+    // Plain, with its own schema version and a table named like apikey's,
+    // and with its own application id.
+    for setup in [
+        "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');",
+        "CREATE TABLE keys (k TEXT); INSERT INTO keys VALUES ('mine'); PRAGMA user_version = 2;",
+        "CREATE TABLE notes (body TEXT); PRAGMA application_id = 7; PRAGMA user_version = 9;",
+    ] {
+        let env = Env::new();
+        std::fs::create_dir_all(env.db.parent().unwrap()).unwrap();
+        env.sql().execute_batch(setup).unwrap();
+        let secret = apikey::Secret::generate().unwrap();
+        assert_refused(&env, secret.expose(), "another program");
         let conn = env.sql();
-        conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');")
+        let tables: i64 = conn
+            .query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get(0))
             .unwrap();
+        assert_eq!(tables, 1, "{setup}: no apikey table was added");
+        let journal: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(journal, "delete", "{setup}: the journal mode was changed");
     }
-    let secret = apikey::Secret::generate().unwrap();
-    assert_refused(&env, secret.expose(), "another program");
-    let tables: i64 = env
-        .sql()
-        .query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(tables, 1, "no apikey table was added");
 }
 
 #[test]

@@ -1,15 +1,18 @@
-//! A store written by the first schema (version 1, by the binary of commit
-//! ed1eae5: see `tests/fixtures/schema-v1/make.sh`) opens with this build,
-//! migrates to the current schema, and keeps every account, key, balance,
-//! ledger row and audit entry.
+//! Stores written by older builds open with this one, migrate to exactly
+//! the current schema, and keep every account, key, balance, ledger row,
+//! audit entry and secret: the first schema (version 1, the binary of commit
+//! ed1eae5) and the last build before migration 4 (version 3, commit
+//! 2529f37). `tests/fixtures/make-store.sh` made both.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use crate::util::Env;
 
-fn fixture() -> (Env, HashMap<String, String>) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v1");
+fn fixture(name: &str) -> (Env, HashMap<String, String>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     let env = Env::new();
     std::fs::create_dir_all(env.db.parent().unwrap()).unwrap();
     std::fs::copy(dir.join("keys.db"), &env.db).unwrap();
@@ -33,18 +36,29 @@ fn schema_of(conn: &rusqlite::Connection) -> Vec<(String, String, Option<String>
 }
 
 #[test]
-fn the_fixture_is_a_version_1_store() {
-    let (env, _) = fixture();
-    let version: i64 = env
-        .sql()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(version, 1);
+fn the_fixtures_are_at_the_versions_they_claim() {
+    for (name, expected) in [("schema-v1", 1), ("schema-v3", 3)] {
+        let (env, _) = fixture(name);
+        let version: i64 = env
+            .sql()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, expected, "{name}");
+    }
 }
 
 #[test]
 fn a_version_1_store_keeps_all_its_data() {
-    let (env, secrets) = fixture();
+    migrates_keeping_everything("schema-v1");
+}
+
+#[test]
+fn a_version_3_store_keeps_all_its_data() {
+    migrates_keeping_everything("schema-v3");
+}
+
+fn migrates_keeping_everything(name: &str) {
+    let (env, secrets) = fixture(name);
     let before_ledger = env.count("ledger");
     let before_audit = env.count("audit");
 
@@ -69,6 +83,11 @@ fn a_version_1_store_keeps_all_its_data() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, apikey::store::sqlite::SCHEMA_VERSION);
+    let mark: i64 = env
+        .sql()
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mark, 0x416B_6579, "the store now carries apikey's mark");
     let fresh = Env::new();
     fresh.ok(&["account", "list"]);
     assert_eq!(schema_of(&env.sql()), schema_of(&fresh.sql()));

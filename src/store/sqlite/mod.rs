@@ -44,19 +44,17 @@ impl SqliteBackend {
         conn.set_prepared_statement_cache_capacity(64);
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
             .map_err(fail)?;
-        if schema::is_foreign(&conn).map_err(fail)? {
-            return Err(foreign(&path));
+        match schema::identify(&conn).map_err(fail)? {
+            schema::Identity::Foreign => return Err(foreign(&path)),
+            schema::Identity::Store(found) if found > schema::LATEST => {
+                return Err(newer(&path, found));
+            }
+            schema::Identity::New | schema::Identity::Store(_) => {}
         }
         enable_wal(&conn, busy_timeout).map_err(fail)?;
         match schema::migrate(&mut conn).map_err(fail)? {
             schema::Outcome::Current => {}
-            schema::Outcome::Newer(found) => {
-                return Err(Error::NewerSchema {
-                    path: path.to_path_buf(),
-                    found,
-                    known: schema::LATEST,
-                });
-            }
+            schema::Outcome::Newer(found) => return Err(newer(&path, found)),
             schema::Outcome::Foreign => return Err(foreign(&path)),
         }
         Ok(SqliteBackend {
@@ -228,6 +226,15 @@ fn store_error(path: &Path, busy_timeout: Duration, e: &rusqlite::Error) -> Erro
             path: path.to_path_buf(),
             message: one_line(&e.to_string()),
         },
+    }
+}
+
+/// The refusal of a store written by a newer apikey.
+fn newer(path: &Path, found: i64) -> Error {
+    Error::NewerSchema {
+        path: path.to_path_buf(),
+        found,
+        known: schema::LATEST,
     }
 }
 

@@ -116,14 +116,22 @@ const MIGRATIONS: &[&str] = &[
     // WHERE, on every new value, which cost the verification path a fifth of
     // its time. Rule 3's index: revoked keys index a NULL third column, and
     // NULLs never collide.
+    // Development builds between the two shipped the new indexes under
+    // migrations 1 and 3, hence IF EXISTS.
     r"
-    DROP INDEX keys_active_name;
+    DROP INDEX IF EXISTS keys_active_name;
     CREATE UNIQUE INDEX keys_active_name
         ON keys(account_id, name, (CASE WHEN revoked_at IS NULL THEN 1 END));
-    DROP INDEX keys_expiring;
+    DROP INDEX IF EXISTS keys_expiring;
     CREATE INDEX keys_expiring ON keys(expiry_noticed, expires_at);
-    DROP INDEX outbox_pending;
+    DROP INDEX IF EXISTS outbox_pending;
+    DROP INDEX IF EXISTS outbox_status;
     CREATE INDEX outbox_status ON outbox(status, id);
+    ",
+    // 5: apikey's mark in the file header, so a store is known as one
+    // before anything is written to it (see `identify`).
+    r"
+    PRAGMA application_id = 1097557369;
     ",
 ];
 
@@ -147,19 +155,44 @@ pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
 }
 
-/// Whether the file is some other program's SQLite database: it has tables
-/// but no schema version. (Migrations set the version in the transaction
-/// that creates the tables, so apikey never leaves tables at version 0.)
-/// Checked before apikey changes anything in the file, even its journal mode.
-pub fn is_foreign(conn: &Connection) -> rusqlite::Result<bool> {
+/// apikey's mark in the SQLite header (`PRAGMA application_id`): "Akey".
+pub const APPLICATION_ID: i64 = 0x416B_6579;
+
+/// What a file holds, as far as apikey is concerned.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Identity {
+    /// An empty database (a new file): apikey may make it a store.
+    New,
+    /// An apikey store at this schema version.
+    Store(i64),
+    /// Some other program's database, which apikey must not write to.
+    Foreign,
+}
+
+/// Tells an apikey store from a new file and from another program's
+/// database, reading only: it runs before apikey changes anything in the
+/// file, even its journal mode. Stores carry [`APPLICATION_ID`] from
+/// migration 5; older ones are known by their version and their tables.
+pub fn identify(conn: &Connection) -> rusqlite::Result<Identity> {
     // One statement, so one snapshot: a racing first use may commit the
     // first migration between two separate reads.
-    conn.query_row(
-        "SELECT (SELECT user_version FROM pragma_user_version) = 0
-            AND EXISTS (SELECT 1 FROM sqlite_schema)",
+    let (version, application, objects, core_tables): (i64, i64, i64, i64) = conn.query_row(
+        "SELECT (SELECT user_version FROM pragma_user_version),
+                (SELECT application_id FROM pragma_application_id),
+                (SELECT COUNT(*) FROM sqlite_schema),
+                (SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table'
+                    AND name IN ('accounts', 'keys', 'secrets', 'ledger', 'audit'))",
         [],
-        |r| r.get(0),
-    )
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    Ok(match application {
+        APPLICATION_ID => Identity::Store(version),
+        0 if version == 0 && objects == 0 => Identity::New,
+        // Migrations set the version in the transaction that creates the
+        // tables, so apikey never leaves tables at version 0.
+        0 if version > 0 && core_tables == 5 => Identity::Store(version),
+        _ => Identity::Foreign,
+    })
 }
 
 /// Brings the store to `LATEST`, one migration per transaction. Re-reads the
@@ -174,16 +207,11 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Outcome> {
             return Ok(Outcome::Current);
         }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let at = version(&tx)?;
-        // Migrations set the version in the transaction that creates the
-        // tables, so tables at version 0 were made by someone else.
-        if at == 0
-            && tx.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| {
-                r.get::<_, i64>(0)
-            })? > 0
-        {
-            return Ok(Outcome::Foreign);
-        }
+        let at = match identify(&tx)? {
+            Identity::Foreign => return Ok(Outcome::Foreign),
+            Identity::New => 0,
+            Identity::Store(at) => at,
+        };
         if at == seen {
             tx.execute_batch(MIGRATIONS[at as usize])?;
             tx.pragma_update(None, "user_version", at + 1)?;
@@ -228,6 +256,30 @@ mod tests {
             .unwrap();
         assert_eq!(tables, 1, "nothing of apikey's was added");
         assert_eq!(version(&conn).unwrap(), 0);
+    }
+
+    #[test]
+    fn identifies_new_files_stores_and_other_programs_databases() {
+        let mut conn = memory();
+        assert_eq!(identify(&conn).unwrap(), Identity::New);
+        migrate(&mut conn).unwrap();
+        assert_eq!(identify(&conn).unwrap(), Identity::Store(LATEST));
+
+        // A store from before the mark: known by its version and tables.
+        let old = memory();
+        old.execute_batch(MIGRATIONS[0]).unwrap();
+        old.pragma_update(None, "user_version", 1).unwrap();
+        assert_eq!(identify(&old).unwrap(), Identity::Store(1));
+
+        // Another program that sets its own version, or its own mark.
+        let other = memory();
+        other
+            .execute_batch("CREATE TABLE keys (k TEXT); PRAGMA user_version = 3;")
+            .unwrap();
+        assert_eq!(identify(&other).unwrap(), Identity::Foreign);
+        let marked = memory();
+        marked.execute_batch("PRAGMA application_id = 42;").unwrap();
+        assert_eq!(identify(&marked).unwrap(), Identity::Foreign);
     }
 
     #[test]
