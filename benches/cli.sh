@@ -82,9 +82,10 @@ read -r APPLY_SECONDS APPLY_KB < "$CACHE/apply.time"
 rm -f "$CACHE/apply.db"* "$CACHE/big.toml"
 
 # The statements apikey runs for each command, for sqlite3 to run: opening
-# (pragmas, journal mode, schema version), the expiry sweep every command
-# starts with, then the command's own transaction.
-OPEN="PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA journal_mode; PRAGMA user_version;"
+# (pragmas, what the file is, journal mode, schema version), the expiry sweep
+# every command starts with, then the command's own transaction.
+IDENTIFY="SELECT (SELECT user_version FROM pragma_user_version), (SELECT application_id FROM pragma_application_id), (SELECT COUNT(*) FROM sqlite_schema), (SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('accounts', 'keys', 'secrets', 'ledger', 'audit'));"
+OPEN="PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; $IDENTIFY PRAGMA journal_mode; PRAGMA user_version;"
 COLS="k.id, k.public_id, (SELECT a.name FROM accounts a WHERE a.id = k.account_id), k.name, k.hint, k.balance, k.created_at, k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, k.low_balance, k.day, k.day_count, k.month, k.month_count, k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed, k.account_id"
 sweep() { echo "BEGIN DEFERRED; SELECT $COLS FROM keys k WHERE k.expiry_noticed = 0 AND k.revoked_at IS NULL AND k.expires_at IS NOT NULL AND k.expires_at <= $(( $(date +%s) + 604800 )); ROLLBACK;"; }
 ACCOUNT="SELECT a.id, a.name, a.created_at, (SELECT COUNT(*) FROM keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL), (SELECT COUNT(*) FROM keys k WHERE k.account_id = a.id), (SELECT COALESCE(SUM(k.balance), 0) FROM keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL) FROM accounts a WHERE a.name = 'acct0';"
