@@ -19,96 +19,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use apikey::store::sqlite::sql;
 use apikey::{Store, VerifyCode, VerifyRequest};
-use rusqlite::{Connection, params};
-use sha2::{Digest, Sha256};
-use support::Picker;
-
-/// The floor's connection, opened as the store opens its own.
-fn floor_connection(path: &std::path::Path) -> Connection {
-    let conn = Connection::open(path).unwrap();
-    conn.busy_timeout(Duration::from_secs(10)).unwrap();
-    conn.set_prepared_statement_cache_capacity(64);
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
-        .unwrap();
-    conn
-}
-
-fn exec(conn: &Connection, sql: &str) {
-    conn.prepare_cached(sql).unwrap().execute([]).unwrap();
-}
-
-/// The key lookup; returns (id, day, day_count, month, month_count, balance).
-fn floor_select(conn: &Connection, secret: &str) -> (i64, i64, i64, i64, i64, i64) {
-    let digest = Sha256::digest(secret.as_bytes());
-    conn.prepare_cached(sql::KEY_BY_DIGEST)
-        .unwrap()
-        .query_row([&digest[..]], |r| {
-            for column in 0..=sql::KEY_COLUMN_COUNT {
-                black_box(r.get_ref(column)?);
-            }
-            Ok((
-                r.get(0)?,
-                r.get(19)?,
-                r.get(20)?,
-                r.get(21)?,
-                r.get(22)?,
-                r.get(5)?,
-            ))
-        })
-        .unwrap()
-}
-
-fn floor_dry_run(conn: &Connection, secret: &str) -> i64 {
-    exec(conn, "BEGIN DEFERRED");
-    let row = floor_select(conn, secret);
-    exec(conn, "ROLLBACK");
-    row.5
-}
-
-fn floor_spend(conn: &Connection, secret: &str) -> i64 {
-    let now = apikey::Timestamp::now();
-    let (today, month) = (now.day(), now.month());
-    exec(conn, "BEGIN IMMEDIATE");
-    let (id, day, day_count, row_month, month_count, _) = floor_select(conn, secret);
-    let day_count = if day == today { day_count + 1 } else { 1 };
-    let month_count = if row_month == month {
-        month_count + 1
-    } else {
-        1
-    };
-    let balance: i64 = conn
-        .prepare_cached(sql::SPEND)
-        .unwrap()
-        .query_row(
-            params![
-                id,
-                1,
-                today,
-                day_count,
-                month,
-                month_count,
-                now.unix(),
-                -1,
-                -1,
-                -1,
-                false
-            ],
-            |r| r.get(0),
-        )
-        .unwrap();
-    conn.prepare_cached(sql::LEDGER_SPEND)
-        .unwrap()
-        .execute(params![id, now.unix(), -1])
-        .unwrap();
-    conn.prepare_cached(sql::USAGE_ADD)
-        .unwrap()
-        .execute(params![id, today, "", 1])
-        .unwrap();
-    exec(conn, "COMMIT");
-    balance
-}
+use support::{Floor, Picker};
 
 /// Operations per second of `op` over one slice.
 fn slice(mut op: impl FnMut(), length: Duration) -> f64 {
@@ -136,7 +48,7 @@ fn single_thread(
     rounds: usize,
 ) -> (f64, f64) {
     let mut store = Store::open(&copy.path).unwrap();
-    let floor = floor_connection(&copy.path);
+    let floor = Floor::open(&copy.path);
     let request = VerifyRequest {
         dry_run: !spend,
         ..VerifyRequest::default()
@@ -156,9 +68,9 @@ fn single_thread(
             || {
                 let s = b.pick(secrets);
                 black_box(if spend {
-                    floor_spend(&floor, s)
+                    floor.spend(s, apikey::Timestamp::now())
                 } else {
-                    floor_dry_run(&floor, s)
+                    floor.dry_run(s)
                 });
             },
             length,
@@ -192,9 +104,9 @@ fn threaded(
                         n += 1;
                     }
                 } else {
-                    let conn = floor_connection(&path);
+                    let floor = Floor::open(&path);
                     while !stop.load(Ordering::Relaxed) {
-                        floor_spend(&conn, pick.pick(&secrets));
+                        floor.spend(pick.pick(&secrets), apikey::Timestamp::now());
                         n += 1;
                     }
                 }

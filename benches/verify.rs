@@ -18,115 +18,9 @@ mod support;
 use std::hint::black_box;
 use std::time::Duration;
 
-use apikey::store::sqlite::sql;
 use apikey::{Store, VerifyCode, VerifyRequest};
 use criterion::{Criterion, criterion_group, criterion_main};
-use rusqlite::{Connection, OpenFlags, params};
-use sha2::{Digest, Sha256};
-use support::Picker;
-
-/// The floor: the verification's SQL and nothing else.
-struct Floor {
-    conn: Connection,
-}
-
-/// The columns a decision needs, read as the store reads them.
-struct Row {
-    id: i64,
-    balance: i64,
-    day: i64,
-    day_count: i64,
-    month: i64,
-    month_count: i64,
-}
-
-impl Floor {
-    fn open(path: &std::path::Path) -> Floor {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .unwrap();
-        conn.busy_timeout(Duration::from_secs(10)).unwrap();
-        conn.set_prepared_statement_cache_capacity(64);
-        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
-            .unwrap();
-        Floor { conn }
-    }
-
-    /// Transaction control through the statement cache, as the store does.
-    fn exec(&self, sql: &str) {
-        self.conn.prepare_cached(sql).unwrap().execute([]).unwrap();
-    }
-
-    fn select(tx: &Connection, secret: &str) -> Row {
-        let digest = Sha256::digest(secret.as_bytes());
-        let mut stmt = tx.prepare_cached(sql::KEY_BY_DIGEST).unwrap();
-        stmt.query_row([&digest[..]], |r| {
-            // Fetch what the statement returns, as any caller must.
-            for column in 0..=sql::KEY_COLUMN_COUNT {
-                black_box(r.get_ref(column)?);
-            }
-            Ok(Row {
-                id: r.get(0)?,
-                balance: r.get(5)?,
-                day: r.get(19)?,
-                day_count: r.get(20)?,
-                month: r.get(21)?,
-                month_count: r.get(22)?,
-            })
-        })
-        .unwrap()
-    }
-
-    fn dry_run(&mut self, secret: &str) -> i64 {
-        self.exec("BEGIN DEFERRED");
-        let balance = Floor::select(&self.conn, secret).balance;
-        self.exec("ROLLBACK");
-        balance
-    }
-
-    fn spend(&mut self, secret: &str, now: i64) -> i64 {
-        self.exec("BEGIN IMMEDIATE");
-        let tx = &self.conn;
-        let row = Floor::select(tx, secret);
-        let (day, month) = (now / 86_400, row.month);
-        let balance: i64 = tx
-            .prepare_cached(sql::SPEND)
-            .unwrap()
-            .query_row(
-                params![
-                    row.id,
-                    1,
-                    day,
-                    if row.day == day { row.day_count + 1 } else { 1 },
-                    month,
-                    row.month_count + 1,
-                    now,
-                    -1,
-                    -1,
-                    -1,
-                    false
-                ],
-                |r| r.get(0),
-            )
-            .unwrap();
-        tx.prepare_cached(sql::LEDGER_SPEND)
-            .unwrap()
-            .execute(params![row.id, now, -1])
-            .unwrap();
-        tx.prepare_cached(sql::USAGE_ADD)
-            .unwrap()
-            .execute(params![row.id, day, "", 1])
-            .unwrap();
-        self.exec("COMMIT");
-        balance
-    }
-}
-
-fn now() -> i64 {
-    apikey::Timestamp::now().unix()
-}
+use support::{Floor, Picker};
 
 fn bench(c: &mut Criterion) {
     for keys in [1_000, 1_000_000] {
@@ -141,7 +35,7 @@ fn bench(c: &mut Criterion) {
             .measurement_time(Duration::from_secs(6));
 
         let mut store = Store::open(&copy.path).unwrap();
-        let mut floor = Floor::open(&copy.path);
+        let floor = Floor::open(&copy.path);
         let dry = VerifyRequest {
             dry_run: true,
             ..VerifyRequest::default()
@@ -172,7 +66,7 @@ fn bench(c: &mut Criterion) {
         copy.checkpoint();
         let mut pick = Picker::new(11);
         group.bench_function("floor/spend", |b| {
-            b.iter(|| black_box(floor.spend(pick.pick(secrets), now())));
+            b.iter(|| black_box(floor.spend(pick.pick(secrets), apikey::Timestamp::now())));
         });
         group.finish();
         drop((store, floor));

@@ -4,6 +4,10 @@
 
 #![allow(dead_code)] // each bench uses a different part
 
+mod floor;
+
+pub use floor::Floor;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -1,0 +1,128 @@
+//! The floor both benchmarks measure apikey against: the verification's SQL
+//! (`store::sqlite::sql`, BEGIN/COMMIT through the statement cache) run with
+//! rusqlite directly, every returned column fetched (as a borrowed
+//! `ValueRef`, unconverted), and nothing else: no checksum, no policy, no
+//! row-to-struct mapping, no events.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use apikey::Timestamp;
+use apikey::store::sqlite::sql;
+use rusqlite::{Connection, OpenFlags, params};
+use sha2::{Digest, Sha256};
+
+/// One connection running the floor's transactions.
+pub struct Floor {
+    conn: Connection,
+}
+
+/// The columns a decision needs, read as the store reads them.
+struct Row {
+    id: i64,
+    balance: i64,
+    day: i64,
+    day_count: i64,
+    month: i64,
+    month_count: i64,
+}
+
+impl Floor {
+    /// Opens the store file as `Store::open` does.
+    pub fn open(path: &Path) -> Floor {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .unwrap();
+        conn.busy_timeout(Duration::from_secs(10)).unwrap();
+        conn.set_prepared_statement_cache_capacity(64);
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            .unwrap();
+        Floor { conn }
+    }
+
+    /// Transaction control through the statement cache, as the store does.
+    fn exec(&self, sql: &str) {
+        self.conn.prepare_cached(sql).unwrap().execute([]).unwrap();
+    }
+
+    fn select(&self, secret: &str) -> Row {
+        let digest = Sha256::digest(secret.as_bytes());
+        let mut stmt = self.conn.prepare_cached(sql::KEY_BY_DIGEST).unwrap();
+        stmt.query_row([&digest[..]], |r| {
+            // Fetch what the statement returns, as any caller must.
+            for column in 0..=sql::KEY_COLUMN_COUNT {
+                black_box(r.get_ref(column)?);
+            }
+            Ok(Row {
+                id: r.get(0)?,
+                balance: r.get(5)?,
+                day: r.get(19)?,
+                day_count: r.get(20)?,
+                month: r.get(21)?,
+                month_count: r.get(22)?,
+            })
+        })
+        .unwrap()
+    }
+
+    /// A read-only check; returns the balance.
+    pub fn dry_run(&self, secret: &str) -> i64 {
+        self.exec("BEGIN DEFERRED");
+        let balance = self.select(secret).balance;
+        self.exec("ROLLBACK");
+        balance
+    }
+
+    /// Spends one lookup at `now`; returns the balance left.
+    pub fn spend(&self, secret: &str, now: Timestamp) -> i64 {
+        let (today, month) = (now.day(), now.month());
+        self.exec("BEGIN IMMEDIATE");
+        let row = self.select(secret);
+        let day_count = if row.day == today {
+            row.day_count + 1
+        } else {
+            1
+        };
+        let month_count = if row.month == month {
+            row.month_count + 1
+        } else {
+            1
+        };
+        let balance: i64 = self
+            .conn
+            .prepare_cached(sql::SPEND)
+            .unwrap()
+            .query_row(
+                params![
+                    row.id,
+                    1,
+                    today,
+                    day_count,
+                    month,
+                    month_count,
+                    now.unix(),
+                    -1,
+                    -1,
+                    -1,
+                    false
+                ],
+                |r| r.get(0),
+            )
+            .unwrap();
+        self.conn
+            .prepare_cached(sql::LEDGER_SPEND)
+            .unwrap()
+            .execute(params![row.id, now.unix(), -1])
+            .unwrap();
+        self.conn
+            .prepare_cached(sql::USAGE_ADD)
+            .unwrap()
+            .execute(params![row.id, today, "", 1])
+            .unwrap();
+        self.exec("COMMIT");
+        balance
+    }
+}
