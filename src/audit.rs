@@ -76,24 +76,27 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
-/// The OS user running this process, for the audit trail: `$USER`, else
-/// `$LOGNAME`, else the numeric uid.
+/// The OS user running this process, for the audit trail: the login name
+/// of the real uid in the system's user database (`/etc/passwd`), as `ls -l`
+/// and `last` show it, else `uid N`. `$USER` is not consulted: anyone can
+/// set it, and the trail says who really ran the command.
 pub fn os_user() -> String {
-    for var in ["USER", "LOGNAME", "USERNAME"] {
-        if let Ok(name) = std::env::var(var)
-            && !name.is_empty()
-        {
-            return crate::text::printable(&name);
-        }
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if let Ok(meta) = std::fs::metadata("/proc/self") {
-            return format!("uid {}", meta.uid());
-        }
-    }
-    "unknown".to_owned()
+    let uid = rustix::process::getuid().as_raw();
+    std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| login_name(&passwd, uid))
+        .unwrap_or_else(|| format!("uid {uid}"))
+}
+
+/// The name of `uid` in a passwd(5) file's text.
+fn login_name(passwd: &str, uid: u32) -> Option<String> {
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let id: u32 = fields.nth(1)?.parse().ok()?;
+        (id == uid && !name.is_empty() && !name.starts_with('#'))
+            .then(|| crate::text::printable(name))
+    })
 }
 
 #[cfg(test)]
@@ -106,5 +109,13 @@ mod tests {
             assert_eq!(Action::parse(a.as_str()), Some(a));
         }
         assert_eq!(Action::parse("nope"), None);
+    }
+
+    #[test]
+    fn login_names_come_from_the_passwd_file() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\n# comment\nana:x:1000:1000::/home/ana:/bin/sh\nbad line\n";
+        assert_eq!(login_name(passwd, 0).as_deref(), Some("root"));
+        assert_eq!(login_name(passwd, 1000).as_deref(), Some("ana"));
+        assert_eq!(login_name(passwd, 7), None);
     }
 }

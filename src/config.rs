@@ -49,7 +49,7 @@ impl Config {
                 return Err(Error::Config(format!(
                     "cannot read config file {}: {}",
                     path.display(),
-                    e.kind().to_string().to_lowercase()
+                    crate::text::io_reason(&e)
                 )));
             }
         };
@@ -68,14 +68,10 @@ impl Config {
             Error::Config(format!(
                 "{}: {}",
                 crate::text::position(origin, text, e.span()),
-                one_line(e.message())
+                crate::text::one_line(e.message())
             ))
         })
     }
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -79,7 +79,7 @@ pub enum Error {
     },
 
     /// A file other than the store could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{}: {}", path.display(), crate::text::io_reason(source))]
     Io {
         /// The file involved.
         path: PathBuf,
@@ -88,7 +88,7 @@ pub enum Error {
     },
 
     /// Writing the output failed (other than a closed pipe, which is not an error).
-    #[error("cannot write output: {0}")]
+    #[error("cannot write output: {}", crate::text::io_reason(.0))]
     Output(std::io::Error),
 }
 

@@ -153,7 +153,7 @@ impl Manifest {
             Error::Invalid(format!(
                 "cannot read manifest {}: {}",
                 path.display(),
-                e.kind().to_string().to_lowercase()
+                crate::text::io_reason(&e)
             ))
         })?;
         Manifest::parse(&text, path)
@@ -194,7 +194,7 @@ impl Manifest {
                 Error::Invalid(format!(
                     "{}: {}",
                     crate::text::position(origin, text, span),
-                    e.message().split_whitespace().collect::<Vec<_>>().join(" ")
+                    crate::text::one_line(e.message())
                 ))
             })?;
             for raw_account in raw.account {

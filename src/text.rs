@@ -51,6 +51,59 @@ pub fn note(what: &str, text: Option<&str>) -> Result<Option<String>> {
     }
 }
 
+/// An operating-system error in the words people know from other tools:
+/// "no such file or directory", "permission denied", "read-only file
+/// system", rather than Rust's "entity not found" or "Permission denied (os
+/// error 13)".
+pub fn io_reason(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    let text = match text.find(" (os error ") {
+        Some(cut) if error.raw_os_error().is_some() => &text[..cut],
+        _ => &text,
+    };
+    lowercase_first(text)
+}
+
+/// A message from a library that embeds OS errors in its own text (the SMTP
+/// client's "network error: Connection refused (os error 111)"): the same
+/// words as [`io_reason`], on one line.
+pub fn os_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(" (os error ") {
+        let Some(close) = rest[at..].find(')') else {
+            break;
+        };
+        let code = &rest[at + " (os error ".len()..at + close];
+        if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&rest[..=(at + close)]);
+            rest = &rest[at + close + 1..];
+            continue;
+        }
+        let before = &rest[..at];
+        let segment = before.rfind(": ").map_or(0, |i| i + 2);
+        out.push_str(&before[..segment]);
+        out.push_str(&lowercase_first(&before[segment..]));
+        rest = &rest[at + close + 1..];
+    }
+    out.push_str(rest);
+    one_line(&out)
+}
+
+/// `text` with every run of white space (newlines included) as one space.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `text` with its first letter in lower case (messages continue a sentence).
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// `file:line:column` of a byte offset into `text`, for errors in files the
 /// user wrote (config, manifests). Without a span, just the file.
 pub fn position(
@@ -93,6 +146,40 @@ mod tests {
         assert_eq!(position(p, "ab\ncd", Some(4..5)), "m.toml:2:2");
         assert_eq!(position(p, "ab", Some(0..1)), "m.toml:1:1");
         assert_eq!(position(p, "ab", None), "m.toml");
+    }
+
+    #[test]
+    fn os_errors_read_as_other_tools_say_them() {
+        use std::io::Error;
+        assert_eq!(
+            io_reason(&Error::from_raw_os_error(2)),
+            "no such file or directory"
+        );
+        assert_eq!(
+            io_reason(&Error::from_raw_os_error(13)),
+            "permission denied"
+        );
+        assert_eq!(
+            io_reason(&Error::from_raw_os_error(30)),
+            "read-only file system"
+        );
+        assert_eq!(
+            io_reason(&Error::from_raw_os_error(28)),
+            "no space left on device"
+        );
+        assert_eq!(io_reason(&Error::other("Bad thing")), "bad thing");
+        let missing = std::fs::read("/nonexistent/apikey/x").unwrap_err();
+        assert_eq!(io_reason(&missing), "no such file or directory");
+    }
+
+    #[test]
+    fn os_errors_inside_other_messages() {
+        assert_eq!(
+            os_words("network error: Connection refused (os error 111)"),
+            "network error: connection refused"
+        );
+        assert_eq!(os_words("a\n b (os error x)"), "a b (os error x)");
+        assert_eq!(os_words("plain"), "plain");
     }
 
     #[test]

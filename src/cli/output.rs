@@ -723,45 +723,71 @@ fn explain(v: &Verdict) -> String {
 
 /// Usage as a table with a bar per row, scaled to the busiest row.
 fn usage_chart(report: &UsageReport, color: bool, out: &mut dyn Write) -> io::Result<()> {
-    let rows: Vec<(String, u64)> = match (&report.days, &report.ips) {
-        (Some(days), _) => days.iter().map(|d| (d.day.clone(), d.lookups)).collect(),
-        (_, Some(ips)) => ips
-            .iter()
-            .map(|r| {
-                let label = match (&r.ip, r.redacted) {
-                    (Some(ip), _) => ip.clone(),
-                    (None, true) => "(redacted)".to_owned(),
-                    (None, false) => "(none)".to_owned(),
-                };
-                (label, r.lookups)
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
     writeln!(
         out,
         "Lookups on key {} ({}) from {} to {}: {}",
         report.name, report.key_id, report.from, report.to, report.total
     )?;
-    if rows.is_empty() {
+    let (first, rows) = match (&report.days, &report.ips) {
+        (Some(days), _) => ("DAY", day_rows(days)),
+        (_, Some(ips)) => (
+            "CLIENT IP",
+            ips.iter()
+                .map(|r| {
+                    let label = match (&r.ip, r.redacted) {
+                        (Some(ip), _) => ip.clone(),
+                        (None, true) => "(redacted)".to_owned(),
+                        (None, false) => "(none)".to_owned(),
+                    };
+                    (label, Some(r.lookups))
+                })
+                .collect(),
+        ),
+        _ => ("", Vec::new()),
+    };
+    if report.total == 0 || rows.is_empty() {
         return writeln!(out, "No lookups in this period.");
     }
-    let max = rows.iter().map(|r| r.1).max().unwrap_or(0);
+    let max = rows.iter().filter_map(|r| r.1).max().unwrap_or(0);
     let mut table = new_table(color);
-    let first = if report.days.is_some() {
-        "DAY"
-    } else {
-        "CLIENT IP"
-    };
     table.set_header(header([first, "LOOKUPS", ""], color));
     for (label, n) in rows {
-        table.add_row(vec![
-            Cell::new(label),
-            Cell::new(n),
-            Cell::new(bar(n, max, 30)),
-        ]);
+        table.add_row(match n {
+            Some(n) => vec![Cell::new(label), Cell::new(n), Cell::new(bar(n, max, 30))],
+            None => vec![Cell::new(label), Cell::new(""), Cell::new("")],
+        });
     }
     writeln!(out, "{table}")
+}
+
+/// The rows a person reads of a per-day report: from the first day with
+/// lookups on, with every run of three or more idle days as one line (the
+/// JSON keeps every day).
+fn day_rows(days: &[crate::usage::DayRow]) -> Vec<(String, Option<u64>)> {
+    let Some(start) = days.iter().position(|d| d.lookups > 0) else {
+        return Vec::new();
+    };
+    let mut rows = Vec::new();
+    let mut idle: Vec<&crate::usage::DayRow> = Vec::new();
+    let flush = |idle: &mut Vec<&crate::usage::DayRow>, rows: &mut Vec<(String, Option<u64>)>| {
+        if idle.len() >= 3 {
+            let (from, to) = (&idle[0].day, &idle[idle.len() - 1].day);
+            rows.push((format!("{from} to {to}: {} idle days", idle.len()), None));
+        } else {
+            rows.extend(idle.iter().map(|d| (d.day.clone(), Some(0))));
+        }
+        idle.clear();
+    };
+    for day in &days[start..] {
+        if day.lookups == 0 {
+            idle.push(day);
+        } else {
+            flush(&mut idle, &mut rows);
+            rows.push((day.day.clone(), Some(day.lookups)));
+        }
+    }
+    flush(&mut idle, &mut rows);
+    rows
 }
 
 /// A horizontal bar of `width` cells at most, in eighths of a cell.

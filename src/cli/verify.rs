@@ -71,7 +71,12 @@ impl Presented {
             .lock()
             .take(MAX_STDIN)
             .read_to_end(&mut raw)
-            .map_err(|e| Error::invalid(format!("cannot read the key from stdin: {e}")))?;
+            .map_err(|e| {
+                Error::invalid(format!(
+                    "cannot read the key from stdin: {}",
+                    crate::text::io_reason(&e)
+                ))
+            })?;
         let text = String::from_utf8_lossy(&raw);
         let key = text.lines().next().unwrap_or("").trim().to_owned();
         zeroize::Zeroize::zeroize(&mut raw);

@@ -82,7 +82,11 @@ impl Mailer {
             let mut params = TlsParameters::builder(config.host.clone());
             if let Some(path) = &config.ca_file {
                 let pem = std::fs::read(path).map_err(|e| {
-                    Error::Config(format!("[smtp] ca_file {}: {e}", path.display()))
+                    Error::Config(format!(
+                        "[smtp] ca_file {}: {}",
+                        path.display(),
+                        crate::text::io_reason(&e)
+                    ))
                 })?;
                 let cert = Certificate::from_pem(&pem).map_err(|e| {
                     Error::Config(format!("[smtp] ca_file {}: {e}", path.display()))
@@ -140,10 +144,6 @@ impl Mailer {
         self.transport
             .send(&message)
             .map(drop)
-            .map_err(|e| one_line(&e.to_string()))
+            .map_err(|e| crate::text::os_words(&e.to_string()))
     }
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -110,12 +110,14 @@ fn man_pages_render_without_warnings() {
         .collect();
     pages.sort();
     assert!(pages.len() > 20, "a page per subcommand: {pages:?}");
+    crate::tools::require("groff");
+    crate::tools::require("man");
     for page in &pages {
         let out = Command::new("groff")
             .args(["-man", "-ww", "-z"])
             .arg(page)
             .output()
-            .expect("groff (.ci/run installs groff-base)");
+            .expect("run groff");
         assert!(
             out.status.success() && out.stderr.is_empty(),
             "{}: {}",
@@ -128,7 +130,7 @@ fn man_pages_render_without_warnings() {
         .arg(dir.join("apikey.1"))
         .env("MANWIDTH", "80")
         .output()
-        .expect("man (.ci/run installs man-db)");
+        .expect("run man");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

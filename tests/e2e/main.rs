@@ -19,6 +19,7 @@ mod secrets;
 mod security;
 mod shells;
 mod smtp;
+mod tools;
 mod usage;
 mod util;
 mod verify;

@@ -8,6 +8,7 @@ use crate::util::Env;
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn shell(program: &str, script: &str, env: &Env) -> (String, String) {
+    crate::tools::require(program);
     let mut cmd = Command::new(program);
     match program {
         "bash" => cmd.args(["--noprofile", "--norc", "-c", script]),
@@ -23,7 +24,7 @@ fn shell(program: &str, script: &str, env: &Env) -> (String, String) {
         .current_dir(ROOT);
     let out = cmd
         .output()
-        .unwrap_or_else(|e| panic!("{program} ({e}); .ci/run installs it"));
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(

@@ -39,6 +39,7 @@ impl SmtpServer {
     ) -> SmtpServer {
         let out = dir.join(format!("mail-{}.jsonl", rand_suffix()));
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_server.py");
+        crate::tools::require("python3");
         let mut cmd = Command::new("python3");
         cmd.arg(script).arg("--out").arg(&out);
         let mut ca = None;
@@ -63,9 +64,7 @@ impl SmtpServer {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .expect(
-                "start python3 tests/smtp_server.py (is aiosmtpd installed? .ci/run installs it)",
-            );
+            .expect("start python3 tests/smtp_server.py");
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
@@ -136,6 +135,7 @@ fn make_certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
         "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1,DNS:localhost\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
     )
     .unwrap();
+    crate::tools::require("openssl");
     let run = |args: &[&str]| {
         let out = Command::new("openssl")
             .args(args)

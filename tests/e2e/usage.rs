@@ -116,3 +116,40 @@ fn lowering_redact_days_redacts_at_once() {
     assert_eq!(stored, 0);
     assert_eq!(env.json(&["usage", "web"])["total"], 1);
 }
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the test clock exists in debug builds only"
+)]
+fn the_chart_starts_at_the_first_lookup_and_folds_idle_days() {
+    let mut env = Env::new();
+    env.set("APIKEY_TEST_NOW", "2026-11-10T12:00:00Z");
+    let (_, secret) = env.create(&["--name", "web"]);
+    env.verify(&secret, &[]);
+    env.set("APIKEY_TEST_NOW", "2026-11-12T12:00:00Z");
+    env.verify(&secret, &[]);
+    env.set("APIKEY_TEST_NOW", "2026-11-20T12:00:00Z");
+    env.verify(&secret, &[]);
+    let chart = env.ok(&["usage", "web"]);
+    let rows: Vec<&str> = chart.lines().filter(|l| l.contains("2026-")).collect();
+    // The title, 11-10, 11-11 (a short gap stays), 11-12, the fold, 11-20.
+    assert_eq!(rows.len(), 6, "{chart}");
+    assert!(!chart.contains("2026-11-09"), "{chart}");
+    assert!(
+        chart.contains("2026-11-13 to 2026-11-19: 7 idle days"),
+        "{chart}"
+    );
+    // The JSON still has every day of the period.
+    let days = env.json(&["usage", "web"])["days"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(days, 30);
+
+    let idle = Env::new();
+    idle.create(&["--name", "web"]);
+    let chart = idle.ok(&["usage", "web"]);
+    assert!(chart.contains("No lookups in this period."), "{chart}");
+    assert_eq!(chart.lines().count(), 2, "{chart}");
+}

@@ -117,7 +117,7 @@ fn prepare_file(path: &Path) -> Result<()> {
                 message: format!(
                     "cannot create its folder {}: {}",
                     dir.display(),
-                    io_reason(&e)
+                    crate::text::io_reason(&e)
                 ),
             })?;
     }
@@ -131,19 +131,8 @@ fn prepare_file(path: &Path) -> Result<()> {
         Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(Error::Store {
             path: path.to_path_buf(),
-            message: format!("cannot create it: {}", io_reason(&e)),
+            message: format!("cannot create it: {}", crate::text::io_reason(&e)),
         }),
-    }
-}
-
-/// "permission denied" rather than "Permission denied (os error 13)".
-fn io_reason(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    let text = text.split(" (os error").next().unwrap_or(&text);
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => text.to_owned(),
     }
 }
 
@@ -224,7 +213,7 @@ fn store_error(path: &Path, busy_timeout: Duration, e: &rusqlite::Error) -> Erro
         Some(ErrorCode::DiskFull) => store("the disk is full"),
         _ => Error::Store {
             path: path.to_path_buf(),
-            message: one_line(&e.to_string()),
+            message: crate::text::one_line(&e.to_string()),
         },
     }
 }
@@ -244,10 +233,6 @@ fn foreign(path: &Path) -> Error {
         path: path.to_path_buf(),
         message: "is a SQLite database of another program, not an apikey store: check --db".into(),
     }
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Where the tests find the path of an open backend.
