@@ -90,6 +90,20 @@ pub enum Error {
     /// Writing the output failed (other than a closed pipe, which is not an error).
     #[error("cannot write output: {}", crate::text::io_reason(.0))]
     Output(std::io::Error),
+
+    /// The output of a change that makes a secret could not be written, so
+    /// the change was rolled back rather than leave a secret nobody saw.
+    #[error(
+        "cannot write the output ({}), so nothing was changed: a new secret is kept only once it is written out; run the command again with somewhere to write it",
+        crate::text::io_reason(.0)
+    )]
+    NotShown(std::io::Error),
+
+    /// The output of a change was written, then the change failed to commit.
+    #[error(
+        "{0}; nothing was changed, so any key printed above does not work: run the command again"
+    )]
+    NotKept(Box<Error>),
 }
 
 impl Error {
@@ -101,7 +115,9 @@ impl Error {
             | Error::NewerSchema { .. }
             | Error::Store { .. }
             | Error::Io { .. }
-            | Error::Output(_) => 1,
+            | Error::Output(_)
+            | Error::NotShown(_) => 1,
+            Error::NotKept(cause) => cause.exit_code(),
             Error::Invalid(_) | Error::Config(_) => 2,
             Error::Refused(_) | Error::NeedsConfirmation { .. } => 3,
             Error::AccountNotFound(_) | Error::KeyNotFound { .. } => 4,

@@ -2,16 +2,18 @@
 //! show what that would change.
 
 use std::collections::BTreeSet;
+use std::io::Write;
 
 use super::args::ApplyArgs;
 use super::context::Context;
-use super::output::Report;
+use super::deliver::Delivery;
+use super::output::{self, Report};
 use crate::error::Result;
 use crate::manifest::Manifest;
 use crate::store::Prune;
 
 /// Validates the file, settles `--prune` (asking on a terminal), applies.
-pub fn run(args: &ApplyArgs, ctx: &mut Context) -> Result<Report> {
+pub fn run(args: &ApplyArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<Report> {
     let manifest = Manifest::load(&args.file)?;
     let prune = if !args.prune {
         Prune::Off
@@ -39,9 +41,12 @@ pub fn run(args: &ApplyArgs, ctx: &mut Context) -> Result<Report> {
                 .collect::<BTreeSet<_>>(),
         )
     };
-    let applied = ctx.store()?.apply(&manifest, &prune, args.dry_run)?;
-    Ok(Report::Applied {
-        applied,
-        file: args.file.display().to_string(),
-    })
+    let file = args.file.display().to_string();
+    let mut delivery = Delivery::new(out, ctx.output);
+    let applied = ctx
+        .store()?
+        .apply_then(&manifest, &prune, args.dry_run, |applied| {
+            delivery.show(|out, mode| output::print_applied(applied, &file, mode, out))
+        });
+    delivery.finish(applied)
 }

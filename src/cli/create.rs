@@ -1,15 +1,19 @@
 //! `apikey create`: a new key, its secret printed once.
 
+use std::io::Write;
+
 use super::args::CreateArgs;
 use super::context::Context;
-use super::output::Report;
+use super::deliver::Delivery;
+use super::output::{self, Report};
 use crate::error::Result;
 use crate::key::KeyName;
 use crate::notify::{self, Email};
 use crate::store::KeySpec;
 
 /// Validates the flags into a [`KeySpec`] and creates the key.
-pub fn run(args: &CreateArgs, ctx: &mut Context) -> Result<Report> {
+pub fn run(args: &CreateArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<Report> {
+    let mut delivery = Delivery::new(out, ctx.output);
     let account = ctx.account()?;
     let name = args.name.as_deref().map(KeyName::new_name).transpose()?;
     let store = ctx.store()?;
@@ -29,9 +33,8 @@ pub fn run(args: &CreateArgs, ctx: &mut Context) -> Result<Report> {
         Some(text) => notify::parse_threshold(text)?,
         None => None,
     };
-    let new = store.create_key(&account, &spec)?;
-    Ok(Report::NewKey {
-        new,
-        verb: "Created",
-    })
+    let created = store.create_key_then(&account, &spec, |new| {
+        delivery.show(|out, mode| output::print_new_key(new, "Created", mode, out))
+    });
+    delivery.finish(created)
 }

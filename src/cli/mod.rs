@@ -9,6 +9,7 @@ pub mod complete;
 pub mod completions;
 pub mod context;
 mod create;
+mod deliver;
 mod list;
 mod log;
 mod notify;
@@ -114,7 +115,7 @@ pub fn run_with(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             completions::run(args).and_then(|report| print(&report, mode, out))
         }
         _ => Context::new(&cli.global).and_then(|mut ctx| {
-            let report = dispatch(&cli.command, &mut ctx)?;
+            let report = dispatch(&cli.command, &mut ctx, out)?;
             let printed = print(&report, ctx.output, out);
             if let Some(line) = report.failure_line() {
                 let _ = writeln!(err, "apikey: {}", crate::text::printable(&line));
@@ -140,13 +141,13 @@ fn print(report: &Report, mode: context::OutputMode, out: &mut dyn Write) -> Res
 
 /// The one dispatch match: each command turns its arguments into calls on
 /// the library and returns what to print.
-fn dispatch(command: &Command, ctx: &mut Context) -> Result<Report> {
+fn dispatch(command: &Command, ctx: &mut Context, out: &mut dyn Write) -> Result<Report> {
     match command {
-        Command::Create(args) => create::run(args, ctx),
+        Command::Create(args) => create::run(args, ctx, out),
         Command::List(args) => list::run(args, ctx),
         Command::Show(args) => show::run(args, ctx),
         Command::Revoke(args) => revoke::run(args, ctx),
-        Command::Regenerate(args) => regenerate::run(args, ctx),
+        Command::Regenerate(args) => regenerate::run(args, ctx, out),
         Command::Topup(args) => topup::run(args, ctx),
         Command::Security(args) => security::run(args, ctx),
         Command::Verify(args) => verify::run(args, ctx),
@@ -154,7 +155,7 @@ fn dispatch(command: &Command, ctx: &mut Context) -> Result<Report> {
         Command::Notify(command) => notify::run(command, ctx),
         Command::Log(args) => log::run(args, ctx),
         Command::Account(command) => account::run(command, ctx),
-        Command::Apply(args) => apply::run(args, ctx),
+        Command::Apply(args) => apply::run(args, ctx, out),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -25,13 +25,9 @@ use crate::verify::{Verdict, VerifyCode};
 
 /// What a command produced.
 pub enum Report {
-    /// `create` or `regenerate`: the key and its secret, shown this once.
-    NewKey {
-        /// The key and secret.
-        new: NewKey,
-        /// "Created" or "Regenerated".
-        verb: &'static str,
-    },
+    /// Nothing left to print: the command showed its output before its
+    /// change was kept (see [`super::deliver::Delivery`]).
+    Shown,
     /// `show`, with the lookups spent today.
     Key {
         /// The key.
@@ -59,13 +55,6 @@ pub enum Report {
     Outbox(Vec<Event>),
     /// `notify send`.
     Sent(SendReport),
-    /// `apply`: the plan (dry run) or what was done.
-    Applied {
-        /// What changed, or would.
-        applied: Applied,
-        /// The manifest, as the user named it.
-        file: String,
-    },
     /// `completions`: a script for a shell.
     Script {
         /// Which shell.
@@ -169,6 +158,66 @@ impl Report {
     }
 }
 
+/// Prints a key just created or regenerated, with its secret, in the mode
+/// the user asked for; `verb` is "Created" or "Regenerated".
+pub fn print_new_key(
+    new: &NewKey,
+    verb: &str,
+    mode: OutputMode,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if mode.json {
+        let json = NewKeyJson {
+            key: &new.key,
+            secret: new.secret.expose(),
+        };
+        serde_json::to_writer_pretty(&mut *out, &json).map_err(io::Error::from)?;
+        return writeln!(out);
+    }
+    if mode.quiet {
+        return writeln!(out, "{}", new.secret.expose());
+    }
+    let key = &new.key;
+    writeln!(
+        out,
+        "{verb} key {} in account {}, balance {}.\n",
+        key.label(),
+        key.account,
+        key.balance
+    )?;
+    if mode.color {
+        writeln!(out, "    \x1b[1m{}\x1b[0m\n", new.secret.expose())?;
+    } else {
+        writeln!(out, "    {}\n", new.secret.expose())?;
+    }
+    writeln!(
+        out,
+        "This is the only time the key is shown: store it somewhere safe now."
+    )
+}
+
+/// Prints what `apply` did (or, in a dry run, would do) to the store from
+/// `file`. With `--quiet`, one line per new key: `account/name`, a tab,
+/// and the secret (names may hold spaces, never tabs).
+pub fn print_applied(
+    applied: &Applied,
+    file: &str,
+    mode: OutputMode,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if mode.json {
+        serde_json::to_writer_pretty(&mut *out, applied).map_err(io::Error::from)?;
+        return writeln!(out);
+    }
+    if mode.quiet {
+        return applied.created.iter().try_for_each(|c| match &c.secret {
+            Some(secret) => writeln!(out, "{}/{}\t{}", c.account, c.name, secret.expose()),
+            None => Ok(()),
+        });
+    }
+    print_plan(applied, file, mode.color, out)
+}
+
 /// Prints `report` in the mode the user asked for.
 pub fn print(report: &Report, mode: OutputMode, out: &mut dyn Write) -> io::Result<()> {
     if mode.json {
@@ -182,13 +231,7 @@ pub fn print(report: &Report, mode: OutputMode, out: &mut dyn Write) -> io::Resu
 
 fn print_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let result = match report {
-        Report::NewKey { new, .. } => serde_json::to_writer_pretty(
-            &mut *out,
-            &NewKeyJson {
-                key: &new.key,
-                secret: new.secret.expose(),
-            },
-        ),
+        Report::Shown => return Ok(()),
         Report::Key { key, usage_today } => serde_json::to_writer_pretty(
             &mut *out,
             &ShowJson {
@@ -221,7 +264,6 @@ fn print_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         ),
         Report::Outbox(events) => serde_json::to_writer_pretty(&mut *out, events),
         Report::Sent(report) => serde_json::to_writer_pretty(&mut *out, report),
-        Report::Applied { applied, .. } => serde_json::to_writer_pretty(&mut *out, applied),
         Report::Script { shell, text } => serde_json::to_writer_pretty(
             &mut *out,
             &serde_json::json!({"shell": shell, "script": text}),
@@ -237,7 +279,7 @@ fn print_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 fn print_quiet(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     match report {
-        Report::NewKey { new, .. } => writeln!(out, "{}", new.secret.expose()),
+        Report::Shown => Ok(()),
         Report::Key { key, .. } | Report::Security { key, .. } => writeln!(out, "{}", key.id),
         Report::Verdict(verdict) => writeln!(out, "{}", verdict.code),
         Report::Usage(report) => writeln!(out, "{}", report.total),
@@ -248,12 +290,6 @@ fn print_quiet(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .try_for_each(|e| writeln!(out, "{e}")),
         Report::Outbox(events) => events.iter().try_for_each(|e| writeln!(out, "{}", e.id)),
         Report::Sent(report) => writeln!(out, "{}", report.sent.len()),
-        Report::Applied { applied, .. } => {
-            applied.created.iter().try_for_each(|c| match &c.secret {
-                Some(secret) => writeln!(out, "{}/{} {}", c.account, c.name, secret.expose()),
-                None => Ok(()),
-            })
-        }
         Report::Script { text, .. } => out.write_all(text.as_bytes()),
         Report::Changed { quiet, .. } => match quiet {
             Some(value) => writeln!(out, "{value}"),
@@ -270,25 +306,7 @@ fn print_quiet(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 fn print_human(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()> {
     match report {
-        Report::NewKey { new, verb } => {
-            let key = &new.key;
-            writeln!(
-                out,
-                "{verb} key {} in account {}, balance {}.\n",
-                key.label(),
-                key.account,
-                key.balance
-            )?;
-            if color {
-                writeln!(out, "    \x1b[1m{}\x1b[0m\n", new.secret.expose())?;
-            } else {
-                writeln!(out, "    {}\n", new.secret.expose())?;
-            }
-            writeln!(
-                out,
-                "This is the only time the key is shown: store it somewhere safe now."
-            )
-        }
+        Report::Shown => Ok(()),
         Report::Key { key, usage_today } => {
             writeln!(out, "{}", key_table(key, Some(*usage_today), color))
         }
@@ -350,7 +368,6 @@ fn print_human(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<
             }
             writeln!(out, "{table}")
         }
-        Report::Applied { applied, file } => print_plan(applied, file, color, out),
         Report::Script { text, .. } => out.write_all(text.as_bytes()),
         Report::Sent(report) => {
             if report.sent.is_empty() && report.failed.is_empty() {

@@ -1,25 +1,27 @@
 //! `apikey regenerate`: a new secret for the same key.
 
+use std::io::Write;
 use std::time::Duration;
 
 use super::args::RegenerateArgs;
 use super::context::Context;
-use super::output::Report;
+use super::deliver::Delivery;
+use super::output::{self, Report};
 use crate::clock;
 use crate::error::Result;
 use crate::key::KeyRef;
 
 /// Replaces the secret; the old one works for `--grace` (default: not at all).
-pub fn run(args: &RegenerateArgs, ctx: &mut Context) -> Result<Report> {
+pub fn run(args: &RegenerateArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<Report> {
+    let mut delivery = Delivery::new(out, ctx.output);
     let account = ctx.account()?;
     let key = KeyRef::parse(&args.key)?;
     let grace = match args.grace.as_deref() {
         Some(text) => clock::parse_duration(text)?,
         None => Duration::ZERO,
     };
-    let new = ctx.store()?.regenerate(&account, &key, grace)?;
-    Ok(Report::NewKey {
-        new,
-        verb: "Regenerated",
-    })
+    let regenerated = ctx.store()?.regenerate_then(&account, &key, grace, |new| {
+        delivery.show(|out, mode| output::print_new_key(new, "Regenerated", mode, out))
+    });
+    delivery.finish(regenerated)
 }

@@ -192,6 +192,20 @@ impl Store {
     /// `prune` revokes active keys the file does not name. A dry run plans
     /// against the same state and changes nothing.
     pub fn apply(&mut self, manifest: &Manifest, prune: &Prune, dry_run: bool) -> Result<Applied> {
+        self.apply_then(manifest, prune, dry_run, |_| Ok(()))
+    }
+
+    /// [`Store::apply`], handing what was done (with the new keys'
+    /// secrets) to `deliver` before the change commits: when `deliver`
+    /// fails, nothing is applied, so no key exists whose secret nobody has.
+    /// A dry run commits nothing and calls `deliver` with the plan.
+    pub fn apply_then(
+        &mut self,
+        manifest: &Manifest,
+        prune: &Prune,
+        dry_run: bool,
+        deliver: impl FnOnce(&Applied) -> Result<()>,
+    ) -> Result<Applied> {
         let now = self.now();
         let actor = self.actor.clone();
         let mut tx = if dry_run {
@@ -226,6 +240,7 @@ impl Store {
                     secret: None,
                 })
                 .collect();
+            deliver(&applied)?;
             return Ok(applied);
         }
         for name in &plan.accounts {
@@ -267,6 +282,7 @@ impl Store {
                 secret: Some(secret),
             });
         }
+        deliver(&applied)?;
         tx.commit()?;
         Ok(applied)
     }

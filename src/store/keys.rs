@@ -168,13 +168,28 @@ pub(super) fn ensure_not_revoked(key: &Key, verb: &str) -> Result<()> {
 impl Store {
     /// Creates a key in `account` and returns it with its secret.
     pub fn create_key(&mut self, account: &AccountName, spec: &KeySpec) -> Result<NewKey> {
+        self.create_key_then(account, spec, |_| Ok(()))
+    }
+
+    /// [`Store::create_key`], handing the new key and its secret to
+    /// `deliver` before the change commits: when `deliver` fails (the
+    /// secret could not be shown or stored), nothing is kept, so no key
+    /// exists whose secret nobody has.
+    pub fn create_key_then(
+        &mut self,
+        account: &AccountName,
+        spec: &KeySpec,
+        deliver: impl FnOnce(&NewKey) -> Result<()>,
+    ) -> Result<NewKey> {
         let secret = Secret::generate()?;
         let now = self.now();
         let mut tx = self.backend.write(now)?;
         let account = accounts::find(&mut *tx, account)?;
         let key = create_in(&mut *tx, &self.actor, &account, spec, &secret)?;
+        let new = NewKey { key, secret };
+        deliver(&new)?;
         tx.commit()?;
-        Ok(NewKey { key, secret })
+        Ok(new)
     }
 
     /// The account's keys, oldest first; revoked ones only when asked.
@@ -245,6 +260,19 @@ impl Store {
         key: &KeyRef,
         grace: Duration,
     ) -> Result<NewKey> {
+        self.regenerate_then(account, key, grace, |_| Ok(()))
+    }
+
+    /// [`Store::regenerate`], handing the new secret to `deliver` before
+    /// the change commits: when `deliver` fails, the old secret keeps
+    /// working and nothing changes.
+    pub fn regenerate_then(
+        &mut self,
+        account: &AccountName,
+        key: &KeyRef,
+        grace: Duration,
+        deliver: impl FnOnce(&NewKey) -> Result<()>,
+    ) -> Result<NewKey> {
         let secret = Secret::generate()?;
         let now = self.now();
         let mut tx = self.backend.write(now)?;
@@ -275,9 +303,13 @@ impl Store {
                 detail: &detail,
             },
         )?;
-        let key = tx.key_by_pk(key.pk)?;
+        let new = NewKey {
+            key: tx.key_by_pk(key.pk)?,
+            secret,
+        };
+        deliver(&new)?;
         tx.commit()?;
-        Ok(NewKey { key, secret })
+        Ok(new)
     }
 
     /// Adds `amount` lookups (1 to 1,000,000,000) to a key's balance.

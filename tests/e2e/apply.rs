@@ -310,5 +310,6 @@ fn quiet_prints_the_new_secrets() {
     let out = env.ok(&["apply", &file, "-q"]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2);
-    assert!(lines[0].starts_with("acme/web ak_"), "{out}");
+    // account/name, a tab (which no name holds), the secret.
+    assert!(lines[0].starts_with("acme/web\tak_"), "{out:?}");
 }

@@ -6,6 +6,7 @@ mod apply;
 mod assets;
 mod bad_input;
 mod concurrency;
+mod delivery;
 mod faults;
 #[path = "../../fuzz/src/lib.rs"]
 mod fuzz_cases;

@@ -108,6 +108,33 @@ impl Env {
         Run::new(args, &child.wait_with_output().unwrap())
     }
 
+    /// Runs with stdout on `/dev/full`, where every write fails (ENOSPC).
+    pub fn run_to_full(&self, args: &[&str]) -> Run {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let out = self
+            .command(args)
+            .stdout(full)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("spawn apikey");
+        Run::new(args, &out)
+    }
+
+    /// Runs with stdout a pipe whose reading end is already closed (EPIPE).
+    pub fn run_to_closed_pipe(&self, args: &[&str]) -> Run {
+        let mut child = self
+            .command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn apikey");
+        drop(child.stdout.take());
+        Run::new(args, &child.wait_with_output().expect("wait for apikey"))
+    }
+
     /// `verify` with the key as an argument and `--json`; returns (exit, verdict).
     pub fn verify(&self, key: &str, flags: &[&str]) -> (i32, Value) {
         let mut args = vec!["verify", key, "--json"];
@@ -191,6 +218,7 @@ impl Env {
 }
 
 /// A finished command.
+#[derive(Clone)]
 pub struct Run {
     pub args: Vec<String>,
     pub status: Option<i32>,
