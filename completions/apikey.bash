@@ -52,6 +52,9 @@ _apikey() {
             apikey,show)
                 cmd="apikey__subcmd__show"
                 ;;
+            apikey,store)
+                cmd="apikey__subcmd__store"
+                ;;
             apikey,topup)
                 cmd="apikey__subcmd__topup"
                 ;;
@@ -121,6 +124,9 @@ _apikey() {
             apikey__subcmd__help,show)
                 cmd="apikey__subcmd__help__subcmd__show"
                 ;;
+            apikey__subcmd__help,store)
+                cmd="apikey__subcmd__help__subcmd__store"
+                ;;
             apikey__subcmd__help,topup)
                 cmd="apikey__subcmd__help__subcmd__topup"
                 ;;
@@ -156,6 +162,9 @@ _apikey() {
                 ;;
             apikey__subcmd__help__subcmd__notify,threshold)
                 cmd="apikey__subcmd__help__subcmd__notify__subcmd__threshold"
+                ;;
+            apikey__subcmd__help__subcmd__store,upgrade)
+                cmd="apikey__subcmd__help__subcmd__store__subcmd__upgrade"
                 ;;
             apikey__subcmd__notify,add)
                 cmd="apikey__subcmd__notify__subcmd__add"
@@ -199,6 +208,18 @@ _apikey() {
             apikey__subcmd__notify__subcmd__help,threshold)
                 cmd="apikey__subcmd__notify__subcmd__help__subcmd__threshold"
                 ;;
+            apikey__subcmd__store,help)
+                cmd="apikey__subcmd__store__subcmd__help"
+                ;;
+            apikey__subcmd__store,upgrade)
+                cmd="apikey__subcmd__store__subcmd__upgrade"
+                ;;
+            apikey__subcmd__store__subcmd__help,help)
+                cmd="apikey__subcmd__store__subcmd__help__subcmd__help"
+                ;;
+            apikey__subcmd__store__subcmd__help,upgrade)
+                cmd="apikey__subcmd__store__subcmd__help__subcmd__upgrade"
+                ;;
             *)
                 ;;
         esac
@@ -206,7 +227,7 @@ _apikey() {
 
     case "${cmd}" in
         apikey)
-            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version create list show revoke regenerate topup security verify usage notify log account apply completions help"
+            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version create list show revoke regenerate topup security verify usage notify log account store apply completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -780,7 +801,7 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__help)
-            opts="create list show revoke regenerate topup security verify usage notify log account apply completions help"
+            opts="create list show revoke regenerate topup security verify usage notify log account store apply completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1076,6 +1097,34 @@ _apikey() {
         apikey__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__help__subcmd__store)
+            opts="upgrade"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__help__subcmd__store__subcmd__upgrade)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1968,6 +2017,160 @@ _apikey() {
         apikey__subcmd__show)
             opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__store)
+            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version upgrade help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__store__subcmd__help)
+            opts="upgrade help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__store__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__store__subcmd__help__subcmd__upgrade)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__store__subcmd__upgrade)
+            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

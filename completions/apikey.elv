@@ -44,6 +44,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand notify 'Manage who is emailed about a key, and deliver queued notifications'
             cand log 'Show the audit trail of admin changes'
             cand account 'Create, list and show accounts'
+            cand store 'Look after the store file itself'
             cand apply 'Make the store match a TOML manifest (for CI)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -469,6 +470,48 @@ set edit:completion:arg-completer[apikey] = {|@words|
         }
         &'apikey;account;help;help'= {
         }
+        &'apikey;store'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand upgrade 'Bring a store made by an older apikey to this build''s schema'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'apikey;store;upgrade'= {
+            cand --db 'The store file [default: keys.db in the platform data dir]'
+            cand --config 'The config file [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;store;help'= {
+            cand upgrade 'Bring a store made by an older apikey to this build''s schema'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'apikey;store;help;upgrade'= {
+        }
+        &'apikey;store;help;help'= {
+        }
         &'apikey;apply'= {
             cand --db 'The store file [default: keys.db in the platform data dir]'
             cand --config 'The config file [default: config.toml in the platform config dir]'
@@ -517,6 +560,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand notify 'Manage who is emailed about a key, and deliver queued notifications'
             cand log 'Show the audit trail of admin changes'
             cand account 'Create, list and show accounts'
+            cand store 'Look after the store file itself'
             cand apply 'Make the store match a TOML manifest (for CI)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -571,6 +615,11 @@ set edit:completion:arg-completer[apikey] = {|@words|
         &'apikey;help;account;list'= {
         }
         &'apikey;help;account;show'= {
+        }
+        &'apikey;help;store'= {
+            cand upgrade 'Bring a store made by an older apikey to this build''s schema'
+        }
+        &'apikey;help;store;upgrade'= {
         }
         &'apikey;help;apply'= {
         }

@@ -69,6 +69,33 @@ pub enum Error {
         known: i64,
     },
 
+    /// A command that needs an existing store found none at its path.
+    #[error(
+        "no store at {}: it {reason}; check --db (or APIKEY_DB, or `db` in the config file), or make a store with `apikey create`",
+        path.display()
+    )]
+    NoStore {
+        /// The path the store was looked for at.
+        path: PathBuf,
+        /// "does not exist", "is empty", "is not a file".
+        reason: String,
+    },
+
+    /// A read-only command met a store from an older build, which only a
+    /// command that writes may upgrade.
+    #[error(
+        "store {} has schema version {found}, older than this apikey's {known}; read-only commands never change a store: upgrade it with `apikey store upgrade` (older apikey builds cannot open it afterwards)",
+        path.display()
+    )]
+    OlderSchema {
+        /// The store file.
+        path: PathBuf,
+        /// The version found in the file.
+        found: i64,
+        /// The version this build writes.
+        known: i64,
+    },
+
     /// The store could not be read or written.
     #[error("store {path}: {message}")]
     Store {
@@ -113,6 +140,8 @@ impl Error {
         match self {
             Error::Busy { .. }
             | Error::NewerSchema { .. }
+            | Error::OlderSchema { .. }
+            | Error::NoStore { .. }
             | Error::Store { .. }
             | Error::Io { .. }
             | Error::Output(_)

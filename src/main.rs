@@ -29,7 +29,13 @@ fn main() -> ExitCode {
             // Debug builds only: lets the tests check what a panic prints.
             panic!("{}", text.to_string_lossy());
         }
-        CompleteEnv::with_factory(cli::command).complete();
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        if cli::complete::is_request(&args) {
+            cli::complete::remember_line(&args);
+            CompleteEnv::with_factory(cli::command)
+                .var(cli::complete::VAR)
+                .complete();
+        }
         match cli::parse() {
             Ok(cli) => cli::run(&cli),
             Err(e) => cli::usage_error(&e),

@@ -10,17 +10,24 @@ use super::deliver::Delivery;
 use super::output::{self, Report};
 use crate::error::Result;
 use crate::manifest::Manifest;
-use crate::store::Prune;
+use crate::store::{Access, Prune};
 
 /// Validates the file, settles `--prune` (asking on a terminal), applies.
 pub fn run(args: &ApplyArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<Report> {
     let manifest = Manifest::load(&args.file)?;
+    // A dry run reads, and must not make a store (nor its folder) where a
+    // mistyped --db points.
+    let access = if args.dry_run {
+        Access::Read
+    } else {
+        Access::Create
+    };
     let prune = if !args.prune {
         Prune::Off
     } else if args.dry_run || ctx.yes() {
         Prune::All
     } else {
-        let plan = ctx.store()?.apply(&manifest, &Prune::All, true)?;
+        let plan = ctx.store(access)?.apply(&manifest, &Prune::All, true)?;
         if !plan.revoked.is_empty() {
             let names: Vec<String> = plan
                 .revoked
@@ -44,7 +51,7 @@ pub fn run(args: &ApplyArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<R
     let file = args.file.display().to_string();
     let mut delivery = Delivery::new(out, ctx.output);
     let applied = ctx
-        .store()?
+        .store(access)?
         .apply_then(&manifest, &prune, args.dry_run, |applied| {
             delivery.show(|out, mode| output::print_applied(applied, &file, mode, out))
         });

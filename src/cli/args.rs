@@ -160,6 +160,10 @@ pub enum Command {
     #[command(subcommand)]
     Account(AccountCommand),
 
+    /// Look after the store file itself
+    #[command(subcommand)]
+    Store(StoreCommand),
+
     /// Make the store match a TOML manifest (for CI)
     #[command(after_help = APPLY_HELP)]
     Apply(ApplyArgs),
@@ -521,6 +525,16 @@ pub enum NotifyCommand {
         after_help = "Exits 0 when every pending event was delivered, 1 when any failed (those stay pending).\n\nExample:\n  APIKEY_SMTP_PASSWORD=... apikey notify send"
     )]
     Send,
+}
+
+/// `store …`.
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Bring a store made by an older apikey to this build's schema
+    #[command(
+        after_help = "Commands that change the store upgrade it themselves; read-only commands never do.\nOlder apikey builds cannot open an upgraded store.\n\nExample:\n  apikey store upgrade"
+    )]
+    Upgrade,
 }
 
 /// `account …`.

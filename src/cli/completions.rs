@@ -43,7 +43,13 @@ fn dynamic(shell: ShellArg) -> Result<String> {
     })?;
     let mut out = Vec::new();
     completer
-        .write_registration("COMPLETE", BIN, BIN, &exe.to_string_lossy(), &mut out)
+        .write_registration(
+            super::complete::VAR,
+            BIN,
+            BIN,
+            &exe.to_string_lossy(),
+            &mut out,
+        )
         .map_err(Error::Output)?;
     Ok(String::from_utf8_lossy(&out).into_owned())
 }

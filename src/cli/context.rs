@@ -13,7 +13,7 @@ use crate::account::{AccountName, DEFAULT_ACCOUNT};
 use crate::config::{ColorMode, Config};
 use crate::error::{Error, Result};
 use crate::notify::smtp::SmtpConfig;
-use crate::store::{Clock, DEFAULT_BUSY_TIMEOUT, Store};
+use crate::store::{Access, Clock, DEFAULT_BUSY_TIMEOUT, Store};
 
 /// How results are printed.
 #[derive(Clone, Copy, Debug)]
@@ -102,27 +102,26 @@ impl Context {
         })
     }
 
-    /// The store, opened (and created, on first use) the first time it is
-    /// asked for. Opening it also announces expiries that came within 7
-    /// days since the last command ran.
-    pub fn store(&mut self) -> Result<&mut Store> {
-        let first = self.store.is_none();
-        let store = self.store_for_reading()?;
-        if first {
-            store.announce_expiring()?;
-        }
-        Ok(store)
-    }
-
-    /// The store, opened without the side work of a command (no expiry
-    /// announcements): for shell completion, which must stay read-only.
-    pub fn store_for_reading(&mut self) -> Result<&mut Store> {
+    /// The store, opened the first time it is asked for, for what the
+    /// command means to do with it (see [`Access`]). Opening it to make
+    /// changes also announces expiries that came within 7 days since the
+    /// last command ran; opening it to read changes nothing.
+    pub fn store(&mut self, access: Access) -> Result<&mut Store> {
         if self.store.is_none() {
-            let store =
-                Store::open_with_timeout(&self.db, self.busy_timeout)?.with_clock(self.clock);
+            let mut store =
+                Store::open_with(&self.db, access, self.busy_timeout)?.with_clock(self.clock);
+            if access != Access::Read {
+                store.announce_expiring()?;
+            }
             self.store = Some(store);
         }
         Ok(self.store.as_mut().expect("opened above"))
+    }
+
+    /// The instant commands act at, by the clock the store will use (for
+    /// reading relative times such as `--expires 30d`).
+    pub fn now(&self) -> crate::clock::Timestamp {
+        self.clock.now()
     }
 
     /// The `[smtp]` section of the config file, if it has one.

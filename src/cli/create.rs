@@ -9,15 +9,14 @@ use super::output::{self, Report};
 use crate::error::Result;
 use crate::key::KeyName;
 use crate::notify::{self, Email};
-use crate::store::KeySpec;
+use crate::store::{Access, KeySpec};
 
 /// Validates the flags into a [`KeySpec`] and creates the key.
 pub fn run(args: &CreateArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<Report> {
     let mut delivery = Delivery::new(out, ctx.output);
     let account = ctx.account()?;
     let name = args.name.as_deref().map(KeyName::new_name).transpose()?;
-    let store = ctx.store()?;
-    let change = super::security::to_change(&args.security, store.now())?;
+    let change = super::security::to_change(&args.security, ctx.now())?;
     let mut spec = KeySpec {
         name,
         ..KeySpec::default()
@@ -33,6 +32,7 @@ pub fn run(args: &CreateArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<
         Some(text) => notify::parse_threshold(text)?,
         None => None,
     };
+    let store = ctx.store(Access::Create)?;
     let created = store.create_key_then(&account, &spec, |new| {
         delivery.show(|out, mode| output::print_new_key(new, "Created", mode, out))
     });

@@ -18,6 +18,7 @@ mod regenerate;
 mod revoke;
 mod security;
 mod show;
+mod store;
 mod topup;
 mod usage;
 mod verify;
@@ -44,7 +45,10 @@ const GROUPS: &[(&str, &[&str])] = &[
         &["security", "verify", "usage"],
     ),
     ("Notifications", &["notify"]),
-    ("Accounts and audit", &["account", "log"]),
+    (
+        "Accounts, audit and the store",
+        &["account", "log", "store"],
+    ),
     ("Provisioning and shells", &["apply", "completions"]),
 ];
 
@@ -155,6 +159,7 @@ fn dispatch(command: &Command, ctx: &mut Context, out: &mut dyn Write) -> Result
         Command::Notify(command) => notify::run(command, ctx),
         Command::Log(args) => log::run(args, ctx),
         Command::Account(command) => account::run(command, ctx),
+        Command::Store(command) => store::run(command, ctx),
         Command::Apply(args) => apply::run(args, ctx, out),
         Command::Completions(args) => completions::run(args),
     }

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::key::KeyRef;
 use crate::notify::smtp::Mailer;
 use crate::notify::{self, Email};
+use crate::store::Access;
 use crate::store::NotifyChange;
 
 /// Runs one of the notify subcommands.
@@ -15,7 +16,9 @@ pub fn run(command: &NotifyCommand, ctx: &mut Context) -> Result<Report> {
     let change = |key: &str, change: NotifyChange<'_>, ctx: &mut Context| -> Result<Report> {
         let account = ctx.account()?;
         let key = KeyRef::parse(key)?;
-        let key = ctx.store()?.update_notify(&account, &key, &change)?;
+        let key = ctx
+            .store(Access::Write)?
+            .update_notify(&account, &key, &change)?;
         Ok(Report::NotifyList { key })
     };
     match command {
@@ -35,10 +38,10 @@ pub fn run(command: &NotifyCommand, ctx: &mut Context) -> Result<Report> {
             let account = ctx.account()?;
             let key = KeyRef::parse(key)?;
             Ok(Report::NotifyList {
-                key: ctx.store()?.key(&account, &key)?,
+                key: ctx.store(Access::Read)?.key(&account, &key)?,
             })
         }
-        NotifyCommand::Outbox { all } => Ok(Report::Outbox(ctx.store()?.outbox(*all)?)),
+        NotifyCommand::Outbox { all } => Ok(Report::Outbox(ctx.store(Access::Read)?.outbox(*all)?)),
         NotifyCommand::Send => {
             let config = ctx.smtp().ok_or_else(|| {
                 Error::Config(format!(
@@ -47,7 +50,9 @@ pub fn run(command: &NotifyCommand, ctx: &mut Context) -> Result<Report> {
                 ))
             })?;
             let mailer = Mailer::new(config)?;
-            let report = ctx.store()?.send_pending(|event| mailer.send(event))?;
+            let report = ctx
+                .store(Access::Write)?
+                .send_pending(|event| mailer.send(event))?;
             Ok(Report::Sent(report))
         }
     }

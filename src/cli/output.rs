@@ -89,6 +89,15 @@ pub enum Report {
     },
     /// `log`.
     Audit(Vec<AuditEntry>),
+    /// `store upgrade`: the schema version before and after.
+    Upgraded {
+        /// The store file.
+        store: String,
+        /// The version it had.
+        from: i64,
+        /// The version it has now.
+        to: i64,
+    },
 }
 
 /// The JSON of a key just made: the key object plus its secret.
@@ -272,6 +281,10 @@ fn print_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         Report::Accounts(accounts) => serde_json::to_writer_pretty(&mut *out, accounts),
         Report::Account { account, .. } => serde_json::to_writer_pretty(&mut *out, account),
         Report::Audit(entries) => serde_json::to_writer_pretty(&mut *out, entries),
+        Report::Upgraded { store, from, to } => serde_json::to_writer_pretty(
+            &mut *out,
+            &serde_json::json!({"store": store, "from": from, "to": to}),
+        ),
     };
     result.map_err(io::Error::from)?;
     writeln!(out)
@@ -301,6 +314,7 @@ fn print_quiet(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .try_for_each(|a| writeln!(out, "{}", a.name)),
         Report::Account { account, .. } => writeln!(out, "{}", account.name),
         Report::Audit(_) => Ok(()),
+        Report::Upgraded { to, .. } => writeln!(out, "{to}"),
     }
 }
 
@@ -442,6 +456,19 @@ fn print_human(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<
             }
             writeln!(out, "{table}")
         }
+        Report::Upgraded { store, from, to } => upgraded(store, *from, *to, out),
+    }
+}
+
+fn upgraded(store: &str, from: i64, to: i64, out: &mut dyn Write) -> io::Result<()> {
+    let store = printable(store);
+    if from == to {
+        writeln!(out, "Store {store} is up to date (schema version {to}).")
+    } else {
+        writeln!(
+            out,
+            "Upgraded store {store} from schema version {from} to {to}."
+        )
     }
 }
 

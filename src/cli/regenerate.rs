@@ -10,6 +10,7 @@ use super::output::{self, Report};
 use crate::clock;
 use crate::error::Result;
 use crate::key::KeyRef;
+use crate::store::Access;
 
 /// Replaces the secret; the old one works for `--grace` (default: not at all).
 pub fn run(args: &RegenerateArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<Report> {
@@ -20,8 +21,10 @@ pub fn run(args: &RegenerateArgs, ctx: &mut Context, out: &mut dyn Write) -> Res
         Some(text) => clock::parse_duration(text)?,
         None => Duration::ZERO,
     };
-    let regenerated = ctx.store()?.regenerate_then(&account, &key, grace, |new| {
-        delivery.show(|out, mode| output::print_new_key(new, "Regenerated", mode, out))
-    });
+    let regenerated = ctx
+        .store(Access::Write)?
+        .regenerate_then(&account, &key, grace, |new| {
+            delivery.show(|out, mode| output::print_new_key(new, "Regenerated", mode, out))
+        });
     delivery.finish(regenerated)
 }

@@ -5,12 +5,13 @@ use super::context::Context;
 use super::output::Report;
 use crate::error::{Error, Result};
 use crate::key::{KeyRef, KeyStatus};
+use crate::store::Access;
 
 /// Confirms (or needs `--yes`), then revokes.
 pub fn run(args: &RevokeArgs, ctx: &mut Context) -> Result<Report> {
     let account = ctx.account()?;
     let key_ref = KeyRef::parse(&args.key)?;
-    let key = ctx.store()?.key(&account, &key_ref)?;
+    let key = ctx.store(Access::Write)?.key(&account, &key_ref)?;
     if key.status == KeyStatus::Revoked {
         return Err(Error::Refused(format!(
             "key {} is already revoked",
@@ -18,9 +19,9 @@ pub fn run(args: &RevokeArgs, ctx: &mut Context) -> Result<Report> {
         )));
     }
     ctx.confirm(&format!("revoke key {}", key.label()))?;
-    let key = ctx
-        .store()?
-        .revoke(&account, &KeyRef::Id(key.id), args.reason.as_deref())?;
+    let key =
+        ctx.store(Access::Write)?
+            .revoke(&account, &KeyRef::Id(key.id), args.reason.as_deref())?;
     Ok(Report::Changed {
         message: format!("Revoked key {}.", key.label()),
         quiet: None,

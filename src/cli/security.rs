@@ -8,21 +8,23 @@ use crate::clock::{self, Timestamp};
 use crate::error::Result;
 use crate::key::KeyRef;
 use crate::security::{self, IpRule, Scope, SecurityChange, UrlPattern};
+use crate::store::Access;
 
 /// Shows the settings, or applies the flags and shows the result.
 pub fn run(args: &SecurityArgs, ctx: &mut Context) -> Result<Report> {
     let account = ctx.account()?;
     let key = KeyRef::parse(&args.key)?;
-    let store = ctx.store()?;
-    let change = to_change(&args.flags, store.now())?;
+    let change = to_change(&args.flags, ctx.now())?;
     if change.is_empty() {
         return Ok(Report::Security {
-            key: store.key(&account, &key)?,
+            key: ctx.store(Access::Read)?.key(&account, &key)?,
             changed: false,
         });
     }
     Ok(Report::Security {
-        key: store.update_security(&account, &key, &change)?,
+        key: ctx
+            .store(Access::Write)?
+            .update_security(&account, &key, &change)?,
         changed: true,
     })
 }

@@ -5,12 +5,13 @@ use super::context::Context;
 use super::output::Report;
 use crate::error::Result;
 use crate::key::KeyRef;
+use crate::store::Access;
 
 /// Finds the key by id, name or secret.
 pub fn run(args: &KeyArg, ctx: &mut Context) -> Result<Report> {
     let account = ctx.account()?;
     let key = KeyRef::parse(&args.key)?;
-    let store = ctx.store()?;
+    let store = ctx.store(Access::Read)?;
     let key = store.key(&account, &key)?;
     let usage_today = key.usage_today(store.now());
     Ok(Report::Key { key, usage_today })

@@ -6,6 +6,7 @@ use super::output::Report;
 use crate::balance;
 use crate::error::Result;
 use crate::key::KeyRef;
+use crate::store::Access;
 
 /// Validates the amount (1 to 1,000,000,000) and adds it.
 pub fn run(args: &TopupArgs, ctx: &mut Context) -> Result<Report> {
@@ -13,7 +14,7 @@ pub fn run(args: &TopupArgs, ctx: &mut Context) -> Result<Report> {
     let key = KeyRef::parse(&args.key)?;
     let amount = balance::parse_amount(&args.amount)?;
     let key = ctx
-        .store()?
+        .store(Access::Write)?
         .topup(&account, &key, amount, args.note.as_deref())?;
     Ok(Report::Changed {
         message: format!(

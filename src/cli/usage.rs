@@ -5,6 +5,7 @@ use super::context::Context;
 use super::output::Report;
 use crate::error::Result;
 use crate::key::KeyRef;
+use crate::store::Access;
 use crate::usage::{self, GroupBy};
 
 /// Reports a key's lookups over the last `--days`.
@@ -16,5 +17,7 @@ pub fn run(args: &UsageArgs, ctx: &mut Context) -> Result<Report> {
         ByArg::Day => GroupBy::Day,
         ByArg::Ip => GroupBy::Ip,
     };
-    Ok(Report::Usage(ctx.store()?.usage(&account, &key, days, by)?))
+    Ok(Report::Usage(
+        ctx.store(Access::Read)?.usage(&account, &key, days, by)?,
+    ))
 }

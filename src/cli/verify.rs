@@ -8,6 +8,7 @@ use super::args::VerifyArgs;
 use super::context::Context;
 use super::output::Report;
 use crate::error::{Error, Result};
+use crate::store::Access;
 use crate::text::quoted;
 use crate::verify::{self, Verdict, VerifyCode, VerifyRequest};
 
@@ -47,7 +48,14 @@ pub fn run(args: &VerifyArgs, ctx: &mut Context) -> Result<Report> {
             cost,
         )));
     }
-    let verdict = ctx.store()?.verify(&presented.0, &request)?;
+    // A dry run only reads; a spend needs a store that exists (a verifier
+    // pointed at a mistyped path fails loudly instead of making one).
+    let access = if args.dry_run {
+        Access::Read
+    } else {
+        Access::Write
+    };
+    let verdict = ctx.store(access)?.verify(&presented.0, &request)?;
     Ok(Report::Verdict(verdict))
 }
 

@@ -25,6 +25,10 @@ pub trait Backend: Send {
 
     /// A read transaction: one consistent snapshot for several reads.
     fn read(&mut self, now: Timestamp) -> Result<Box<dyn Tx + '_>>;
+
+    /// The schema version the store had when it was opened, and the one it
+    /// has now (newer when opening it ran migrations).
+    fn schema_versions(&self) -> (i64, i64);
 }
 
 /// Why a ledger row was written.

@@ -36,6 +36,21 @@ use backend::Backend;
 /// How long a command waits for another process's write lock by default.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// What a program means to do with a store file, which decides what
+/// opening it may change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Make changes, creating the store (file mode 0600, and its folder)
+    /// when it does not exist yet, and upgrading an older schema.
+    Create,
+    /// Make changes to a store that exists (upgrading an older schema); a
+    /// missing file is an error, so a mistyped path never makes a new store.
+    Write,
+    /// Only read: the file must exist and is left byte for byte as it was.
+    /// Nothing is created, migrated or repaired, and every write fails.
+    Read,
+}
+
 /// Where the store's sense of "now" comes from.
 #[derive(Clone, Copy, Debug)]
 pub enum Clock {
@@ -73,8 +88,18 @@ impl Store {
     /// Opens the SQLite store at `path`, waiting up to `busy_timeout` for
     /// other processes' locks before failing with [`crate::Error::Busy`].
     pub fn open_with_timeout(path: impl AsRef<Path>, busy_timeout: Duration) -> Result<Store> {
+        Store::open_with(path, Access::Create, busy_timeout)
+    }
+
+    /// Opens the SQLite store at `path` for `access`, waiting up to
+    /// `busy_timeout` for other processes' locks.
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        access: Access,
+        busy_timeout: Duration,
+    ) -> Result<Store> {
         let path = path.as_ref();
-        let backend = sqlite::SqliteBackend::open(path, busy_timeout)?;
+        let backend = sqlite::SqliteBackend::open(path, access, busy_timeout)?;
         Ok(Store::with_backend(Box::new(backend), path))
     }
 
@@ -105,6 +130,12 @@ impl Store {
     /// The store file this was opened from.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The schema version the store had when it was opened, and the one it
+    /// has now: `apikey store upgrade` reports both.
+    pub fn schema_versions(&self) -> (i64, i64) {
+        self.backend.schema_versions()
     }
 
     /// The instant the store acts at, by its clock.

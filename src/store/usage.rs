@@ -1,6 +1,6 @@
-//! Usage reports. Reading one also redacts the key's client IPs that are
-//! past its redact days, so a key nobody verifies any more does not keep
-//! addresses forever.
+//! Usage reports. A report only reads: client IPs past the key's redact
+//! days are shown redacted whether or not the store has replaced them yet
+//! (a key's next spend or redact-days change does that).
 
 use super::Store;
 use super::accounts;
@@ -23,12 +23,10 @@ impl Store {
         let now = self.now();
         let today = now.day();
         let first = today - i64::from(days) + 1;
-        let mut tx = self.backend.write(now)?;
+        let mut tx = self.backend.read(now)?;
         let account = accounts::find(&mut *tx, account)?;
         let key = resolve(&mut *tx, &account, key)?;
-        tx.redact_usage(key.pk, today - i64::from(key.security.redact_days))?;
         let rows = tx.usage_rows(key.pk, first)?;
-        tx.commit()?;
         let (total, day_rows, ip_rows) =
             usage::group(&rows, by, today, days, key.security.redact_days);
         Ok(UsageReport {

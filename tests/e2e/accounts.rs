@@ -5,10 +5,18 @@ use crate::util::Env;
 #[test]
 fn default_exists_from_the_first_use() {
     let env = Env::new();
+    // No store yet: a read-only command says so and makes none.
+    let err = env.fails(&["account", "list"], 1);
+    assert!(
+        err.contains("no store at") && err.contains("apikey create"),
+        "{err}"
+    );
+    assert!(!env.db.exists() && !env.db.parent().unwrap().exists());
+    env.ok(&["account", "create", "acme"]);
     let v = env.json(&["account", "list"]);
-    assert_eq!(v.as_array().unwrap().len(), 1);
-    assert_eq!(v[0]["name"], "default");
-    assert_eq!(v[0]["active_keys"], 0);
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert_eq!(v[1]["name"], "default");
+    assert_eq!(v[1]["active_keys"], 0);
 }
 
 #[test]

@@ -124,7 +124,7 @@ fn apply_creates_then_changes_nothing() {
 fn dry_run_shows_the_plan_and_changes_nothing() {
     let env = Env::new();
     let file = write(&env, MANIFEST);
-    env.ok(&["account", "list"]);
+    env.init_store();
     let before = dump(&env);
     let plan = env.ok(&["apply", &file, "--dry-run"]);
     assert!(
@@ -251,7 +251,7 @@ fn the_key_limit_is_checked_against_the_store_all_or_nothing() {
 #[test]
 fn manifest_errors_name_the_file_line_and_column_and_change_nothing() {
     let env = Env::new();
-    env.ok(&["account", "list"]);
+    env.init_store();
     let before = dump(&env);
     let cases = [
         (

@@ -60,7 +60,7 @@ fn check_exactly_ten(env: &Env, results: &[(i32, String)]) {
 #[test]
 fn twenty_racing_creates_on_an_existing_store_make_exactly_ten_keys() {
     let env = Env::new();
-    env.ok(&["account", "list"]);
+    env.init_store();
     let results = wait_codes(spawn_all(&env, 20, &["create"]));
     check_exactly_ten(&env, &results);
     let names: std::collections::BTreeSet<String> = env

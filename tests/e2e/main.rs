@@ -16,6 +16,7 @@ mod migrations;
 mod notify;
 mod options;
 mod output;
+mod read_only;
 mod secrets;
 mod security;
 mod shells;

@@ -62,6 +62,20 @@ fn migrates_keeping_everything(name: &str) {
     let before_ledger = env.count("ledger");
     let before_audit = env.count("audit");
 
+    // A read-only command leaves the old store as it is, and says how to
+    // upgrade it.
+    let bytes = std::fs::read(&env.db).unwrap();
+    let err = env.fails(&["list", "--all"], 1);
+    assert!(err.contains("apikey store upgrade"), "{err}");
+    assert_eq!(
+        std::fs::read(&env.db).unwrap(),
+        bytes,
+        "the store was changed"
+    );
+    let upgraded = env.ok(&["store", "upgrade"]);
+    assert!(upgraded.starts_with("Upgraded store "), "{upgraded}");
+    assert!(env.ok(&["store", "upgrade"]).contains("is up to date"));
+
     let keys = env.json(&["list", "--all"]);
     let by_name: HashMap<&str, &serde_json::Value> = keys
         .as_array()
@@ -89,7 +103,7 @@ fn migrates_keeping_everything(name: &str) {
         .unwrap();
     assert_eq!(mark, 0x416B_6579, "the store now carries apikey's mark");
     let fresh = Env::new();
-    fresh.ok(&["account", "list"]);
+    fresh.init_store();
     assert_eq!(schema_of(&env.sql()), schema_of(&fresh.sql()));
     assert_eq!(env.count("ledger"), before_ledger);
     assert_eq!(env.count("audit"), before_audit);
@@ -127,4 +141,18 @@ fn migrates_keeping_everything(name: &str) {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(integrity, "ok");
+}
+
+#[test]
+fn a_command_that_writes_upgrades_the_store_itself() {
+    let (env, secrets) = fixture("schema-v1");
+    let (code, verdict) = env.verify(&secrets["web"], &[]);
+    assert_eq!((code, &verdict["balance"]), (0, &599.into()), "{verdict}");
+    let version: i64 = env
+        .sql()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, apikey::store::sqlite::SCHEMA_VERSION);
+    let upgraded = env.json(&["store", "upgrade"]);
+    assert_eq!(upgraded["from"], upgraded["to"], "{upgraded}");
 }

@@ -102,6 +102,7 @@ fn config_flag_beats_config_env() {
 #[test]
 fn config_file_problems() {
     let mut env = Env::new();
+    env.init_store();
     // Absent at the default location: fine.
     env.ok(&["list"]);
     // Absent where the user pointed: an error.

@@ -151,3 +151,99 @@ fn zsh_accepts_both_scripts() {
     );
     assert!(err.is_empty(), "{err}");
 }
+
+#[test]
+fn only_apikeys_own_variable_asks_for_completions() {
+    let mut env = Env::new();
+    let (_, secret) = env.create(&["--name", "web"]);
+    let (_, other) = Env::new().create(&[]);
+    let manifest = env.path("keys.toml");
+    std::fs::write(&manifest, "[[account]]\nname = \"acme\"\n").unwrap();
+    let file = manifest.to_str().unwrap().to_owned();
+    // Another tool's COMPLETE changes nothing: verify still answers.
+    env.set("COMPLETE", "bash");
+    let (code, verdict) = env.verify(&other, &[]);
+    assert_eq!((code, verdict["code"].as_str()), (11, Some("NOT_FOUND")));
+    let applied = env.json(&["apply", &file]);
+    assert_eq!(applied["created_accounts"], serde_json::json!(["acme"]));
+    env.unset("COMPLETE");
+    // Even apikey's own variable only acts on a shell's request (`-- WORDS`).
+    env.set("_APIKEY_COMPLETE", "bash");
+    assert_eq!(env.verify(&other, &[]).0, 11);
+    assert_eq!(env.verify(&secret, &[]).0, 0);
+    let run = env.run(&["verify", "ak_nope"]);
+    assert_eq!(run.status, Some(10), "{}", run.stdout);
+    env.set("_APIKEY_COMPLETE", "fish");
+    let run = env.run(&["--", "apikey", "sh"]);
+    assert_eq!(run.status, Some(0));
+    assert!(run.stdout.starts_with("show\t"), "{}", run.stdout);
+}
+
+#[test]
+fn completion_follows_the_line_and_quotes_names_in_bash() {
+    let env = Env::new();
+    env.create(&["--name", "web"]);
+    env.ok(&["account", "create", "acme"]);
+    env.create(&["-a", "acme", "--name", "batch job"]);
+    env.create(&["-a", "acme", "--name", "billing"]);
+    let other = env.path("other.db");
+    let other_db = other.to_str().unwrap();
+    env.ok(&["--db", other_db, "create", "--name", "elsewhere"]);
+    let complete = |words: &str, cword: usize| {
+        let script = format!(
+            r#"source <("$BIN" completions bash --dynamic)
+COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE="{words}"; COMP_POINT=${{#COMP_LINE}}; COMP_TYPE=9
+_clap_complete_apikey apikey "${{COMP_WORDS[$COMP_CWORD]}}" "${{COMP_WORDS[$COMP_CWORD-1]}}"
+printf '%s\n' "${{COMPREPLY[@]}}" | sort"#
+        );
+        shell("bash", &script, &env).0
+    };
+    assert_eq!(
+        lines(&complete("apikey -a acme show b", 4)),
+        ["batch\\ job", "billing"]
+    );
+    assert_eq!(
+        lines(&complete("apikey --account=acme show ba", 3)),
+        ["batch\\ job"]
+    );
+    assert_eq!(
+        lines(&complete("apikey show b -a acme", 2)),
+        ["batch\\ job", "billing"]
+    );
+    assert_eq!(
+        lines(&complete(&format!("apikey --db {other_db} show e"), 4)),
+        ["elsewhere"]
+    );
+    assert_eq!(lines(&complete("apikey show w", 2)), ["web"]);
+    // The escaped name is one word to bash, and names the key.
+    let (out, err) = shell("bash", r#""$BIN" -a acme show --json batch\ job"#, &env);
+    assert!(out.contains("\"batch job\""), "{out}{err}");
+}
+
+#[test]
+fn completion_never_changes_an_older_store() {
+    let env = Env::new();
+    let fixture = Path::new(ROOT).join("tests/fixtures/schema-v1/keys.db");
+    std::fs::create_dir_all(env.db.parent().unwrap()).unwrap();
+    std::fs::copy(fixture, &env.db).unwrap();
+    let before = std::fs::read(&env.db).unwrap();
+    let (out, _) = shell(
+        "bash",
+        r#"source <("$BIN" completions bash --dynamic)
+COMP_WORDS=(apikey show ""); COMP_CWORD=2; COMP_LINE="apikey show "; COMP_POINT=${#COMP_LINE}; COMP_TYPE=9
+_clap_complete_apikey apikey "" show
+printf '%s\n' "${COMPREPLY[@]}""#,
+        &env,
+    );
+    assert!(!out.contains("web"), "{out}");
+    assert_eq!(
+        std::fs::read(&env.db).unwrap(),
+        before,
+        "completion migrated the store"
+    );
+    let files: Vec<_> = std::fs::read_dir(env.db.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(files, ["keys.db"], "no -wal or -shm left behind");
+}

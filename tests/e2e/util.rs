@@ -87,6 +87,12 @@ impl Env {
         cmd
     }
 
+    /// Makes an empty store at the test's path, as the first command that
+    /// writes would (read-only commands never create one).
+    pub fn init_store(&self) {
+        apikey::Store::open(&self.db).expect("make a store");
+    }
+
     /// Runs and returns everything, asserting nothing.
     pub fn run(&self, args: &[&str]) -> Run {
         Run::new(args, &self.command(args).output().expect("spawn apikey"))

@@ -18,6 +18,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
+use crate::store::Access;
 use crate::store::backend::{Backend, Tx};
 
 pub use schema::LATEST as SCHEMA_VERSION;
@@ -27,30 +28,67 @@ pub struct SqliteBackend {
     conn: Connection,
     path: Arc<Path>,
     busy_timeout: Duration,
+    access: Access,
+    opened_at_version: i64,
 }
 
 impl SqliteBackend {
-    /// Opens (creating on first use, with its folder) the store at `path` and
-    /// brings its schema up to date. A store from a newer build is refused.
-    pub fn open(path: &Path, busy_timeout: Duration) -> Result<SqliteBackend> {
+    /// Opens the store at `path` for `access`. With [`Access::Create`] a
+    /// missing store is made (with its folder); a store that is written to
+    /// is brought up to date; one from a newer build is always refused.
+    pub fn open(path: &Path, access: Access, busy_timeout: Duration) -> Result<SqliteBackend> {
         let path: Arc<Path> = Arc::from(path);
-        prepare_file(&path)?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if access == Access::Create {
+            prepare_file(&path)?;
+        } else {
+            ensure_exists(&path)?;
+        }
+        // Never SQLITE_OPEN_CREATE: the file exists by now, and SQLite must
+        // not make one behind a check. READ_WRITE falls back to reading
+        // only when the file is write-protected; a reader opens read-write
+        // all the same, so that, as the last connection, it removes the
+        // -wal and -shm files it opened and leaves the folder as it was.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let fail = |e| store_error(&path, busy_timeout, &e);
         let mut conn = Connection::open_with_flags(&path, flags).map_err(fail)?;
         install_busy_handler(&mut conn, busy_timeout).map_err(fail)?;
         conn.set_prepared_statement_cache_capacity(64);
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
             .map_err(fail)?;
+        if access == Access::Read {
+            conn.execute_batch("PRAGMA query_only = ON;")
+                .map_err(fail)?;
+        }
         match schema::identify(&conn).map_err(fail)? {
             schema::Identity::Foreign => return Err(foreign(&path)),
             schema::Identity::Store(found) if found > schema::LATEST => {
                 return Err(newer(&path, found));
             }
+            schema::Identity::New if access != Access::Create => {
+                return Err(Error::NoStore {
+                    path: path.to_path_buf(),
+                    reason: "is empty".into(),
+                });
+            }
+            schema::Identity::Store(found) if found < schema::LATEST && access == Access::Read => {
+                return Err(Error::OlderSchema {
+                    path: path.to_path_buf(),
+                    found,
+                    known: schema::LATEST,
+                });
+            }
+            schema::Identity::Store(found) if access == Access::Read => {
+                return Ok(SqliteBackend {
+                    conn,
+                    path,
+                    busy_timeout,
+                    access,
+                    opened_at_version: found,
+                });
+            }
             schema::Identity::New | schema::Identity::Store(_) => {}
         }
+        let opened_at_version = schema::version(&conn).map_err(fail)?;
         enable_wal(&conn, busy_timeout).map_err(fail)?;
         match schema::migrate(&mut conn).map_err(fail)? {
             schema::Outcome::Current => {}
@@ -61,17 +99,30 @@ impl SqliteBackend {
             conn,
             path,
             busy_timeout,
+            access,
+            opened_at_version,
         })
     }
 }
 
 impl Backend for SqliteBackend {
     fn write(&mut self, now: Timestamp) -> Result<Box<dyn Tx + '_>> {
+        if self.access == Access::Read {
+            // A bug, not a user error: a read-only command asked to write.
+            return Err(Error::Store {
+                path: self.path.to_path_buf(),
+                message: "was opened for reading only, and a change was attempted".into(),
+            });
+        }
         self.begin(true, now)
     }
 
     fn read(&mut self, now: Timestamp) -> Result<Box<dyn Tx + '_>> {
         self.begin(false, now)
+    }
+
+    fn schema_versions(&self) -> (i64, i64) {
+        (self.opened_at_version, schema::LATEST)
     }
 }
 
@@ -132,6 +183,26 @@ fn prepare_file(path: &Path) -> Result<()> {
         Err(e) => Err(Error::Store {
             path: path.to_path_buf(),
             message: format!("cannot create it: {}", crate::text::io_reason(&e)),
+        }),
+    }
+}
+
+/// The refusal to make a store where a command expected one: a mistyped
+/// `--db` must not leave a new empty store (and its folder) behind.
+fn ensure_exists(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(()),
+        Ok(_) => Err(Error::NoStore {
+            path: path.to_path_buf(),
+            reason: "is not a file".into(),
+        }),
+        Err(e) if e.kind() == ErrorKind::NotFound => Err(Error::NoStore {
+            path: path.to_path_buf(),
+            reason: "does not exist".into(),
+        }),
+        Err(e) => Err(Error::Store {
+            path: path.to_path_buf(),
+            message: crate::text::io_reason(&e),
         }),
     }
 }
@@ -272,7 +343,8 @@ mod tests {
                 }
             }
         }
-        let mut backend = SqliteBackend::open(&path, Duration::from_secs(5)).unwrap();
+        let mut backend =
+            SqliteBackend::open(&path, Access::Create, Duration::from_secs(5)).unwrap();
         let now = Timestamp::now();
         for _ in 0..3 {
             for digest in &digests {
@@ -311,7 +383,8 @@ mod tests {
     fn the_create_statements_are_prepared_once() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("keys.db");
-        let mut backend = SqliteBackend::open(&path, Duration::from_secs(5)).unwrap();
+        let mut backend =
+            SqliteBackend::open(&path, Access::Create, Duration::from_secs(5)).unwrap();
         tx::PREPARED.with(|p| p.borrow_mut().clear());
         for account in 0..20 {
             let name = AccountName::parse(&format!("acct{account}")).unwrap();
