@@ -34,6 +34,9 @@ pub struct Manifest {
 pub struct AccountSpec {
     /// Its name.
     pub name: AccountName,
+    /// Where its name is written (`file:line:column`), for errors found
+    /// against the store, such as the key limit.
+    pub at: String,
     /// Its keys, in file order.
     pub keys: Vec<KeySpecEntry>,
 }
@@ -49,6 +52,19 @@ pub struct KeySpecEntry {
     pub expires_at: Option<Timestamp>,
     /// Notification list and threshold.
     pub notify: NotifySettings,
+    /// Where the entry is written, for errors found against the store.
+    pub at: EntryPlace,
+}
+
+/// Where a key's entry is written (`file:line:column`): its name, and its
+/// `expires` (which can only be checked against the clock, in the
+/// transaction that applies it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryPlace {
+    /// The entry's `name`.
+    pub name: String,
+    /// The entry's `expires`, when it has one.
+    pub expires: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -105,11 +121,13 @@ struct Locator<'a> {
 
 impl Locator<'_> {
     fn at(&self, span: Range<usize>, message: impl std::fmt::Display) -> Error {
+        Error::Invalid(format!("{}: {message}", self.place(span)))
+    }
+
+    /// `file:line:column` of a span of the section.
+    fn place(&self, span: Range<usize>) -> String {
         let span = span.start + self.base..span.end + self.base;
-        Error::Invalid(format!(
-            "{}: {message}",
-            crate::text::position(self.origin, self.text, Some(span))
-        ))
+        crate::text::position(self.origin, self.text, Some(span))
     }
 
     fn check<T>(&self, span: Range<usize>, result: Result<T>) -> Result<T> {
@@ -245,7 +263,15 @@ fn parse_account(at: &Locator<'_>, raw: &RawAccount) -> Result<(AccountSpec, Ran
         }
         keys.push(key.0);
     }
-    Ok((AccountSpec { name, keys }, name_span))
+    let at_name = at.place(name_span.clone());
+    Ok((
+        AccountSpec {
+            name,
+            at: at_name,
+            keys,
+        },
+        name_span,
+    ))
 }
 
 /// The byte ranges of the manifest's top-level `[[account]]` sections, when
@@ -361,6 +387,10 @@ fn parse_key(at: &Locator<'_>, raw: &RawKey) -> Result<(KeySpecEntry, Range<usiz
             security,
             expires_at,
             notify,
+            at: EntryPlace {
+                name: at.place(name_span.clone()),
+                expires: raw.expires.as_ref().map(|v| at.place(v.span())),
+            },
         },
         name_span,
     ))

@@ -102,9 +102,33 @@ fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Pl
         }
         if active_after > MAX_ACTIVE_KEYS {
             return Err(Error::refused(format!(
-                "applying {} would leave account '{}' with {active_after} active keys, more than {MAX_ACTIVE_KEYS}: name its other keys in the file, or pass --prune",
-                manifest.origin.display(),
-                account.name
+                "{}: applying this would leave account '{}' with {active_after} active keys, more than {MAX_ACTIVE_KEYS}: name its other keys in the file, or pass --prune",
+                account.at, account.name
+            )));
+        }
+    }
+    // The checks that need the clock, made here so that a dry run refuses
+    // exactly what the run would: an expiry that is not in the future, on
+    // a key to create or a key whose expiry changes.
+    let now = tx.now();
+    let expiries = plan
+        .create
+        .iter()
+        .map(|c| (c.account.as_str(), c.spec))
+        .chain(
+            plan.update
+                .iter()
+                .filter(|u| u.spec.expires_at != u.key.expires_at)
+                .map(|u| (u.key.account.as_str(), u.spec)),
+        );
+    for (account, spec) in expiries {
+        if let Some(t) = spec.expires_at
+            && t <= now
+        {
+            return Err(Error::invalid(format!(
+                "{}: key '{}' in account '{account}': expiry {t} is not in the future: use a later time, or never",
+                spec.at.expires.as_deref().unwrap_or(&spec.at.name),
+                spec.name
             )));
         }
     }
@@ -146,14 +170,6 @@ fn update_in(tx: &mut dyn Tx, actor: &str, update: &Update<'_>) -> Result<()> {
     let spec = update.spec;
     let now = tx.now();
     if spec.expires_at != key.expires_at {
-        if let Some(t) = spec.expires_at
-            && t <= now
-        {
-            return Err(Error::invalid(format!(
-                "key '{}' in account '{}': expiry {t} is not in the future",
-                key.name, key.account
-            )));
-        }
         let mut raised = Raised {
             expiry: false,
             ..key.raised

@@ -313,3 +313,54 @@ fn quiet_prints_the_new_secrets() {
     // account/name, a tab (which no name holds), the secret.
     assert!(lines[0].starts_with("acme/web\tak_"), "{out:?}");
 }
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the test clock exists in debug builds only"
+)]
+fn the_dry_run_refuses_what_the_run_refuses_and_names_the_line() {
+    let mut env = Env::new();
+    env.set("APIKEY_TEST_NOW", "2026-11-01T12:00:00Z");
+    env.init_store();
+    // A new key whose expiry has passed.
+    let file = write(
+        &env,
+        "[[account]]\nname = \"acme\"\n\n[[account.key]]\nname = \"web\"\nexpires = \"2026-10-01\"\n",
+    );
+    let before = dump(&env);
+    for args in [vec!["apply", &file, "--dry-run"], vec!["apply", &file]] {
+        let err = env.fails(&args, 2);
+        assert!(
+            err.starts_with(&format!("apikey: {file}:6:11: key 'web' in account 'acme': expiry")),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("not in the future"), "{err}");
+    }
+    assert_eq!(dump(&env), before);
+
+    // An existing key whose expiry the file moves into the past.
+    write(&env, "[[account]]\nname = \"acme\"\n\n[[account.key]]\nname = \"web\"\n");
+    env.ok(&["apply", &file]);
+    write(
+        &env,
+        "[[account]]\nname = \"acme\"\n\n[[account.key]]\nname = \"web\"\nexpires = 2026-10-01T00:00:00Z\n",
+    );
+    let before = dump(&env);
+    for args in [vec!["apply", &file, "--dry-run"], vec!["apply", &file]] {
+        let err = env.fails(&args, 2);
+        assert!(err.starts_with(&format!("apikey: {file}:6:11: ")), "{err}");
+    }
+    assert_eq!(dump(&env), before);
+
+    // The key limit against the store names the account's line (web and
+    // nine more make ten).
+    for i in 0..9 {
+        env.ok(&["-a", "acme", "create", "--name", &format!("k{i}")]);
+    }
+    write(&env, "[[account]]\nname = \"acme\"\n\n[[account.key]]\nname = \"new\"\n");
+    for args in [vec!["apply", &file, "--dry-run"], vec!["apply", &file]] {
+        let err = env.fails(&args, 3);
+        assert!(err.starts_with(&format!("apikey: {file}:2:8: ")), "{err}");
+    }
+}
