@@ -202,25 +202,45 @@ pub fn usage_error_to(error: &clap::Error, out: &mut dyn Write, err: &mut dyn Wr
             2
         }
         _ => {
-            let rendered = error.render().to_string();
-            let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
-            let first = lines
-                .next()
-                .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ");
-            let tip = lines
-                .find_map(|l| l.strip_prefix("tip: "))
-                .map(|t| format!(" ({t})"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                err,
-                "apikey: {}{} (see --help)",
-                crate::text::printable(first),
-                crate::text::printable(&tip)
-            );
+            let _ = writeln!(err, "apikey: {}", one_line_usage_error(error));
             2
         }
     }
+}
+
+/// clap's usage error on one line, keeping what it names: the missing
+/// arguments, the possible values, the suggestion; and which command's
+/// `--help` to read.
+fn one_line_usage_error(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    let mut message = String::new();
+    let mut tips = String::new();
+    let mut command = String::from("apikey");
+    for line in rendered.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(usage) = line.strip_prefix("Usage: ") {
+            let words: Vec<&str> = usage
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['[', '<', '-']))
+                .collect();
+            if !words.is_empty() {
+                command = words.join(" ");
+            }
+        } else if line.starts_with("For more information") {
+        } else if let Some(tip) = line.strip_prefix("tip: ") {
+            tips.push_str(&format!(" ({tip})"));
+        } else {
+            if !message.is_empty() {
+                message.push(' ');
+            }
+            message.push_str(line.strip_prefix("error: ").unwrap_or(line));
+        }
+    }
+    if message.is_empty() {
+        message.push_str("invalid arguments");
+    }
+    crate::text::printable(&format!(
+        "{message}{tips} (see `{command} --help`)"
+    ))
 }
 
 #[cfg(test)]

@@ -77,6 +77,19 @@ fn usage_errors_are_one_line_with_exit_2() {
         let err = env.fails(&args, 2);
         assert!(err.contains("--help"), "{err}");
     }
+    // The line names what was missing, the choices, and the command's help.
+    for (args, says) in [
+        (vec!["show"], "not provided: <KEY> (see `apikey show --help`)"),
+        (vec!["topup", "web"], "not provided: <AMOUNT> (see `apikey topup --help`)"),
+        (vec!["apply"], "not provided: <FILE> (see `apikey apply --help`)"),
+        (vec!["account", "create"], "not provided: <NAME> (see `apikey account create --help`)"),
+        (vec!["list", "--color", "purple"], "[possible values: auto, always, never]"),
+        (vec!["usage", "web", "--by", "hour"], "[possible values: day, ip]"),
+        (vec!["creat"], "similar subcommands exist"),
+    ] {
+        let err = env.fails(&args, 2);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
 }
 
 #[test]
