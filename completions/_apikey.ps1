@@ -21,10 +21,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'apikey' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -68,10 +68,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('--redact-days', '--redact-days', [CompletionResultType]::ParameterName, 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]')
             [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Email an address about this key''s balance and lifecycle (repeatable, at most 5)')
             [CompletionResult]::new('--low-balance', '--low-balance', [CompletionResultType]::ParameterName, 'Warn the notification list when a spend takes the balance below N')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -85,10 +85,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;list' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include revoked keys')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
@@ -103,10 +103,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;show' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -121,10 +121,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
         }
         'apikey;revoke' {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit trail')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -139,10 +139,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
         }
         'apikey;regenerate' {
             [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'How long the old secret keeps working, e.g. 1h or 7d [default: it stops at once]')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -157,10 +157,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
         }
         'apikey;topup' {
             [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'A note for the ledger and the audit trail')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -185,10 +185,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('--remove-scope', '--remove-scope', [CompletionResultType]::ParameterName, 'Stop allowing a scope (repeatable)')
             [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'When the key stops working: RFC 3339 date or time, a duration (30d, 12h), or never')
             [CompletionResult]::new('--redact-days', '--redact-days', [CompletionResultType]::ParameterName, 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -206,10 +206,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'The client''s IP address')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'The scope the request needs')
             [CompletionResult]::new('--cost', '--cost', [CompletionResultType]::ParameterName, 'Lookups this request spends')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check only: spend nothing, record nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
@@ -226,10 +226,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
         'apikey;usage' {
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'How many days back, today included (1 to 3660)')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group by day or by client IP')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -243,10 +243,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;notify' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -267,10 +267,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;notify;add' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -284,10 +284,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;notify;remove' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -301,10 +301,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;notify;list' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -318,10 +318,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;notify;threshold' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -335,10 +335,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;notify;outbox' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include sent and skipped events')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
@@ -353,10 +353,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;notify;send' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -401,10 +401,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;log' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -418,10 +418,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;account' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -439,10 +439,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;account;create' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -456,10 +456,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;account;list' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -473,10 +473,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;account;show' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -509,10 +509,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;store' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -528,10 +528,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;store;upgrade' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -556,10 +556,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;apply' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and change nothing')
             [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Revoke active keys of the named accounts that the file does not name')
@@ -575,10 +575,10 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;completions' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [default: keys.db in the platform data dir]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: config.toml in the platform config dir]')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--dynamic', '--dynamic', [CompletionResultType]::ParameterName, 'Print a script that asks apikey for completions, so key and account names come from the store (bash, zsh, fish, elvish, powershell)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')

@@ -45,19 +45,30 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
                 return Ok(Config::default());
             }
-            Err(e) => {
+            // A file the user named that is not there: a mistake in the input.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::Config(format!(
                     "cannot read config file {}: {}",
                     path.display(),
                     crate::text::io_reason(&e)
                 )));
             }
+            // Anything else (permission denied, a HOME that is a file): the
+            // file system failed, wherever the path came from.
+            Err(e) => {
+                return Err(Error::ConfigUnreadable {
+                    path: path.to_path_buf(),
+                    source: e,
+                });
+            }
         };
         let mut config = Config::parse(&text, path)?;
-        if let (Some(db), Some(dir)) = (&config.db, path.parent())
-            && db.is_relative()
-        {
-            config.db = Some(dir.join(db));
+        if let Some(db) = &config.db {
+            let db = expand_home(db)?;
+            config.db = Some(match path.parent() {
+                Some(dir) if db.is_relative() => dir.join(db),
+                _ => db,
+            });
         }
         Ok(config)
     }
@@ -68,10 +79,30 @@ impl Config {
             Error::Config(format!(
                 "{}: {}",
                 crate::text::position(origin, text, e.span()),
-                crate::text::one_line(e.message())
+                crate::text::toml_words(e.message())
             ))
         })
     }
+}
+
+/// `~` and `~/…` as the shell would expand them, for paths that reach
+/// apikey unexpanded (quoted on the command line, from the environment, or
+/// from the config file); anything else as it is.
+pub fn expand_home(path: &Path) -> Result<PathBuf> {
+    let text = path.as_os_str().as_encoded_bytes();
+    if text != b"~" && !text.starts_with(b"~/") {
+        return Ok(path.to_path_buf());
+    }
+    let home = std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            Error::Config(format!(
+                "cannot expand ~ in {}: HOME is not set; give the full path",
+                path.display()
+            ))
+        })?;
+    let rest = path.strip_prefix("~").unwrap_or(Path::new(""));
+    Ok(PathBuf::from(home).join(rest))
 }
 
 #[cfg(test)]
@@ -104,6 +135,21 @@ mod tests {
         let missing = Path::new("/nonexistent/apikey/config.toml");
         assert!(Config::load(missing, false).is_ok());
         assert!(Config::load(missing, true).is_err());
+    }
+
+    #[test]
+    fn only_a_leading_tilde_is_home() {
+        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap();
+        assert_eq!(expand_home(Path::new("~/k.db")).unwrap(), home.join("k.db"));
+        assert_eq!(expand_home(Path::new("~")).unwrap(), home);
+        assert_eq!(
+            expand_home(Path::new("a/~/k.db")).unwrap(),
+            Path::new("a/~/k.db")
+        );
+        assert_eq!(
+            expand_home(Path::new("~bob/k.db")).unwrap(),
+            Path::new("~bob/k.db")
+        );
     }
 
     #[test]

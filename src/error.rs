@@ -23,6 +23,15 @@ pub enum Error {
     #[error("{0}")]
     Refused(String),
 
+    /// The config file exists (or its place does) but cannot be read.
+    #[error("cannot read config file {}: {}", path.display(), crate::text::io_reason(source))]
+    ConfigUnreadable {
+        /// The config file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+
     /// A destructive command ran without `--yes` and without a terminal to ask on.
     #[error("refusing to {action} without confirmation: pass --yes")]
     NeedsConfirmation {
@@ -142,6 +151,7 @@ impl Error {
             | Error::NewerSchema { .. }
             | Error::OlderSchema { .. }
             | Error::NoStore { .. }
+            | Error::ConfigUnreadable { .. }
             | Error::Store { .. }
             | Error::Io { .. }
             | Error::Output(_)

@@ -104,7 +104,10 @@ struct RawKey {
 
 /// `expires` as a string or a TOML date/time.
 #[derive(Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "expires must be a date or time, like \"2027-06-30\" or 2027-06-30T12:00:00Z, or \"never\""
+)]
 enum RawWhen {
     Text(String),
     Date(toml::value::Datetime),
@@ -212,7 +215,7 @@ impl Manifest {
                 Error::Invalid(format!(
                     "{}: {}",
                     crate::text::position(origin, text, span),
-                    crate::text::one_line(e.message())
+                    crate::text::toml_words(e.message())
                 ))
             })?;
             for raw_account in raw.account {

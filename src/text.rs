@@ -90,6 +90,27 @@ pub fn os_words(text: &str) -> String {
     one_line(&out)
 }
 
+/// A message from the TOML parser in the words of the file's author rather
+/// than Rust's: "expected a whole number", not "expected i64".
+pub fn toml_words(message: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number of 0 or more"),
+        ("expected u16", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        (
+            "expected a sequence",
+            "expected a list, like [\"a\", \"b\"]",
+        ),
+        ("expected a boolean", "expected true or false"),
+    ];
+    let mut text = one_line(message);
+    for (rust, people) in WORDS {
+        text = text.replace(rust, people);
+    }
+    text
+}
+
 /// `text` with every run of white space (newlines included) as one space.
 pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")

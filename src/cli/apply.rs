@@ -35,8 +35,12 @@ pub fn run(args: &ApplyArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<R
                 .map(|k| format!("{}/{}", k.account, k.name))
                 .collect();
             ctx.confirm(&format!(
-                "revoke {} key(s) not named in {} ({})",
-                names.len(),
+                "revoke {} not named in {} ({})",
+                if names.len() == 1 {
+                    "1 key".to_owned()
+                } else {
+                    format!("{} keys", names.len())
+                },
                 args.file.display(),
                 names.join(", ")
             ))?;

@@ -20,6 +20,33 @@ Examples:
 Exit codes: 0 ok, 1 store or I/O failure, 2 invalid input, 3 refused by a rule,
 4 not found; verify uses 10-20 (see `apikey verify --help`).";
 
+const AFTER_LONG_HELP: &str = "\
+Examples:
+  apikey create --name web              new key in the default account
+  apikey list                           the account's keys
+  apikey topup web 5000                 add 5000 lookups
+  apikey revoke web --yes               disable a key for good
+  apikey -a acme --json list            another account, as JSON
+
+Environment:
+  APIKEY_DB        the store file, as --db
+  APIKEY_CONFIG    the config file, as --config
+  APIKEY_ACCOUNT   the account, as --account
+  NO_COLOR         when set (and not empty), no colors unless --color always
+  An empty variable counts as unset. Flags win over the environment, the
+  environment over the config file.
+
+Files:
+  ~/.config/apikey/config.toml   config: db, account, color, busy_timeout_ms,
+                                 [smtp] (may be absent)
+  ~/.local/share/apikey/keys.db  the store (mode 0600), made by the first
+                                 command that creates something
+  (the platform's config and data folders; on Linux, XDG_CONFIG_HOME and
+  XDG_DATA_HOME move them)
+
+Exit codes: 0 ok, 1 store or I/O failure, 2 invalid input, 3 refused by a rule,
+4 not found; verify uses 10-20 (see `apikey verify --help`).";
+
 /// Administer API keys in a local SQLite store.
 #[derive(Debug, Parser)]
 #[command(
@@ -28,6 +55,7 @@ Exit codes: 0 ok, 1 store or I/O failure, 2 invalid input, 3 refused by a rule,
     propagate_version = true,
     max_term_width = 100,
     after_help = AFTER_HELP,
+    after_long_help = AFTER_LONG_HELP,
     subcommand_required = true,
     arg_required_else_help = true
 )]
@@ -41,39 +69,36 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes; see "Precedence" in the README.
+/// Options every command takes. Each of `--db`, `--config` and `--account`
+/// also comes from its environment variable (an empty one counts as unset)
+/// and, for `--db` and `--account`, from the config file: flag, then
+/// environment, then config file, then default.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// The store file [default: keys.db in the platform data dir]
+    /// The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]
     #[arg(
         long,
         global = true,
-        env = "APIKEY_DB",
-        hide_env_values = true,
         value_name = "PATH",
         value_hint = clap::ValueHint::FilePath
     )]
     pub db: Option<PathBuf>,
 
-    /// The config file [default: config.toml in the platform config dir]
+    /// The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]
     #[arg(
         long,
         global = true,
-        env = "APIKEY_CONFIG",
-        hide_env_values = true,
         value_name = "PATH",
         value_hint = clap::ValueHint::FilePath
     )]
     pub config: Option<PathBuf>,
 
-    /// The account to act on [default: `account` in the config, else "default"]
+    /// The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]
     #[arg(
         short,
         long,
         global = true,
-        env = "APIKEY_ACCOUNT",
-        hide_env_values = true,
         value_name = "NAME",
         add = ArgValueCandidates::new(complete::accounts)
     )]

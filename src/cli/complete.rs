@@ -98,13 +98,16 @@ fn parse_line(words: &[OsString], cursor: usize) -> Line {
 }
 
 fn context() -> Option<Context> {
+    // What the line does not say, the environment and the config file do,
+    // as for the command itself.
     let line = LINE.get_or_init(Line::default);
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    let pick = |typed: &Option<OsString>, env: &str| typed.clone().or_else(|| var(env));
     let global = GlobalArgs {
-        db: pick(&line.db, "APIKEY_DB").map(Into::into),
-        config: pick(&line.config, "APIKEY_CONFIG").map(Into::into),
-        account: pick(&line.account, "APIKEY_ACCOUNT").map(|v| v.to_string_lossy().into_owned()),
+        db: line.db.clone().map(Into::into),
+        config: line.config.clone().map(Into::into),
+        account: line
+            .account
+            .as_ref()
+            .map(|v| v.to_string_lossy().into_owned()),
         json: false,
         yes: false,
         quiet: false,

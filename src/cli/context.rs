@@ -44,8 +44,12 @@ impl Context {
     /// Reads the config file (if any) and settles every global option.
     pub fn new(global: &GlobalArgs) -> Result<Context> {
         let dirs = ProjectDirs::from("", "", "apikey");
-        let (config_path, required) = match &global.config {
-            Some(path) => (path.clone(), true),
+        let config_flag = global
+            .config
+            .clone()
+            .or_else(|| env_value("APIKEY_CONFIG").map(PathBuf::from));
+        let (config_path, required) = match config_flag {
+            Some(path) => (crate::config::expand_home(&path)?, true),
             None => match &dirs {
                 Some(d) => (d.config_dir().join("config.toml"), false),
                 None => (PathBuf::new(), false),
@@ -56,8 +60,12 @@ impl Context {
         } else {
             Config::load(&config_path, required)?
         };
-        let db = match (&global.db, &config.db, &dirs) {
-            (Some(flag), _, _) => flag.clone(),
+        let db_flag = global
+            .db
+            .clone()
+            .or_else(|| env_value("APIKEY_DB").map(PathBuf::from));
+        let db = match (&db_flag, &config.db, &dirs) {
+            (Some(flag), _, _) => crate::config::expand_home(flag)?,
             (None, Some(from_config), _) => from_config.clone(),
             (None, None, Some(d)) => d.data_dir().join("keys.db"),
             (None, None, None) => {
@@ -70,6 +78,7 @@ impl Context {
         let account = global
             .account
             .clone()
+            .or_else(|| env_value("APIKEY_ACCOUNT").map(|v| v.to_string_lossy().into_owned()))
             .or(config.account.clone())
             .unwrap_or_else(|| DEFAULT_ACCOUNT.to_owned());
         let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -172,6 +181,12 @@ impl Context {
             Err(Error::refused(format!("did not {action}: not confirmed")))
         }
     }
+}
+
+/// An environment variable's value; an empty one counts as unset, as
+/// `NO_COLOR` does, so `APIKEY_DB=` never means "a store named ''".
+fn env_value(name: &str) -> Option<std::ffi::OsString> {
+    std::env::var_os(name).filter(|v| !v.is_empty())
 }
 
 fn capitalize(text: &str) -> String {

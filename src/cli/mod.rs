@@ -89,8 +89,34 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let mut matches = command().try_get_matches_from(args)?;
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    let mut matches = command()
+        .color(help_color(&args))
+        .try_get_matches_from(args)?;
     Cli::from_arg_matches_mut(&mut matches)
+}
+
+/// How clap should color help and usage errors: as `--color` on the line
+/// says (parsed later with everything else, too late for `--help`); clap
+/// itself honours NO_COLOR and whether stdout is a terminal.
+fn help_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    let mut chosen = None;
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        if word == "--color" {
+            chosen = words.next().map(|w| w.into_owned());
+        } else if let Some(value) = word.strip_prefix("--color=") {
+            chosen = Some(value.to_owned());
+        }
+    }
+    match chosen.as_deref() {
+        Some("never") => clap::ColorChoice::Never,
+        Some("always") => clap::ColorChoice::Always,
+        _ => clap::ColorChoice::Auto,
+    }
 }
 
 /// Runs a parsed command line: dispatch, print, and map the outcome to the
@@ -238,9 +264,7 @@ fn one_line_usage_error(error: &clap::Error) -> String {
     if message.is_empty() {
         message.push_str("invalid arguments");
     }
-    crate::text::printable(&format!(
-        "{message}{tips} (see `{command} --help`)"
-    ))
+    crate::text::printable(&format!("{message}{tips} (see `{command} --help`)"))
 }
 
 #[cfg(test)]

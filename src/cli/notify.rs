@@ -16,10 +16,11 @@ pub fn run(command: &NotifyCommand, ctx: &mut Context) -> Result<Report> {
     let change = |key: &str, change: NotifyChange<'_>, ctx: &mut Context| -> Result<Report> {
         let account = ctx.account()?;
         let key = KeyRef::parse(key)?;
+        let threshold = matches!(change, NotifyChange::Threshold(_));
         let key = ctx
             .store(Access::Write)?
             .update_notify(&account, &key, &change)?;
-        Ok(Report::NotifyList { key })
+        Ok(Report::NotifyList { key, threshold })
     };
     match command {
         NotifyCommand::Add { key, emails } => {
@@ -39,13 +40,14 @@ pub fn run(command: &NotifyCommand, ctx: &mut Context) -> Result<Report> {
             let key = KeyRef::parse(key)?;
             Ok(Report::NotifyList {
                 key: ctx.store(Access::Read)?.key(&account, &key)?,
+                threshold: false,
             })
         }
         NotifyCommand::Outbox { all } => Ok(Report::Outbox(ctx.store(Access::Read)?.outbox(*all)?)),
         NotifyCommand::Send => {
             let config = ctx.smtp().ok_or_else(|| {
                 Error::Config(format!(
-                    "no [smtp] section in the config file {}: add one with host, port, from and tls (see the README)",
+                    "no [smtp] section in the config file {}: add one with host, port, from and tls (see `man apikey`)",
                     ctx.config_path().display()
                 ))
             })?;

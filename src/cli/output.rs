@@ -50,6 +50,9 @@ pub enum Report {
     NotifyList {
         /// The key.
         key: Key,
+        /// Whether the command set the threshold, which `--quiet` then
+        /// prints (otherwise it prints the list).
+        threshold: bool,
     },
     /// `notify outbox`.
     Outbox(Vec<Event>),
@@ -261,7 +264,7 @@ fn print_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         Report::Verdict(verdict) => serde_json::to_writer_pretty(&mut *out, verdict),
         Report::Usage(report) => serde_json::to_writer_pretty(&mut *out, report),
         Report::Changed { key, .. } => serde_json::to_writer_pretty(&mut *out, key),
-        Report::NotifyList { key } => serde_json::to_writer_pretty(
+        Report::NotifyList { key, .. } => serde_json::to_writer_pretty(
             &mut *out,
             &NotifyJson {
                 key_id: &key.id,
@@ -296,7 +299,11 @@ fn print_quiet(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         Report::Key { key, .. } | Report::Security { key, .. } => writeln!(out, "{}", key.id),
         Report::Verdict(verdict) => writeln!(out, "{}", verdict.code),
         Report::Usage(report) => writeln!(out, "{}", report.total),
-        Report::NotifyList { key } => key
+        Report::NotifyList {
+            key,
+            threshold: true,
+        } => writeln!(out, "{}", limit_or(key.notify.low_balance, "off")),
+        Report::NotifyList { key, .. } => key
             .notify
             .emails
             .iter()
@@ -313,7 +320,7 @@ fn print_quiet(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .try_for_each(|a| writeln!(out, "{}", a.name)),
         Report::Account { account, .. } => writeln!(out, "{}", account.name),
-        Report::Audit(_) => Ok(()),
+        Report::Audit(entries) => entries.iter().try_for_each(|e| writeln!(out, "{}", e.id)),
         Report::Upgraded { to, .. } => writeln!(out, "{to}"),
     }
 }
@@ -332,7 +339,7 @@ fn print_human(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<
         }
         Report::Verdict(verdict) => writeln!(out, "{}", explain(verdict)),
         Report::Usage(report) => usage_chart(report, color, out),
-        Report::NotifyList { key } => {
+        Report::NotifyList { key, .. } => {
             writeln!(out, "Notifications for key {}:", key.label())?;
             if key.notify.emails.is_empty() {
                 writeln!(
@@ -469,6 +476,15 @@ fn upgraded(store: &str, from: i64, to: i64, out: &mut dyn Write) -> io::Result<
             out,
             "Upgraded store {store} from schema version {from} to {to}."
         )
+    }
+}
+
+/// "1 key", "2 keys".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -694,21 +710,21 @@ fn print_plan(applied: &Applied, file: &str, color: bool, out: &mut dyn Write) -
         )?;
     }
     let counts = format!(
-        "{} account(s) and {} key(s) {}, {} key(s) {}, {} {}.",
-        applied.created_accounts.len(),
-        applied.created.len(),
+        "{} and {} {}, {} {}, {} {}.",
+        count(applied.created_accounts.len(), "account"),
+        count(applied.created.len(), "key"),
         if applied.dry_run {
             "to create"
         } else {
             "created"
         },
-        applied.updated.len(),
+        count(applied.updated.len(), "key"),
         if applied.dry_run {
             "to update"
         } else {
             "updated"
         },
-        applied.revoked.len(),
+        count(applied.revoked.len(), "key"),
         if applied.dry_run {
             "to revoke"
         } else {

@@ -95,7 +95,9 @@ fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Pl
         }
         // What is left is active in the store and absent from the file.
         let mut unnamed: Vec<&Key> = by_name.into_values().collect();
-        unnamed.sort_by_key(|k| k.created_at);
+        // By name (unique among active keys), so the plan reads the same
+        // on every run and CI can diff it.
+        unnamed.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
         if !matches!(prune, Prune::Off) {
             active_after -= unnamed.len();
             plan.revoke.extend(unnamed.into_iter().cloned());

@@ -332,7 +332,9 @@ fn the_dry_run_refuses_what_the_run_refuses_and_names_the_line() {
     for args in [vec!["apply", &file, "--dry-run"], vec!["apply", &file]] {
         let err = env.fails(&args, 2);
         assert!(
-            err.starts_with(&format!("apikey: {file}:6:11: key 'web' in account 'acme': expiry")),
+            err.starts_with(&format!(
+                "apikey: {file}:6:11: key 'web' in account 'acme': expiry"
+            )),
             "{args:?}: {err}"
         );
         assert!(err.contains("not in the future"), "{err}");
@@ -340,7 +342,10 @@ fn the_dry_run_refuses_what_the_run_refuses_and_names_the_line() {
     assert_eq!(dump(&env), before);
 
     // An existing key whose expiry the file moves into the past.
-    write(&env, "[[account]]\nname = \"acme\"\n\n[[account.key]]\nname = \"web\"\n");
+    write(
+        &env,
+        "[[account]]\nname = \"acme\"\n\n[[account.key]]\nname = \"web\"\n",
+    );
     env.ok(&["apply", &file]);
     write(
         &env,
@@ -358,9 +363,39 @@ fn the_dry_run_refuses_what_the_run_refuses_and_names_the_line() {
     for i in 0..9 {
         env.ok(&["-a", "acme", "create", "--name", &format!("k{i}")]);
     }
-    write(&env, "[[account]]\nname = \"acme\"\n\n[[account.key]]\nname = \"new\"\n");
+    write(
+        &env,
+        "[[account]]\nname = \"acme\"\n\n[[account.key]]\nname = \"new\"\n",
+    );
     for args in [vec!["apply", &file, "--dry-run"], vec!["apply", &file]] {
         let err = env.fails(&args, 3);
         assert!(err.starts_with(&format!("apikey: {file}:2:8: ")), "{err}");
+    }
+}
+
+#[test]
+fn the_prune_plan_lists_keys_in_one_order_every_run() {
+    let env = Env::new();
+    let file = write(&env, "[[account]]\nname = \"acme\"\n");
+    env.ok(&["apply", &file]);
+    // Made within the same second, in an order that is not the name order.
+    for name in ["m", "c", "x", "a", "q", "f"] {
+        env.create(&["-a", "acme", "--name", name]);
+    }
+    for _ in 0..5 {
+        let plan = env.json(&["apply", &file, "--prune", "--dry-run"]);
+        let names: Vec<&str> = plan["revoked"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["a", "c", "f", "m", "q", "x"]);
+        let err = env.fails(&["apply", &file, "--prune"], 3);
+        assert!(err.contains("revoke 6 keys not named in"), "{err}");
+        assert!(
+            err.contains("(acme/a, acme/c, acme/f, acme/m, acme/q, acme/x)"),
+            "{err}"
+        );
     }
 }

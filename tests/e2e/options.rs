@@ -148,3 +148,55 @@ fn color_follows_flag_then_no_color_then_config() {
         "JSON is never colored"
     );
 }
+
+#[test]
+fn config_and_environment_edges() {
+    let mut env = Env::new();
+    // `~` in the config's db is HOME, not a folder named "~".
+    let config = env.path("c.toml");
+    std::fs::write(&config, "db = \"~/tilde/keys.db\"\n").unwrap();
+    env.set("APIKEY_CONFIG", &config);
+    env.unset("APIKEY_DB");
+    env.create(&["--name", "web"]);
+    assert!(env.path("tilde/keys.db").is_file());
+    assert!(!env.path("~").exists(), "a literal ~ folder");
+    // And on the flag, when it reaches apikey unexpanded.
+    env.ok(&["--db", "~/tilde/keys.db", "show", "web"]);
+
+    // Empty variables count as unset, never as a flag given empty.
+    let mut env = Env::new();
+    env.create(&["--name", "web"]);
+    env.set("APIKEY_CONFIG", "");
+    env.set("APIKEY_ACCOUNT", "");
+    env.ok(&["show", "web"]);
+    env.set("APIKEY_DB", "");
+    let err = env.fails(&["list"], 1);
+    assert!(
+        err.contains(".local/share/apikey/keys.db"),
+        "the default store: {err}"
+    );
+
+    // A named config file that is not there is bad input (2); one that
+    // cannot be read is an I/O failure (1), at the default place too.
+    let mut env = Env::new();
+    env.create(&["--name", "web"]);
+    let err = env.fails(&["--config", "/nonexistent/apikey.toml", "list"], 2);
+    assert!(
+        err.ends_with("/nonexistent/apikey.toml: no such file or directory"),
+        "{err}"
+    );
+    let home_file = env.path("home-is-a-file");
+    std::fs::write(&home_file, "").unwrap();
+    env.set("HOME", &home_file);
+    let err = env.fails(&["list"], 1);
+    assert!(
+        err.contains("cannot read config file") && err.ends_with("not a directory"),
+        "{err}"
+    );
+    let home = env.dir.path().to_path_buf();
+    env.set("HOME", &home);
+    let dir_config = env.path("a-folder.toml");
+    std::fs::create_dir(&dir_config).unwrap();
+    let err = env.fails(&["--config", dir_config.to_str().unwrap(), "list"], 1);
+    assert!(err.ends_with("is a directory"), "{err}");
+}

@@ -79,12 +79,30 @@ fn usage_errors_are_one_line_with_exit_2() {
     }
     // The line names what was missing, the choices, and the command's help.
     for (args, says) in [
-        (vec!["show"], "not provided: <KEY> (see `apikey show --help`)"),
-        (vec!["topup", "web"], "not provided: <AMOUNT> (see `apikey topup --help`)"),
-        (vec!["apply"], "not provided: <FILE> (see `apikey apply --help`)"),
-        (vec!["account", "create"], "not provided: <NAME> (see `apikey account create --help`)"),
-        (vec!["list", "--color", "purple"], "[possible values: auto, always, never]"),
-        (vec!["usage", "web", "--by", "hour"], "[possible values: day, ip]"),
+        (
+            vec!["show"],
+            "not provided: <KEY> (see `apikey show --help`)",
+        ),
+        (
+            vec!["topup", "web"],
+            "not provided: <AMOUNT> (see `apikey topup --help`)",
+        ),
+        (
+            vec!["apply"],
+            "not provided: <FILE> (see `apikey apply --help`)",
+        ),
+        (
+            vec!["account", "create"],
+            "not provided: <NAME> (see `apikey account create --help`)",
+        ),
+        (
+            vec!["list", "--color", "purple"],
+            "[possible values: auto, always, never]",
+        ),
+        (
+            vec!["usage", "web", "--by", "hour"],
+            "[possible values: day, ip]",
+        ),
         (vec!["creat"], "similar subcommands exist"),
     ] {
         let err = env.fails(&args, 2);
@@ -137,4 +155,76 @@ fn a_closed_pipe_is_not_an_error() {
     let status = child.wait().unwrap();
     assert!(status.success(), "exit {status:?}, stderr {err}");
     assert!(err.is_empty(), "{err}");
+}
+
+#[test]
+fn the_small_things_people_notice() {
+    let env = Env::new();
+    // --color reaches clap's own help.
+    assert!(env.ok(&["--color", "always", "--help"]).contains('\u{1b}'));
+    assert!(!env.ok(&["--color", "never", "--help"]).contains('\u{1b}'));
+    // The help and the man page name the environment and the config file.
+    let help = env.ok(&["--help"]);
+    for word in [
+        "APIKEY_DB",
+        "APIKEY_CONFIG",
+        "APIKEY_ACCOUNT",
+        "config.toml",
+    ] {
+        assert!(help.contains(word), "{word} in --help");
+    }
+    // -q prints the value the command is about.
+    env.create(&["--name", "web"]);
+    assert_eq!(env.ok(&["-q", "notify", "threshold", "web", "50"]), "50\n");
+    assert_eq!(
+        env.ok(&["-q", "notify", "threshold", "web", "off"]),
+        "off\n"
+    );
+    env.ok(&["notify", "add", "web", "ops@example.com"]);
+    assert_eq!(
+        env.ok(&["-q", "notify", "list", "web"]),
+        "ops@example.com\n"
+    );
+    let ids = env.ok(&["-q", "log"]);
+    let log = env.json(&["log"]);
+    let expected: String = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{}\n", e["id"]))
+        .collect();
+    assert_eq!(ids, expected);
+    // Counts read as English.
+    let line = env.json(&["account", "list"]);
+    assert_eq!(line[0]["active_keys"], 1);
+}
+
+#[test]
+fn manifest_and_config_errors_speak_toml_not_rust() {
+    let env = Env::new();
+    env.init_store();
+    let manifest = env.path("m.toml");
+    for (field, says) in [
+        ("daily_limit = \"x\"", "expected a whole number"),
+        ("expires = 5", "expires must be a date or time"),
+        ("scopes = \"x\"", "expected a list"),
+    ] {
+        std::fs::write(
+            &manifest,
+            format!("[[account]]\nname = \"a\"\n[[account.key]]\nname = \"k\"\n{field}\n"),
+        )
+        .unwrap();
+        let err = env.fails(&["apply", manifest.to_str().unwrap(), "--dry-run"], 2);
+        assert!(err.contains(says), "{err}");
+        for rust in ["i64", "u64", "untagged", "RawWhen", "sequence"] {
+            assert!(!err.contains(rust), "{err}");
+        }
+    }
+    let config = env.path("c.toml");
+    std::fs::write(&config, "busy_timeout_ms = -5\n").unwrap();
+    let err = env.fails(&["--config", config.to_str().unwrap(), "list"], 2);
+    assert!(
+        err.contains("c.toml:1:19: ") && !err.contains("u64"),
+        "{err}"
+    );
 }

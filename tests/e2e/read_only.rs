@@ -45,7 +45,7 @@ fn read_only_commands_and_dry_runs_change_no_byte() {
     let manifest = env.path("keys.toml");
     std::fs::write(
         &manifest,
-        "[[account]]\nname = \"default\"\n\n[[account.key]]\nname = \"web\"\nexpires = \"2026-11-05\"\nnotify = [\"ops@example.com\"]\n\n[[account.key]]\nname = \"new\"\n",
+        "[[account]]\nname = \"default\"\n\n[[account.key]]\nname = \"web\"\nexpires = \"2026-11-14\"\nnotify = [\"ops@example.com\"]\n\n[[account.key]]\nname = \"new\"\n",
     )
     .unwrap();
     // And web itself expiring within 7 days by the time the reads run.
