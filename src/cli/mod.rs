@@ -107,7 +107,7 @@ fn help_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
             break;
         }
         if word == "--color" {
-            chosen = words.next().map(|w| w.into_owned());
+            chosen = words.next().map(std::borrow::Cow::into_owned);
         } else if let Some(value) = word.strip_prefix("--color=") {
             chosen = Some(value.to_owned());
         }
