@@ -187,13 +187,13 @@ fn the_small_things_people_notice() {
     );
     let ids = env.ok(&["-q", "log"]);
     let log = env.json(&["log"]);
-    let expected: String = log
+    let expected: Vec<String> = log
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| format!("{}\n", e["id"]))
+        .map(|e| e["id"].to_string())
         .collect();
-    assert_eq!(ids, expected);
+    assert_eq!(ids.lines().collect::<Vec<_>>(), expected);
     // Counts read as English.
     let line = env.json(&["account", "list"]);
     assert_eq!(line[0]["active_keys"], 1);
