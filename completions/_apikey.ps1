@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one key: settings, notification list, balance')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Permanently disable a key')
             [CompletionResult]::new('regenerate', 'regenerate', [CompletionResultType]::ParameterValue, 'Give a key a new secret, keeping its id, name, balance and settings')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Give a key a new name, keeping its id, secret, balance and settings')
             [CompletionResult]::new('topup', 'topup', [CompletionResultType]::ParameterValue, 'Add lookups to a key''s balance')
             [CompletionResult]::new('security', 'security', [CompletionResultType]::ParameterValue, 'Show or change a key''s security settings')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a presented key and spend lookups, as an API server would')
@@ -139,6 +140,23 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
         }
         'apikey;regenerate' {
             [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'How long the old secret keeps working, e.g. 1h or 7d [default: it stops at once]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the essential value (e.g. the new key)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the essential value (e.g. the new key)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'apikey;rename' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -598,6 +616,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one key: settings, notification list, balance')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Permanently disable a key')
             [CompletionResult]::new('regenerate', 'regenerate', [CompletionResultType]::ParameterValue, 'Give a key a new secret, keeping its id, name, balance and settings')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Give a key a new name, keeping its id, secret, balance and settings')
             [CompletionResult]::new('topup', 'topup', [CompletionResultType]::ParameterValue, 'Add lookups to a key''s balance')
             [CompletionResult]::new('security', 'security', [CompletionResultType]::ParameterValue, 'Show or change a key''s security settings')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a presented key and spend lookups, as an API server would')
@@ -624,6 +643,9 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;help;regenerate' {
+            break
+        }
+        'apikey;help;rename' {
             break
         }
         'apikey;help;topup' {

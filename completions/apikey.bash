@@ -43,6 +43,9 @@ _apikey() {
             apikey,regenerate)
                 cmd="apikey__subcmd__regenerate"
                 ;;
+            apikey,rename)
+                cmd="apikey__subcmd__rename"
+                ;;
             apikey,revoke)
                 cmd="apikey__subcmd__revoke"
                 ;;
@@ -114,6 +117,9 @@ _apikey() {
                 ;;
             apikey__subcmd__help,regenerate)
                 cmd="apikey__subcmd__help__subcmd__regenerate"
+                ;;
+            apikey__subcmd__help,rename)
+                cmd="apikey__subcmd__help__subcmd__rename"
                 ;;
             apikey__subcmd__help,revoke)
                 cmd="apikey__subcmd__help__subcmd__revoke"
@@ -227,7 +233,7 @@ _apikey() {
 
     case "${cmd}" in
         apikey)
-            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version create list show revoke regenerate topup security verify usage notify log account store apply completions help"
+            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version create list show revoke regenerate rename topup security verify usage notify log account store apply completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -801,7 +807,7 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__help)
-            opts="create list show revoke regenerate topup security verify usage notify log account store apply completions help"
+            opts="create list show revoke regenerate rename topup security verify usage notify log account store apply completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1053,6 +1059,20 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__help__subcmd__regenerate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__help__subcmd__rename)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1805,6 +1825,62 @@ _apikey() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__rename)
+            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --db)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then

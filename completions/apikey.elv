@@ -37,6 +37,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand show 'Show one key: settings, notification list, balance'
             cand revoke 'Permanently disable a key'
             cand regenerate 'Give a key a new secret, keeping its id, name, balance and settings'
+            cand rename 'Give a key a new name, keeping its id, secret, balance and settings'
             cand topup 'Add lookups to a key''s balance'
             cand security 'Show or change a key''s security settings'
             cand verify 'Check a presented key and spend lookups, as an API server would'
@@ -131,6 +132,22 @@ set edit:completion:arg-completer[apikey] = {|@words|
         }
         &'apikey;regenerate'= {
             cand --grace 'How long the old secret keeps working, e.g. 1h or 7d [default: it stops at once]'
+            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;rename'= {
             cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -553,6 +570,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand show 'Show one key: settings, notification list, balance'
             cand revoke 'Permanently disable a key'
             cand regenerate 'Give a key a new secret, keeping its id, name, balance and settings'
+            cand rename 'Give a key a new name, keeping its id, secret, balance and settings'
             cand topup 'Add lookups to a key''s balance'
             cand security 'Show or change a key''s security settings'
             cand verify 'Check a presented key and spend lookups, as an API server would'
@@ -574,6 +592,8 @@ set edit:completion:arg-completer[apikey] = {|@words|
         &'apikey;help;revoke'= {
         }
         &'apikey;help;regenerate'= {
+        }
+        &'apikey;help;rename'= {
         }
         &'apikey;help;topup'= {
         }

@@ -23,6 +23,36 @@ pub struct Applied {
     pub updated: Vec<UpdatedKey>,
     /// Keys revoked by `--prune`.
     pub revoked: Vec<RevokedKey>,
+    /// Accounts where the file names keys the store lacks while the store
+    /// has active keys the file does not name: a rename in the file, which
+    /// `apply` carries out as a new key (and, with `--prune`, a revocation).
+    pub possible_renames: Vec<PossibleRename>,
+}
+
+/// New keys and unnamed keys side by side in one account, so that a plan
+/// says plainly that a renamed entry is a new key with a new secret and a
+/// balance of 0, and what becomes of the old one.
+#[derive(Clone, Debug, Serialize)]
+pub struct PossibleRename {
+    /// The account.
+    pub account: String,
+    /// The names the file adds.
+    pub created: Vec<KeyName>,
+    /// The active keys the file does not name.
+    pub unnamed: Vec<UnnamedKey>,
+}
+
+/// An active key a manifest does not name.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnnamedKey {
+    /// Its name.
+    pub name: KeyName,
+    /// Its id.
+    pub id: KeyId,
+    /// Its balance, which a new key does not inherit.
+    pub balance: i64,
+    /// Whether `--prune` revokes it in this run.
+    pub revoked: bool,
 }
 
 impl Applied {
@@ -79,6 +109,8 @@ pub struct RevokedKey {
     pub name: KeyName,
     /// Its id.
     pub id: KeyId,
+    /// Its balance, which nothing can spend once it is revoked.
+    pub balance: i64,
 }
 
 /// One field of a key, before and after.

@@ -17,6 +17,8 @@ pub enum Action {
     Revoke,
     /// A new secret for an existing key.
     Regenerate,
+    /// A key's name changed.
+    Rename,
     /// Lookups added to a balance.
     Topup,
     /// Security settings changed.
@@ -33,6 +35,7 @@ impl Action {
             Action::Create => "create",
             Action::Revoke => "revoke",
             Action::Regenerate => "regenerate",
+            Action::Rename => "rename",
             Action::Topup => "topup",
             Action::Security => "security",
             Action::Notify => "notify",
@@ -46,6 +49,7 @@ impl Action {
             Action::Create,
             Action::Revoke,
             Action::Regenerate,
+            Action::Rename,
             Action::Topup,
             Action::Security,
             Action::Notify,

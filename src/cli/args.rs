@@ -155,6 +155,12 @@ pub enum Command {
     #[command(after_help = "Example:\n  apikey regenerate web --grace 1h")]
     Regenerate(RegenerateArgs),
 
+    /// Give a key a new name, keeping its id, secret, balance and settings
+    #[command(
+        after_help = "Renaming a key in an apply manifest creates a new key instead: rename it here first.\n\nExample:\n  apikey rename web storefront"
+    )]
+    Rename(RenameArgs),
+
     /// Add lookups to a key's balance
     #[command(after_help = "Example:\n  apikey topup web 5000 --note \"invoice 42\"")]
     Topup(TopupArgs),
@@ -467,6 +473,18 @@ pub struct RegenerateArgs {
     /// How long the old secret keeps working, e.g. 1h or 7d [default: it stops at once]
     #[arg(long, value_name = "DURATION")]
     pub grace: Option<String>,
+}
+
+/// `rename`.
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    /// The key's id, name, or secret
+    #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
+    pub key: String,
+
+    /// The new name, unique among the account's active keys
+    #[arg(value_name = "NEW_NAME")]
+    pub name: String,
 }
 
 /// `topup`.

@@ -15,6 +15,7 @@ mod log;
 mod notify;
 pub mod output;
 mod regenerate;
+mod rename;
 mod revoke;
 mod security;
 mod show;
@@ -38,7 +39,15 @@ use crate::error::{Error, Result};
 const GROUPS: &[(&str, &[&str])] = &[
     (
         "Keys",
-        &["create", "list", "show", "revoke", "regenerate", "topup"],
+        &[
+            "create",
+            "list",
+            "show",
+            "revoke",
+            "regenerate",
+            "rename",
+            "topup",
+        ],
     ),
     (
         "Security and verification",
@@ -178,6 +187,7 @@ fn dispatch(command: &Command, ctx: &mut Context, out: &mut dyn Write) -> Result
         Command::Show(args) => show::run(args, ctx),
         Command::Revoke(args) => revoke::run(args, ctx),
         Command::Regenerate(args) => regenerate::run(args, ctx, out),
+        Command::Rename(args) => rename::run(args, ctx),
         Command::Topup(args) => topup::run(args, ctx),
         Command::Security(args) => security::run(args, ctx),
         Command::Verify(args) => verify::run(args, ctx),

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::context::OutputMode;
 use crate::account::Account;
-use crate::apply::{Applied, CreatedKey};
+use crate::apply::{Applied, CreatedKey, PossibleRename};
 use crate::audit::AuditEntry;
 use crate::clock::Timestamp;
 use crate::key::{Key, KeyId, KeyName, KeyStatus};
@@ -705,7 +705,10 @@ fn print_plan(applied: &Applied, file: &str, color: bool, out: &mut dyn Write) -
             "{}",
             paint(
                 "31",
-                format!("  - key {}/{} ({}), revoked", key.account, key.name, key.id)
+                format!(
+                    "  - key {}/{} ({}), revoked: its balance of {} can no longer be spent",
+                    key.account, key.name, key.id, key.balance
+                )
             )
         )?;
     }
@@ -732,6 +735,9 @@ fn print_plan(applied: &Applied, file: &str, color: bool, out: &mut dyn Write) -
         },
     );
     writeln!(out, "{counts}")?;
+    for rename in &applied.possible_renames {
+        writeln!(out, "\n{}", paint("33", rename_note(rename)))?;
+    }
     let secrets: Vec<&CreatedKey> = applied
         .created
         .iter()
@@ -746,6 +752,55 @@ fn print_plan(applied: &Applied, file: &str, color: bool, out: &mut dyn Write) -
         }
     }
     Ok(())
+}
+
+/// What a plan must say plainly when an account gains keys while keys it
+/// has go unnamed: `apply` never renames.
+fn rename_note(rename: &PossibleRename) -> String {
+    let list = |names: Vec<String>| names.join(", ");
+    let created = list(rename.created.iter().map(ToString::to_string).collect());
+    let old = list(rename.unnamed.iter().map(|k| k.name.to_string()).collect());
+    let balances = list(
+        rename
+            .unnamed
+            .iter()
+            .map(|k| format!("{} (balance {})", k.name, k.balance))
+            .collect(),
+    );
+    let new = if rename.created.len() == 1 {
+        "a new key with a new secret and a balance of 0"
+    } else {
+        "new keys with new secrets and balances of 0"
+    };
+    let fate = match (
+        rename.unnamed.len(),
+        rename.unnamed.iter().any(|k| k.revoked),
+    ) {
+        (1, true) => "is revoked by --prune",
+        (_, true) => "are revoked by --prune",
+        (1, false) => "stays as it is",
+        (_, false) => "stay as they are",
+    };
+    let shell = |name: &str| {
+        if name.contains(' ') {
+            format!("'{name}'")
+        } else {
+            name.to_owned()
+        }
+    };
+    let how = match (&rename.created[..], &rename.unnamed[..]) {
+        ([new], [old]) => format!(
+            "`apikey -a {} rename {} {}`",
+            rename.account,
+            shell(old.name.as_str()),
+            shell(new.as_str())
+        ),
+        _ => format!("`apikey -a {} rename OLD NEW`", rename.account),
+    };
+    format!(
+        "Note: in account {}, the file adds {created} and does not name {balances}. apply never renames a key: {created} will be {new}, and {old} {fate}. If this is a rename, run {how} first, then apply.",
+        rename.account
+    )
 }
 
 /// One line for a person: the code, then what it means.

@@ -11,10 +11,10 @@ use super::backend::{NewAudit, Tx};
 use super::keys::create_in;
 use super::notify::raise;
 use crate::account::Account;
-use crate::apply::{Applied, CreatedKey, RevokedKey, UpdatedKey, diff};
+use crate::apply::{Applied, CreatedKey, PossibleRename, RevokedKey, UnnamedKey, UpdatedKey, diff};
 use crate::audit::Action;
 use crate::error::{Error, Result};
-use crate::key::{Key, KeyId, KeyStatus, MAX_ACTIVE_KEYS};
+use crate::key::{Key, KeyId, KeyName, KeyStatus, MAX_ACTIVE_KEYS};
 use crate::manifest::{KeySpecEntry, Manifest};
 use crate::notify::event::{self, EventKind, NewEvent, Raised};
 use crate::secret::Secret;
@@ -52,6 +52,7 @@ struct Plan<'m> {
     create: Vec<Create<'m>>,
     update: Vec<Update<'m>>,
     revoke: Vec<Key>,
+    possible_renames: Vec<PossibleRename>,
 }
 
 fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Plan<'m>> {
@@ -98,7 +99,29 @@ fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Pl
         // By name (unique among active keys), so the plan reads the same
         // on every run and CI can diff it.
         unnamed.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
-        if !matches!(prune, Prune::Off) {
+        let pruning = !matches!(prune, Prune::Off);
+        let created: Vec<KeyName> = plan
+            .create
+            .iter()
+            .filter(|c| c.account == account.name.as_str())
+            .map(|c| c.spec.name.clone())
+            .collect();
+        if !created.is_empty() && !unnamed.is_empty() {
+            plan.possible_renames.push(PossibleRename {
+                account: account.name.to_string(),
+                created,
+                unnamed: unnamed
+                    .iter()
+                    .map(|k| UnnamedKey {
+                        name: k.name.clone(),
+                        id: k.id.clone(),
+                        balance: k.balance,
+                        revoked: pruning,
+                    })
+                    .collect(),
+            });
+        }
+        if pruning {
             active_after -= unnamed.len();
             plan.revoke.extend(unnamed.into_iter().cloned());
         }
@@ -235,6 +258,7 @@ impl Store {
         let mut applied = Applied {
             dry_run,
             created_accounts: plan.accounts.clone(),
+            possible_renames: plan.possible_renames.clone(),
             ..Applied::default()
         };
         applied.updated = plan.update.iter().map(|u| u.report.clone()).collect();
@@ -245,6 +269,7 @@ impl Store {
                 account: k.account.clone(),
                 name: k.name.clone(),
                 id: k.id.clone(),
+                balance: k.balance,
             })
             .collect();
         if dry_run {

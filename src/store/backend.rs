@@ -145,6 +145,8 @@ pub trait Tx {
     /// Ends the key's current secrets at `until` (now: at once) and forgets
     /// secrets whose grace has passed.
     fn retire_secrets(&mut self, key: KeyPk, until: Timestamp) -> Result<()>;
+    /// Gives the key a new name; the caller has checked it is free.
+    fn rename_key(&mut self, key: KeyPk, name: &KeyName) -> Result<()>;
     /// Replaces the hint after a new secret.
     fn set_hint(&mut self, key: KeyPk, hint: &str) -> Result<()>;
     /// Marks the key revoked.

@@ -312,6 +312,43 @@ impl Store {
         Ok(new)
     }
 
+    /// Gives a key a new name, keeping its id, secret, balance, settings
+    /// and history: the way to rename a key a manifest names (`apply`
+    /// would create a new key under the new name). Rule 3 holds: the new
+    /// name must not be taken by another active key of the account.
+    pub fn rename(&mut self, account: &AccountName, key: &KeyRef, name: &KeyName) -> Result<Key> {
+        let now = self.now();
+        let mut tx = self.backend.write(now)?;
+        let account = accounts::find(&mut *tx, account)?;
+        let key = resolve(&mut *tx, &account, key)?;
+        ensure_not_revoked(&key, "renamed")?;
+        if key.name == *name {
+            return Ok(key);
+        }
+        if tx
+            .key_by_name(account.pk, name.as_str())?
+            .is_some_and(|k| k.status != KeyStatus::Revoked)
+        {
+            return Err(Error::refused(format!(
+                "account '{}' already has a key named '{name}': choose another name",
+                account.name
+            )));
+        }
+        tx.rename_key(key.pk, name)?;
+        tx.audit(
+            &self.actor,
+            &NewAudit {
+                action: Action::Rename,
+                account: key.account_pk,
+                key: Some(key.pk),
+                detail: &format!("{} -> {name}", key.name),
+            },
+        )?;
+        let key = tx.key_by_pk(key.pk)?;
+        tx.commit()?;
+        Ok(key)
+    }
+
     /// Adds `amount` lookups (1 to 1,000,000,000) to a key's balance.
     pub fn topup(
         &mut self,

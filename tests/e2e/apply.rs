@@ -399,3 +399,36 @@ fn the_prune_plan_lists_keys_in_one_order_every_run() {
         );
     }
 }
+
+#[test]
+fn a_renamed_entry_is_called_a_new_key_and_rename_keeps_the_balance() {
+    let env = Env::new();
+    let file = write(
+        &env,
+        "[[account]]\nname = \"acme\"\n\n[[account.key]]\nname = \"web\"\n",
+    );
+    env.ok(&["apply", &file]);
+    env.ok(&["-a", "acme", "topup", "web", "500"]);
+    write(
+        &env,
+        "[[account]]\nname = \"acme\"\n\n[[account.key]]\nname = \"shop\"\n",
+    );
+    let plan = env.ok(&["apply", &file, "--dry-run", "--prune"]);
+    assert!(
+        plan.contains("shop will be a new key with a new secret and a balance of 0")
+            && plan.contains("does not name web (balance 600)")
+            && plan.contains("web is revoked by --prune")
+            && plan.contains("`apikey -a acme rename web shop`")
+            && plan.contains("its balance of 600 can no longer be spent"),
+        "{plan}"
+    );
+    let json = env.json(&["apply", &file, "--dry-run"]);
+    assert_eq!(json["possible_renames"][0]["unnamed"][0]["balance"], 600);
+    assert_eq!(json["possible_renames"][0]["unnamed"][0]["revoked"], false);
+    // Doing what the note says keeps the balance, and the file then matches.
+    env.ok(&["-a", "acme", "rename", "web", "shop"]);
+    let json = env.json(&["apply", &file, "--prune"]);
+    assert_eq!(json["created"], serde_json::json!([]));
+    assert_eq!(json["possible_renames"], serde_json::json!([]));
+    assert_eq!(env.json(&["-a", "acme", "show", "shop"])["balance"], 600);
+}

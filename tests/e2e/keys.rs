@@ -295,3 +295,34 @@ fn the_audit_trail_records_every_admin_change() {
         "{table}"
     );
 }
+
+#[test]
+fn rename_keeps_the_key_and_its_secret() {
+    let env = Env::new();
+    let (id, secret) = env.create(&["--name", "web"]);
+    env.create(&["--name", "api"]);
+    env.ok(&["topup", "web", "50"]);
+    assert_eq!(
+        env.ok(&["-q", "rename", "web", "store front"]),
+        "store front\n"
+    );
+    let key = env.show("store front");
+    assert_eq!(
+        (key["id"].as_str(), key["balance"].as_i64()),
+        (Some(id.as_str()), Some(150))
+    );
+    let (code, verdict) = env.verify(&secret, &[]);
+    assert_eq!((code, verdict["key_id"].as_str()), (0, Some(id.as_str())));
+    env.fails(&["show", "web"], 4);
+    assert_eq!(env.json(&["log", &id])[0]["action"], "rename");
+    assert_eq!(env.json(&["log", &id])[0]["detail"], "web -> store front");
+    // Rule 3, name rules, revoked keys.
+    let err = env.fails(&["rename", "store front", "api"], 3);
+    assert!(err.contains("already has a key named 'api'"), "{err}");
+    env.fails(&["rename", "api", " padded"], 2);
+    env.fails(&["rename", "nosuch", "x"], 4);
+    env.ok(&["revoke", "api", "--yes"]);
+    env.fails(&["rename", "api", "again"], 3);
+    // A revoked key's name is free again.
+    env.ok(&["rename", "store front", "api"]);
+}

@@ -460,6 +460,13 @@ impl Tx for SqliteTx<'_> {
         .map_err(|e| self.fail(e))
     }
 
+    fn rename_key(&mut self, key: KeyPk, name: &KeyName) -> Result<()> {
+        self.stmt("UPDATE keys SET name = ?2 WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![key.0, name.as_str()]))
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
     fn set_hint(&mut self, key: KeyPk, hint: &str) -> Result<()> {
         self.stmt("UPDATE keys SET hint = ?2 WHERE id = ?1")
             .and_then(|mut s| s.execute(params![key.0, hint]))
