@@ -7,6 +7,7 @@ mod assets;
 mod bad_input;
 mod concurrency;
 mod delivery;
+mod docs;
 mod faults;
 #[path = "../../fuzz/src/lib.rs"]
 mod fuzz_cases;
@@ -17,6 +18,7 @@ mod notify;
 mod options;
 mod output;
 mod read_only;
+mod readme;
 mod secrets;
 mod security;
 mod shells;
