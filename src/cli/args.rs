@@ -9,24 +9,35 @@ use clap_complete::engine::ArgValueCandidates;
 
 use super::complete;
 
-const AFTER_HELP: &str = "\
+/// The examples both helps open with (a macro, so that `concat!` can join
+/// it into the constants below).
+macro_rules! examples {
+    () => {
+        "\
 Examples:
   apikey create --name web              new key in the default account
   apikey list                           the account's keys
   apikey topup web 5000                 add 5000 lookups
   apikey revoke web --yes               disable a key for good
-  apikey -a acme --json list            another account, as JSON
+  apikey -a acme --json list            another account, as JSON"
+    };
+}
 
+/// The exit codes both helps end with.
+macro_rules! exit_codes {
+    () => {
+        "\
 Exit codes: 0 ok, 1 store or I/O failure, 2 invalid input, 3 refused by a rule,
-4 not found; verify uses 10-20 (see `apikey verify --help`).";
+4 not found; verify uses 10-20 (see `apikey verify --help`)."
+    };
+}
 
-const AFTER_LONG_HELP: &str = "\
-Examples:
-  apikey create --name web              new key in the default account
-  apikey list                           the account's keys
-  apikey topup web 5000                 add 5000 lookups
-  apikey revoke web --yes               disable a key for good
-  apikey -a acme --json list            another account, as JSON
+const AFTER_HELP: &str = concat!(examples!(), "\n\n", exit_codes!());
+
+/// `--help` and the man page also say where options come from.
+const AFTER_LONG_HELP: &str = concat!(
+    examples!(),
+    "
 
 Environment:
   APIKEY_DB        the store file, as --db
@@ -44,8 +55,9 @@ Files:
   (the platform's config and data folders; on Linux, XDG_CONFIG_HOME and
   XDG_DATA_HOME move them)
 
-Exit codes: 0 ok, 1 store or I/O failure, 2 invalid input, 3 refused by a rule,
-4 not found; verify uses 10-20 (see `apikey verify --help`).";
+",
+    exit_codes!()
+);
 
 /// Administer API keys in a local SQLite store.
 #[derive(Debug, Parser)]

@@ -179,12 +179,13 @@ pub fn print_new_key(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if mode.json {
-        let json = NewKeyJson {
-            key: &new.key,
-            secret: new.secret.expose(),
-        };
-        serde_json::to_writer_pretty(&mut *out, &json).map_err(io::Error::from)?;
-        return writeln!(out);
+        return write_json(
+            out,
+            &NewKeyJson {
+                key: &new.key,
+                secret: new.secret.expose(),
+            },
+        );
     }
     if mode.quiet {
         return writeln!(out, "{}", new.secret.expose());
@@ -218,8 +219,7 @@ pub fn print_applied(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if mode.json {
-        serde_json::to_writer_pretty(&mut *out, applied).map_err(io::Error::from)?;
-        return writeln!(out);
+        return write_json(out, applied);
     }
     if mode.quiet {
         return applied.created.iter().try_for_each(|c| match &c.secret {
@@ -228,6 +228,12 @@ pub fn print_applied(
         });
     }
     print_plan(applied, file, mode.color, out)
+}
+
+/// One JSON document and its newline.
+fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
+    writeln!(out)
 }
 
 /// Prints `report` in the mode the user asked for.

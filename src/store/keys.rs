@@ -92,15 +92,7 @@ pub(crate) fn create_in(
         )));
     }
     let name = if let Some(name) = &spec.name {
-        if tx
-            .key_by_name(account.pk, name.as_str())?
-            .is_some_and(|k| k.status != KeyStatus::Revoked)
-        {
-            return Err(Error::refused(format!(
-                "account '{}' already has a key named '{name}': choose another --name",
-                account.name
-            )));
-        }
+        ensure_name_free(tx, account, name)?;
         name.clone()
     } else {
         let taken = tx.active_key_names(account.pk)?;
@@ -152,6 +144,20 @@ pub(crate) fn create_in(
         )?;
     }
     Ok(key)
+}
+
+/// Refuses a name another active key of the account holds (rule 3).
+fn ensure_name_free(tx: &mut dyn Tx, account: &Account, name: &KeyName) -> Result<()> {
+    if tx
+        .key_by_name(account.pk, name.as_str())?
+        .is_some_and(|k| k.status != KeyStatus::Revoked)
+    {
+        return Err(Error::refused(format!(
+            "account '{}' already has a key named '{name}': choose another name",
+            account.name
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses any change to a revoked key (rule 4).
@@ -325,15 +331,7 @@ impl Store {
         if key.name == *name {
             return Ok(key);
         }
-        if tx
-            .key_by_name(account.pk, name.as_str())?
-            .is_some_and(|k| k.status != KeyStatus::Revoked)
-        {
-            return Err(Error::refused(format!(
-                "account '{}' already has a key named '{name}': choose another name",
-                account.name
-            )));
-        }
+        ensure_name_free(&mut *tx, &account, name)?;
         tx.rename_key(key.pk, name)?;
         tx.audit(
             &self.actor,

@@ -34,6 +34,18 @@ fn shell(program: &str, script: &str, env: &Env) -> (String, String) {
     (stdout, stderr)
 }
 
+/// What bash's dynamic completion offers for the line `words` (as bash
+/// splits it) with the cursor on word `cword`, sorted.
+fn bash_dynamic(env: &Env, words: &str, cword: usize) -> String {
+    let script = format!(
+        r#"source <("$BIN" completions bash --dynamic)
+COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE="{words}"; COMP_POINT=${{#COMP_LINE}}; COMP_TYPE=9
+_clap_complete_apikey apikey "${{COMP_WORDS[$COMP_CWORD]}}" "${{COMP_WORDS[$COMP_CWORD-1]}}"
+printf '%s\n' "${{COMPREPLY[@]}}" | sort"#
+    );
+    shell("bash", &script, env).0
+}
+
 fn lines(text: &str) -> Vec<&str> {
     text.lines().collect()
 }
@@ -102,14 +114,7 @@ printf '%s\n' "${COMPREPLY[@]}""#,
 #[test]
 fn completion_never_creates_a_store() {
     let env = Env::new();
-    let (out, _) = shell(
-        "bash",
-        r#"source <("$BIN" completions bash --dynamic)
-COMP_WORDS=(apikey show ""); COMP_CWORD=2; COMP_LINE="apikey show "; COMP_POINT=${#COMP_LINE}; COMP_TYPE=9
-_clap_complete_apikey apikey "" show
-printf '%s\n' "${COMPREPLY[@]}""#,
-        &env,
-    );
+    let out = bash_dynamic(&env, "apikey show ''", 2);
     assert!(out.trim().is_empty() || !out.contains("web"), "{out}");
     assert!(!env.db.exists(), "completion created the store");
 }
@@ -189,15 +194,7 @@ fn completion_follows_the_line_and_quotes_names_in_bash() {
     let other = env.path("other.db");
     let other_db = other.to_str().unwrap();
     env.ok(&["--db", other_db, "create", "--name", "elsewhere"]);
-    let complete = |words: &str, cword: usize| {
-        let script = format!(
-            r#"source <("$BIN" completions bash --dynamic)
-COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE="{words}"; COMP_POINT=${{#COMP_LINE}}; COMP_TYPE=9
-_clap_complete_apikey apikey "${{COMP_WORDS[$COMP_CWORD]}}" "${{COMP_WORDS[$COMP_CWORD-1]}}"
-printf '%s\n' "${{COMPREPLY[@]}}" | sort"#
-        );
-        shell("bash", &script, &env).0
-    };
+    let complete = |words: &str, cword: usize| bash_dynamic(&env, words, cword);
     assert_eq!(
         lines(&complete("apikey -a acme show b", 4)),
         ["batch\\ job", "billing"]
@@ -227,14 +224,7 @@ fn completion_never_changes_an_older_store() {
     std::fs::create_dir_all(env.db.parent().unwrap()).unwrap();
     std::fs::copy(fixture, &env.db).unwrap();
     let before = std::fs::read(&env.db).unwrap();
-    let (out, _) = shell(
-        "bash",
-        r#"source <("$BIN" completions bash --dynamic)
-COMP_WORDS=(apikey show ""); COMP_CWORD=2; COMP_LINE="apikey show "; COMP_POINT=${#COMP_LINE}; COMP_TYPE=9
-_clap_complete_apikey apikey "" show
-printf '%s\n' "${COMPREPLY[@]}""#,
-        &env,
-    );
+    let out = bash_dynamic(&env, "apikey show ''", 2);
     assert!(!out.contains("web"), "{out}");
     assert_eq!(
         std::fs::read(&env.db).unwrap(),
