@@ -22,6 +22,10 @@ pub fn run(args: &ApplyArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<R
     } else {
         Access::Create
     };
+    let new_store = args.dry_run && !ctx.store_exists();
+    if new_store {
+        ctx.use_empty_store()?;
+    }
     let prune = if !args.prune {
         Prune::Off
     } else if args.dry_run || ctx.yes() {
@@ -54,10 +58,12 @@ pub fn run(args: &ApplyArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<R
     };
     let file = args.file.display().to_string();
     let mut delivery = Delivery::new(out, ctx.output);
+    let db = ctx.db_path().display().to_string();
     let applied = ctx
         .store(access)?
         .apply_then(&manifest, &prune, args.dry_run, |applied| {
-            delivery.show(|out, mode| output::print_applied(applied, &file, mode, out))
+            let new_store = new_store.then_some(db.as_str());
+            delivery.show(|out, mode| output::print_applied(applied, &file, new_store, mode, out))
         });
     delivery.finish(applied)
 }

@@ -127,6 +127,19 @@ impl Context {
         Ok(self.store.as_mut().expect("opened above"))
     }
 
+    /// Plans against a new, empty store in memory instead of the store
+    /// file, when there is no file yet: a dry run before the first run.
+    pub fn use_empty_store(&mut self) -> Result<()> {
+        self.store = Some(Store::in_memory(&self.db)?.with_clock(self.clock));
+        Ok(())
+    }
+
+    /// Whether the store file exists, or something is in its way (a file
+    /// where its folder should be): only "not found" is a store not made yet.
+    pub fn store_exists(&self) -> bool {
+        !matches!(std::fs::symlink_metadata(&self.db), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+    }
+
     /// The instant commands act at, by the clock the store will use (for
     /// reading relative times such as `--expires 30d`).
     pub fn now(&self) -> crate::clock::Timestamp {

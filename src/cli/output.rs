@@ -112,6 +112,15 @@ struct NewKeyJson<'a> {
     secret: &'a str,
 }
 
+/// The JSON of `apply`: what it did, and whether a dry run planned against
+/// a store that does not exist yet.
+#[derive(Serialize)]
+struct AppliedJson<'a> {
+    #[serde(flatten)]
+    applied: &'a Applied,
+    new_store: bool,
+}
+
 /// The JSON of `show`: the key object plus today's usage.
 #[derive(Serialize)]
 struct ShowJson<'a> {
@@ -210,16 +219,33 @@ pub fn print_new_key(
 }
 
 /// Prints what `apply` did (or, in a dry run, would do) to the store from
-/// `file`. With `--quiet`, one line per new key: `account/name`, a tab,
-/// and the secret (names may hold spaces, never tabs).
+/// `file`; `new_store` names the store a dry run planned against when it
+/// does not exist yet. With `--quiet`, one line per new key:
+/// `account/name`, a tab, and the secret (names hold spaces, never tabs).
 pub fn print_applied(
     applied: &Applied,
     file: &str,
+    new_store: Option<&str>,
     mode: OutputMode,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if mode.json {
-        return write_json(out, applied);
+        return write_json(
+            out,
+            &AppliedJson {
+                applied,
+                new_store: new_store.is_some(),
+            },
+        );
+    }
+    if let Some(db) = new_store
+        && !mode.quiet
+    {
+        writeln!(
+            out,
+            "No store at {} yet: planning against an empty one (a run would create it).",
+            printable(db)
+        )?;
     }
     if mode.quiet {
         return applied.created.iter().try_for_each(|c| match &c.secret {

@@ -103,6 +103,15 @@ impl Store {
         Ok(Store::with_backend(Box::new(backend), path))
     }
 
+    /// A new, empty store in memory, named `path` in messages: planning
+    /// against it shows what would happen to a store that does not exist
+    /// yet, without making one.
+    pub fn in_memory(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        let backend = sqlite::SqliteBackend::in_memory(path)?;
+        Ok(Store::with_backend(Box::new(backend), path))
+    }
+
     /// A store on any backend; `path` is only used in messages.
     pub fn with_backend(backend: Box<dyn Backend>, path: &Path) -> Store {
         Store {

@@ -209,6 +209,7 @@ fn prune_revokes_only_unnamed_keys_of_named_accounts() {
     assert_eq!(dump(&env), before);
     let plan = env.json(&["apply", &file, "--prune", "--dry-run"]);
     assert_eq!(plan["revoked"][0]["name"], "stray");
+    assert_eq!(plan["new_store"], false);
     assert_eq!(dump(&env), before);
     let v = env.json(&["apply", &file, "--prune", "--yes"]);
     assert_eq!(v["revoked"].as_array().unwrap().len(), 1);

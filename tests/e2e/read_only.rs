@@ -108,8 +108,17 @@ fn a_dry_run_or_a_read_at_a_mistyped_path_makes_no_store() {
     let file = manifest.to_str().unwrap();
     // A well-formed key (from another store), so verify gets to the store.
     let (_, secret) = Env::new().create(&[]);
+    // A dry run plans against an empty store, says so, and makes none.
+    let plan = env.ok(&["--db", typo, "apply", file, "--dry-run"]);
+    assert!(
+        plan.starts_with(&format!("No store at {typo} yet")),
+        "{plan}"
+    );
+    assert!(plan.contains("+ account acme"), "{plan}");
+    let plan = env.json(&["--db", typo, "apply", file, "--dry-run"]);
+    assert_eq!(plan["new_store"], true);
+    assert_eq!(plan["created_accounts"], serde_json::json!(["acme"]));
     for args in [
-        vec!["--db", typo, "apply", file, "--dry-run"],
         vec!["--db", typo, "list"],
         vec!["--db", typo, "account", "list"],
         vec!["--db", typo, "log"],

@@ -105,6 +105,27 @@ impl SqliteBackend {
     }
 }
 
+impl SqliteBackend {
+    /// A new, empty store that lives in memory only and vanishes with the
+    /// backend: what a dry run plans against when no store exists yet, so
+    /// that planning never creates a file. `path` names it in messages.
+    pub fn in_memory(path: &Path) -> Result<SqliteBackend> {
+        let path: Arc<Path> = Arc::from(path);
+        let fail = |e| store_error(&path, Duration::ZERO, &e);
+        let mut conn = Connection::open_in_memory().map_err(fail)?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;")
+            .map_err(fail)?;
+        schema::migrate(&mut conn).map_err(fail)?;
+        Ok(SqliteBackend {
+            conn,
+            path,
+            busy_timeout: Duration::ZERO,
+            access: Access::Create,
+            opened_at_version: 0,
+        })
+    }
+}
+
 impl Backend for SqliteBackend {
     fn write(&mut self, now: Timestamp) -> Result<Box<dyn Tx + '_>> {
         if self.access == Access::Read {
