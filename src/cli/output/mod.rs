@@ -3,17 +3,26 @@
 //! (serde), or as the bare essential value with `--quiet`. User-supplied
 //! text is escaped before it reaches a terminal.
 
+mod chart;
+mod plan;
+mod tables;
+
 use std::io::{self, Write};
 
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+use comfy_table::Cell;
 use serde::Serialize;
+
+use self::chart::usage_chart;
+pub use self::plan::print_applied;
+use self::tables::{
+    fields_table, header, key_table, keys_table, limit_or, new_table, security_table,
+};
 
 use super::context::OutputMode;
 use crate::account::Account;
-use crate::apply::{Applied, CreatedKey, PossibleRename};
 use crate::audit::AuditEntry;
 use crate::clock::Timestamp;
-use crate::key::{Key, KeyId, KeyName, KeyStatus};
+use crate::key::{Key, KeyId, KeyName};
 use crate::notify::Email;
 use crate::notify::event::Event;
 use crate::security::SecuritySettings;
@@ -110,15 +119,6 @@ struct NewKeyJson<'a> {
     key: &'a Key,
     #[serde(rename = "key")]
     secret: &'a str,
-}
-
-/// The JSON of `apply`: what it did, and whether a dry run planned against
-/// a store that does not exist yet.
-#[derive(Serialize)]
-struct AppliedJson<'a> {
-    #[serde(flatten)]
-    applied: &'a Applied,
-    new_store: bool,
 }
 
 /// The JSON of `show`: the key object plus today's usage.
@@ -218,46 +218,8 @@ pub fn print_new_key(
     )
 }
 
-/// Prints what `apply` did (or, in a dry run, would do) to the store from
-/// `file`; `new_store` names the store a dry run planned against when it
-/// does not exist yet. With `--quiet`, one line per new key:
-/// `account/name`, a tab, and the secret (names hold spaces, never tabs).
-pub fn print_applied(
-    applied: &Applied,
-    file: &str,
-    new_store: Option<&str>,
-    mode: OutputMode,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    if mode.json {
-        return write_json(
-            out,
-            &AppliedJson {
-                applied,
-                new_store: new_store.is_some(),
-            },
-        );
-    }
-    if let Some(db) = new_store
-        && !mode.quiet
-    {
-        writeln!(
-            out,
-            "No store at {} yet: planning against an empty one (a run would create it).",
-            printable(db)
-        )?;
-    }
-    if mode.quiet {
-        return applied.created.iter().try_for_each(|c| match &c.secret {
-            Some(secret) => writeln!(out, "{}/{}\t{}", c.account, c.name, secret.expose()),
-            None => Ok(()),
-        });
-    }
-    print_plan(applied, file, mode.color, out)
-}
-
 /// One JSON document and its newline.
-fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+pub(super) fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
     writeln!(out)
 }
@@ -511,330 +473,6 @@ fn upgraded(store: &str, from: i64, to: i64, out: &mut dyn Write) -> io::Result<
     }
 }
 
-/// "1 key", "2 keys".
-fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
-fn new_table(color: bool) -> Table {
-    let mut table = Table::new();
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    if color {
-        table.enforce_styling();
-    }
-    table
-}
-
-/// A borderless two-column table of labels and values, for one record.
-fn fields_table() -> Table {
-    let mut table = Table::new();
-    table
-        .load_style(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    table
-}
-
-/// A bold cell when coloring; plain otherwise (comfy-table would style a
-/// terminal even under `--color never`).
-fn bold(text: &str, color: bool) -> Cell {
-    let cell = Cell::new(text);
-    if color {
-        cell.add_attribute(Attribute::Bold)
-    } else {
-        cell
-    }
-}
-
-fn header<const N: usize>(titles: [&str; N], color: bool) -> Vec<Cell> {
-    titles.into_iter().map(|t| bold(t, color)).collect()
-}
-
-fn status_cell(status: KeyStatus, text: &str, color: bool) -> Cell {
-    let cell = Cell::new(text);
-    if !color {
-        return cell;
-    }
-    cell.fg(match status {
-        KeyStatus::Active => Color::Green,
-        KeyStatus::Revoked => Color::Red,
-        KeyStatus::Expired => Color::Yellow,
-    })
-}
-
-fn when(t: Option<Timestamp>, none: &str) -> String {
-    t.map_or_else(|| none.to_owned(), Timestamp::short)
-}
-
-fn keys_table(keys: &[Key], color: bool) -> Table {
-    let mut table = new_table(color);
-    table.set_header(header(
-        [
-            "ID",
-            "NAME",
-            "KEY",
-            "STATUS",
-            "BALANCE",
-            "LAST USED",
-            "EXPIRES",
-        ],
-        color,
-    ));
-    for k in keys {
-        table.add_row(vec![
-            Cell::new(&k.id),
-            Cell::new(&k.name),
-            Cell::new(&k.hint),
-            status_cell(k.status, k.status.as_str(), color),
-            Cell::new(k.balance),
-            Cell::new(when(k.last_used_at, "never")),
-            Cell::new(when(k.expires_at, "never")),
-        ]);
-    }
-    table
-}
-
-fn list_or<T: std::fmt::Display>(items: &[T], none: &str) -> String {
-    if items.is_empty() {
-        none.to_owned()
-    } else {
-        items
-            .iter()
-            .map(|i| printable(&i.to_string()))
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-}
-
-fn limit_or(limit: Option<u64>, none: &str) -> String {
-    limit.map_or_else(|| none.to_owned(), |n| n.to_string())
-}
-
-fn security_rows(key: &Key) -> Vec<(&'static str, String)> {
-    let sec = &key.security;
-    vec![
-        ("Expires", when(key.expires_at, "never")),
-        ("Allowed URLs", list_or(&sec.allowed_urls, "any")),
-        ("Allowed IPs", list_or(&sec.allowed_ips, "any")),
-        ("Scopes", list_or(&sec.scopes, "any")),
-        ("Daily limit", limit_or(sec.daily_limit, "none")),
-        ("Monthly limit", limit_or(sec.monthly_limit, "none")),
-        ("IP daily limit", limit_or(sec.ip_daily_limit, "none")),
-        ("IPs kept", format!("{} days", sec.redact_days)),
-    ]
-}
-
-fn key_table(key: &Key, usage_today: Option<u64>, color: bool) -> Table {
-    let mut table = fields_table();
-    let status = match (key.status, key.revoked_at) {
-        (KeyStatus::Revoked, Some(at)) => format!("revoked {}", at.short()),
-        (status, _) => status.as_str().to_owned(),
-    };
-    let mut rows = vec![
-        ("Key", Cell::new(key.label())),
-        ("Account", Cell::new(&key.account)),
-        ("Hint", Cell::new(&key.hint)),
-        ("Status", status_cell(key.status, &status, color)),
-        ("Balance", Cell::new(key.balance)),
-    ];
-    if let Some(used) = usage_today {
-        let text = match key.security.daily_limit {
-            Some(limit) => format!("{used} of {limit}"),
-            None => used.to_string(),
-        };
-        rows.push(("Used today", Cell::new(text)));
-    }
-    rows.push(("Created", Cell::new(key.created_at.short())));
-    rows.push(("Last used", Cell::new(when(key.last_used_at, "never"))));
-    rows.extend(
-        security_rows(key)
-            .into_iter()
-            .map(|(label, value)| (label, Cell::new(value))),
-    );
-    rows.push(("Notify", Cell::new(list_or(&key.notify.emails, "nobody"))));
-    rows.push((
-        "Low balance at",
-        Cell::new(limit_or(key.notify.low_balance, "off")),
-    ));
-    for (label, value) in rows {
-        table.add_row(vec![bold(label, color), value]);
-    }
-    if color {
-        table.enforce_styling();
-    }
-    table
-}
-
-fn security_table(key: &Key, color: bool) -> Table {
-    let mut table = fields_table();
-    table.add_row(vec![bold("Key", color), Cell::new(key.label())]);
-    for (label, value) in security_rows(key) {
-        table.add_row(vec![bold(label, color), Cell::new(value)]);
-    }
-    if color {
-        table.enforce_styling();
-    }
-    table
-}
-
-/// The plan (or what was done) as a diff: `+` create, `~` change, `-` revoke.
-fn print_plan(applied: &Applied, file: &str, color: bool, out: &mut dyn Write) -> io::Result<()> {
-    let paint = |code: &str, text: String| {
-        if color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text
-        }
-    };
-    if applied.is_empty() {
-        return writeln!(out, "No changes: the store matches {file}.");
-    }
-    if applied.dry_run {
-        writeln!(out, "Plan for {file} (dry run, nothing changed):")?;
-    } else {
-        writeln!(out, "Applied {file}:")?;
-    }
-    for account in &applied.created_accounts {
-        writeln!(out, "{}", paint("32", format!("  + account {account}")))?;
-    }
-    for key in &applied.created {
-        let id = key
-            .id
-            .as_ref()
-            .map(|id| format!(" ({id})"))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "{}",
-            paint("32", format!("  + key {}/{}{id}", key.account, key.name))
-        )?;
-    }
-    for key in &applied.updated {
-        writeln!(
-            out,
-            "{}",
-            paint(
-                "33",
-                format!("  ~ key {}/{} ({})", key.account, key.name, key.id)
-            )
-        )?;
-        for change in &key.changes {
-            writeln!(
-                out,
-                "      {}: {} -> {}",
-                change.field, change.from, change.to
-            )?;
-        }
-    }
-    for key in &applied.revoked {
-        writeln!(
-            out,
-            "{}",
-            paint(
-                "31",
-                format!(
-                    "  - key {}/{} ({}), revoked: its balance of {} can no longer be spent",
-                    key.account, key.name, key.id, key.balance
-                )
-            )
-        )?;
-    }
-    let counts = format!(
-        "{} and {} {}, {} {}, {} {}.",
-        count(applied.created_accounts.len(), "account"),
-        count(applied.created.len(), "key"),
-        if applied.dry_run {
-            "to create"
-        } else {
-            "created"
-        },
-        count(applied.updated.len(), "key"),
-        if applied.dry_run {
-            "to update"
-        } else {
-            "updated"
-        },
-        count(applied.revoked.len(), "key"),
-        if applied.dry_run {
-            "to revoke"
-        } else {
-            "revoked"
-        },
-    );
-    writeln!(out, "{counts}")?;
-    for rename in &applied.possible_renames {
-        writeln!(out, "\n{}", paint("33", rename_note(rename)))?;
-    }
-    let secrets: Vec<&CreatedKey> = applied
-        .created
-        .iter()
-        .filter(|c| c.secret.is_some())
-        .collect();
-    if !secrets.is_empty() {
-        writeln!(out, "\nNew keys, shown only this once: store them now.")?;
-        for c in secrets {
-            if let (Some(id), Some(secret)) = (&c.id, &c.secret) {
-                writeln!(out, "  {}/{}  {id}  {}", c.account, c.name, secret.expose())?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// What a plan must say plainly when an account gains keys while keys it
-/// has go unnamed: `apply` never renames.
-fn rename_note(rename: &PossibleRename) -> String {
-    let list = |names: Vec<String>| names.join(", ");
-    let created = list(rename.created.iter().map(ToString::to_string).collect());
-    let old = list(rename.unnamed.iter().map(|k| k.name.to_string()).collect());
-    let balances = list(
-        rename
-            .unnamed
-            .iter()
-            .map(|k| format!("{} (balance {})", k.name, k.balance))
-            .collect(),
-    );
-    let new = if rename.created.len() == 1 {
-        "a new key with a new secret and a balance of 0"
-    } else {
-        "new keys with new secrets and balances of 0"
-    };
-    let fate = match (
-        rename.unnamed.len(),
-        rename.unnamed.iter().any(|k| k.revoked),
-    ) {
-        (1, true) => "is revoked by --prune",
-        (_, true) => "are revoked by --prune",
-        (1, false) => "stays as it is",
-        (_, false) => "stay as they are",
-    };
-    let shell = |name: &str| {
-        if name.contains(' ') {
-            format!("'{name}'")
-        } else {
-            name.to_owned()
-        }
-    };
-    let how = match (&rename.created[..], &rename.unnamed[..]) {
-        ([new], [old]) => format!(
-            "`apikey -a {} rename {} {}`",
-            rename.account,
-            shell(old.name.as_str()),
-            shell(new.as_str())
-        ),
-        _ => format!("`apikey -a {} rename OLD NEW`", rename.account),
-    };
-    format!(
-        "Note: in account {}, the file adds {created} and does not name {balances}. apply never renames a key: {created} will be {new}, and {old} {fate}. If this is a rename, run {how} first, then apply.",
-        rename.account
-    )
-}
-
 /// One line for a person: the code, then what it means.
 fn explain(v: &Verdict) -> String {
     let key = match (&v.key_id, &v.account) {
@@ -866,104 +504,4 @@ fn explain(v: &Verdict) -> String {
         VerifyCode::ForbiddenScope => format!("the scope is missing or not allowed for {key}"),
     };
     format!("{}: {why}", v.code)
-}
-
-/// Usage as a table with a bar per row, scaled to the busiest row.
-fn usage_chart(report: &UsageReport, color: bool, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(
-        out,
-        "Lookups on key {} ({}) from {} to {}: {}",
-        report.name, report.key_id, report.from, report.to, report.total
-    )?;
-    let (first, rows) = match (&report.days, &report.ips) {
-        (Some(days), _) => ("DAY", day_rows(days)),
-        (_, Some(ips)) => (
-            "CLIENT IP",
-            ips.iter()
-                .map(|r| {
-                    let label = match (&r.ip, r.redacted) {
-                        (Some(ip), _) => ip.clone(),
-                        (None, true) => "(redacted)".to_owned(),
-                        (None, false) => "(none)".to_owned(),
-                    };
-                    (label, Some(r.lookups))
-                })
-                .collect(),
-        ),
-        _ => ("", Vec::new()),
-    };
-    if report.total == 0 || rows.is_empty() {
-        return writeln!(out, "No lookups in this period.");
-    }
-    let max = rows.iter().filter_map(|r| r.1).max().unwrap_or(0);
-    let mut table = new_table(color);
-    table.set_header(header([first, "LOOKUPS", ""], color));
-    for (label, n) in rows {
-        table.add_row(match n {
-            Some(n) => vec![Cell::new(label), Cell::new(n), Cell::new(bar(n, max, 30))],
-            None => vec![Cell::new(label), Cell::new(""), Cell::new("")],
-        });
-    }
-    writeln!(out, "{table}")
-}
-
-/// The rows a person reads of a per-day report: from the first day with
-/// lookups on, with every run of three or more idle days as one line (the
-/// JSON keeps every day).
-fn day_rows(days: &[crate::usage::DayRow]) -> Vec<(String, Option<u64>)> {
-    let Some(start) = days.iter().position(|d| d.lookups > 0) else {
-        return Vec::new();
-    };
-    let mut rows = Vec::new();
-    let mut idle: Vec<&crate::usage::DayRow> = Vec::new();
-    let flush = |idle: &mut Vec<&crate::usage::DayRow>, rows: &mut Vec<(String, Option<u64>)>| {
-        if idle.len() >= 3 {
-            let (from, to) = (&idle[0].day, &idle[idle.len() - 1].day);
-            rows.push((format!("{from} to {to}: {} idle days", idle.len()), None));
-        } else {
-            rows.extend(idle.iter().map(|d| (d.day.clone(), Some(0))));
-        }
-        idle.clear();
-    };
-    for day in &days[start..] {
-        if day.lookups == 0 {
-            idle.push(day);
-        } else {
-            flush(&mut idle, &mut rows);
-            rows.push((day.day.clone(), Some(day.lookups)));
-        }
-    }
-    flush(&mut idle, &mut rows);
-    rows
-}
-
-/// A horizontal bar of `width` cells at most, in eighths of a cell.
-fn bar(value: u64, max: u64, width: u64) -> String {
-    const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
-    if max == 0 {
-        return String::new();
-    }
-    let eighths = (u128::from(value) * u128::from(width) * 8 / u128::from(max)) as u64;
-    let mut s = "█".repeat((eighths / 8) as usize);
-    if !eighths.is_multiple_of(8) {
-        s.push(EIGHTHS[(eighths % 8) as usize]);
-    }
-    if s.is_empty() && value > 0 {
-        s.push('▏');
-    }
-    s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bars_scale_to_the_maximum() {
-        assert_eq!(bar(10, 10, 4), "████");
-        assert_eq!(bar(5, 10, 4), "██");
-        assert_eq!(bar(1, 16, 2), "▌".replace('▌', "▏"));
-        assert_eq!(bar(0, 10, 4), "");
-        assert_eq!(bar(1, 1000, 4), "▏", "a non-zero value is visible");
-    }
 }

@@ -1,0 +1,171 @@
+//! The tables people read: a list of keys, one key's fields, its
+//! security settings, and the cells they share (bold headers, colored
+//! statuses, "never" and "off" for what is not set).
+
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+
+use crate::clock::Timestamp;
+use crate::key::{Key, KeyStatus};
+use crate::text::printable;
+
+pub(super) fn new_table(color: bool) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if color {
+        table.enforce_styling();
+    }
+    table
+}
+
+/// A borderless two-column table of labels and values, for one record.
+pub(super) fn fields_table() -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    table
+}
+
+/// A bold cell when coloring; plain otherwise (comfy-table would style a
+/// terminal even under `--color never`).
+pub(super) fn bold(text: &str, color: bool) -> Cell {
+    let cell = Cell::new(text);
+    if color {
+        cell.add_attribute(Attribute::Bold)
+    } else {
+        cell
+    }
+}
+
+pub(super) fn header<const N: usize>(titles: [&str; N], color: bool) -> Vec<Cell> {
+    titles.into_iter().map(|t| bold(t, color)).collect()
+}
+
+pub(super) fn status_cell(status: KeyStatus, text: &str, color: bool) -> Cell {
+    let cell = Cell::new(text);
+    if !color {
+        return cell;
+    }
+    cell.fg(match status {
+        KeyStatus::Active => Color::Green,
+        KeyStatus::Revoked => Color::Red,
+        KeyStatus::Expired => Color::Yellow,
+    })
+}
+
+pub(super) fn when(t: Option<Timestamp>, none: &str) -> String {
+    t.map_or_else(|| none.to_owned(), Timestamp::short)
+}
+
+pub(super) fn keys_table(keys: &[Key], color: bool) -> Table {
+    let mut table = new_table(color);
+    table.set_header(header(
+        [
+            "ID",
+            "NAME",
+            "KEY",
+            "STATUS",
+            "BALANCE",
+            "LAST USED",
+            "EXPIRES",
+        ],
+        color,
+    ));
+    for k in keys {
+        table.add_row(vec![
+            Cell::new(&k.id),
+            Cell::new(&k.name),
+            Cell::new(&k.hint),
+            status_cell(k.status, k.status.as_str(), color),
+            Cell::new(k.balance),
+            Cell::new(when(k.last_used_at, "never")),
+            Cell::new(when(k.expires_at, "never")),
+        ]);
+    }
+    table
+}
+
+pub(super) fn list_or<T: std::fmt::Display>(items: &[T], none: &str) -> String {
+    if items.is_empty() {
+        none.to_owned()
+    } else {
+        items
+            .iter()
+            .map(|i| printable(&i.to_string()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+pub(super) fn limit_or(limit: Option<u64>, none: &str) -> String {
+    limit.map_or_else(|| none.to_owned(), |n| n.to_string())
+}
+
+pub(super) fn security_rows(key: &Key) -> Vec<(&'static str, String)> {
+    let sec = &key.security;
+    vec![
+        ("Expires", when(key.expires_at, "never")),
+        ("Allowed URLs", list_or(&sec.allowed_urls, "any")),
+        ("Allowed IPs", list_or(&sec.allowed_ips, "any")),
+        ("Scopes", list_or(&sec.scopes, "any")),
+        ("Daily limit", limit_or(sec.daily_limit, "none")),
+        ("Monthly limit", limit_or(sec.monthly_limit, "none")),
+        ("IP daily limit", limit_or(sec.ip_daily_limit, "none")),
+        ("IPs kept", format!("{} days", sec.redact_days)),
+    ]
+}
+
+pub(super) fn key_table(key: &Key, usage_today: Option<u64>, color: bool) -> Table {
+    let mut table = fields_table();
+    let status = match (key.status, key.revoked_at) {
+        (KeyStatus::Revoked, Some(at)) => format!("revoked {}", at.short()),
+        (status, _) => status.as_str().to_owned(),
+    };
+    let mut rows = vec![
+        ("Key", Cell::new(key.label())),
+        ("Account", Cell::new(&key.account)),
+        ("Hint", Cell::new(&key.hint)),
+        ("Status", status_cell(key.status, &status, color)),
+        ("Balance", Cell::new(key.balance)),
+    ];
+    if let Some(used) = usage_today {
+        let text = match key.security.daily_limit {
+            Some(limit) => format!("{used} of {limit}"),
+            None => used.to_string(),
+        };
+        rows.push(("Used today", Cell::new(text)));
+    }
+    rows.push(("Created", Cell::new(key.created_at.short())));
+    rows.push(("Last used", Cell::new(when(key.last_used_at, "never"))));
+    rows.extend(
+        security_rows(key)
+            .into_iter()
+            .map(|(label, value)| (label, Cell::new(value))),
+    );
+    rows.push(("Notify", Cell::new(list_or(&key.notify.emails, "nobody"))));
+    rows.push((
+        "Low balance at",
+        Cell::new(limit_or(key.notify.low_balance, "off")),
+    ));
+    for (label, value) in rows {
+        table.add_row(vec![bold(label, color), value]);
+    }
+    if color {
+        table.enforce_styling();
+    }
+    table
+}
+
+pub(super) fn security_table(key: &Key, color: bool) -> Table {
+    let mut table = fields_table();
+    table.add_row(vec![bold("Key", color), Cell::new(key.label())]);
+    for (label, value) in security_rows(key) {
+        table.add_row(vec![bold(label, color), Cell::new(value)]);
+    }
+    if color {
+        table.enforce_styling();
+    }
+    table
+}
