@@ -77,9 +77,9 @@ build 1000000
 manifest 10000 0 > "$CACHE/big.toml"
 rm -f "$CACHE/apply.db"*
 /usr/bin/time -f '%e %M' -o "$CACHE/apply.time" \
-    env APIKEY_DB="$CACHE/apply.db" "$BIN" apply "$CACHE/big.toml" --json > /dev/null
+    env APIKEY_DB="$CACHE/apply.db" "$BIN" apply "$CACHE/big.toml" --json > "$CACHE/apply.json"
 read -r APPLY_SECONDS APPLY_KB < "$CACHE/apply.time"
-rm -f "$CACHE/apply.db"* "$CACHE/big.toml"
+rm -f "$CACHE/apply.db"* "$CACHE/big.toml" "$CACHE/apply.json"
 
 # The statements apikey runs for each command, for sqlite3 to run: opening
 # (pragmas, what the file is, journal mode, schema version), the expiry sweep

@@ -130,7 +130,7 @@ pub enum Error {
     /// The output of a change that makes a secret could not be written, so
     /// the change was rolled back rather than leave a secret nobody saw.
     #[error(
-        "cannot write the output ({}), so nothing was changed: a new secret is kept only once it is written out; run the command again with somewhere to write it",
+        "cannot write the output ({}), so nothing was changed: create, regenerate and apply keep a change only once its output is written; run the command again with somewhere to write it",
         crate::text::io_reason(.0)
     )]
     NotShown(std::io::Error),

@@ -57,13 +57,16 @@ pub fn run(args: &ApplyArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<R
         )
     };
     let file = args.file.display().to_string();
-    let mut delivery = Delivery::new(out, ctx.output);
+    let mut delivery = Delivery::new(out, ctx.output, ctx.output_discarded);
     let db = ctx.db_path().display().to_string();
     let applied = ctx
         .store(access)?
         .apply_then(&manifest, &prune, args.dry_run, |applied| {
             let new_store = new_store.then_some(db.as_str());
-            delivery.show(|out, mode| output::print_applied(applied, &file, new_store, mode, out))
+            let secrets = applied.created.iter().any(|c| c.secret.is_some());
+            delivery.show(secrets, |out, mode| {
+                output::print_applied(applied, &file, new_store, mode, out)
+            })
         });
     delivery.finish(applied)
 }

@@ -37,6 +37,10 @@ pub struct Context {
     yes: bool,
     /// How to print.
     pub output: OutputMode,
+    /// Whether stdout goes nowhere: /dev/null, or a descriptor that was
+    /// closed (which the Rust runtime reopens on /dev/null). A new secret
+    /// written there is lost, so commands that make one refuse.
+    pub output_discarded: bool,
     store: Option<Store>,
 }
 
@@ -107,6 +111,7 @@ impl Context {
                 quiet: global.quiet,
                 color,
             },
+            output_discarded: false,
             store: None,
         })
     }
@@ -194,6 +199,23 @@ impl Context {
             Err(Error::refused(format!("did not {action}: not confirmed")))
         }
     }
+}
+
+/// Whether this process's stdout is /dev/null (a closed descriptor
+/// included: the Rust runtime reopens descriptors 0 to 2 on /dev/null).
+pub fn stdout_discards() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() else {
+        return true;
+    };
+    let (Ok(out), Ok(null)) = (
+        std::fs::File::from(fd).metadata(),
+        std::fs::metadata("/dev/null"),
+    ) else {
+        return false;
+    };
+    out.file_type().is_char_device() && out.rdev() == null.rdev()
 }
 
 /// An environment variable's value; an empty one counts as unset, as

@@ -13,7 +13,7 @@ use crate::store::{Access, KeySpec};
 
 /// Validates the flags into a [`KeySpec`] and creates the key.
 pub fn run(args: &CreateArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<Report> {
-    let mut delivery = Delivery::new(out, ctx.output);
+    let mut delivery = Delivery::new(out, ctx.output, ctx.output_discarded);
     let account = ctx.account()?;
     let name = args.name.as_deref().map(KeyName::new_name).transpose()?;
     let change = super::security::to_change(&args.security, ctx.now())?;
@@ -34,7 +34,9 @@ pub fn run(args: &CreateArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<
     };
     let store = ctx.store(Access::Create)?;
     let created = store.create_key_then(&account, &spec, |new| {
-        delivery.show(|out, mode| output::print_new_key(new, "Created", mode, out))
+        delivery.show(true, |out, mode| {
+            output::print_new_key(new, "Created", mode, out)
+        })
     });
     delivery.finish(created)
 }

@@ -131,10 +131,12 @@ fn help_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
 /// Runs a parsed command line: dispatch, print, and map the outcome to the
 /// exit code. Errors go to stderr as one line, `apikey: message`.
 pub fn run(cli: &Cli) -> ExitCode {
-    let code = run_with(
+    let discarded = context::stdout_discards();
+    let code = run_in(
         cli,
         &mut io::BufWriter::new(io::stdout().lock()),
         &mut io::stderr().lock(),
+        discarded,
     );
     ExitCode::from(code)
 }
@@ -143,6 +145,11 @@ pub fn run(cli: &Cli) -> ExitCode {
 /// error to `err`. Returns the exit code. The fuzzer drives the command
 /// handlers through this, in process.
 pub fn run_with(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    run_in(cli, out, err, false)
+}
+
+/// [`run_with`], told whether `out` goes nowhere (stdout on /dev/null).
+fn run_in(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write, discarded: bool) -> u8 {
     let outcome = match &cli.command {
         // Completion scripts need no store and no config file.
         Command::Completions(args) => {
@@ -154,6 +161,7 @@ pub fn run_with(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             completions::run(args).and_then(|report| print(&report, mode, out))
         }
         _ => Context::new(&cli.global).and_then(|mut ctx| {
+            ctx.output_discarded = discarded;
             let report = dispatch(&cli.command, &mut ctx, out)?;
             let printed = print(&report, ctx.output, out);
             if let Some(line) = report.failure_line() {

@@ -14,7 +14,7 @@ use crate::store::Access;
 
 /// Replaces the secret; the old one works for `--grace` (default: not at all).
 pub fn run(args: &RegenerateArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<Report> {
-    let mut delivery = Delivery::new(out, ctx.output);
+    let mut delivery = Delivery::new(out, ctx.output, ctx.output_discarded);
     let account = ctx.account()?;
     let key = KeyRef::parse(&args.key)?;
     let grace = match args.grace.as_deref() {
@@ -24,7 +24,9 @@ pub fn run(args: &RegenerateArgs, ctx: &mut Context, out: &mut dyn Write) -> Res
     let regenerated = ctx
         .store(Access::Write)?
         .regenerate_then(&account, &key, grace, |new| {
-            delivery.show(|out, mode| output::print_new_key(new, "Regenerated", mode, out))
+            delivery.show(true, |out, mode| {
+                output::print_new_key(new, "Regenerated", mode, out)
+            })
         });
     delivery.finish(regenerated)
 }

@@ -11,6 +11,7 @@ fn assert_not_shown(run: &Run) {
         line.contains("nothing was changed") && line.contains("cannot write the output"),
         "says nothing was changed",
     );
+    run.assert(run.stdout.is_empty(), "nothing reached stdout");
     run.assert(!line.contains("ak_"), "no secret in the message");
 }
 
@@ -23,6 +24,11 @@ fn create_keeps_nothing_when_the_secret_cannot_be_written() {
         env.run_to_full(&["-a", "acme", "--json", "create", "--name", "web"]),
         env.run_to_full(&["-a", "acme", "-q", "create", "--name", "web"]),
         env.run_to_closed_pipe(&["-a", "acme", "-q", "create", "--name", "web"]),
+        env.run_redirected(&["-a", "acme", "create", "--name", "web"], ">&-"),
+        env.run_redirected(
+            &["-a", "acme", "-q", "create", "--name", "web"],
+            ">/dev/null",
+        ),
     ] {
         assert_not_shown(&run);
     }
@@ -48,6 +54,8 @@ fn regenerate_keeps_the_old_secret_when_the_new_one_cannot_be_written() {
         env.run_to_full(&["regenerate", "web"]),
         env.run_to_full(&["--json", "regenerate", &id]),
         env.run_to_closed_pipe(&["-q", "regenerate", "web"]),
+        env.run_redirected(&["-q", "regenerate", "web"], ">&-"),
+        env.run_redirected(&["--json", "regenerate", "web"], ">/dev/null"),
     ] {
         assert_not_shown(&run);
     }
@@ -76,11 +84,16 @@ fn apply_keeps_nothing_when_its_secrets_cannot_be_written() {
         env.run_to_full(&["apply", file]),
         env.run_to_full(&["--json", "apply", file]),
         env.run_to_closed_pipe(&["-q", "apply", file]),
+        env.run_redirected(&["apply", file], ">&-"),
+        env.run_redirected(&["--json", "apply", file], ">/dev/null"),
     ] {
         assert_not_shown(&run);
     }
     env.fails(&["-a", "acme", "list"], 4);
     // The second run is not "No changes": it creates both keys, and shows them.
+    // Output that holds no secret may go to /dev/null as any other may.
+    env.run_redirected(&["apply", file, "--dry-run"], ">/dev/null")
+        .code(0);
     let applied = env.json(&["apply", file]);
     let created = applied["created"].as_array().unwrap();
     assert_eq!(created.len(), 2, "{applied}");
@@ -89,4 +102,18 @@ fn apply_keeps_nothing_when_its_secrets_cannot_be_written() {
             .iter()
             .all(|c| c["key"].as_str().unwrap().starts_with("ak_"))
     );
+}
+
+#[test]
+fn output_without_a_secret_may_be_discarded() {
+    let env = Env::new();
+    env.create(&["--name", "web"]);
+    for args in [
+        &["topup", "web", "5"][..],
+        &["list"],
+        &["security", "web", "--daily-limit", "9"],
+    ] {
+        env.run_redirected(args, ">/dev/null").code(0);
+    }
+    assert_eq!(env.show("web")["balance"], 105);
 }

@@ -129,16 +129,26 @@ impl Env {
         Run::new(args, &out)
     }
 
-    /// Runs with stdout a pipe whose reading end is already closed (EPIPE).
+    /// Runs with stdout a pipe whose reading end is closed before the
+    /// command starts (every write is EPIPE).
     pub fn run_to_closed_pipe(&self, args: &[&str]) -> Run {
-        let mut child = self
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let out = self
             .command(args)
-            .stdout(Stdio::piped())
+            .stdout(writer)
             .stderr(Stdio::piped())
-            .spawn()
+            .output()
             .expect("spawn apikey");
-        drop(child.stdout.take());
-        Run::new(args, &child.wait_with_output().expect("wait for apikey"))
+        Run::new(args, &out)
+    }
+
+    /// Runs under `sh` with stdout redirected as `redirect` says (`>&-`
+    /// closes it, `>/dev/null` discards it).
+    pub fn run_redirected(&self, args: &[&str], redirect: &str) -> Run {
+        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        let script = format!("exec \"$BIN\" {} {redirect}", quoted.join(" "));
+        Run::new(args, &self.shell(&script).output().expect("spawn sh"))
     }
 
     /// `verify` with the key as an argument and `--json`; returns (exit, verdict).
