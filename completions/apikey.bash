@@ -2425,7 +2425,7 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__verify)
-            opts="-a -y -q -h -V --origin --ip --scope --cost --dry-run --db --config --account --json --yes --quiet --color --help --version"
+            opts="-a -y -q -h --origin --ip --scope --cost --dry-run --db --config --account --json --yes --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -225,8 +225,6 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --quiet 'Print only the essential value (e.g. the new key)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'apikey;usage'= {
             cand --days 'How many days back, today included (1 to 3660)'

@@ -184,7 +184,6 @@ complete -c apikey -n "__fish_apikey_using_subcommand verify" -l json -d 'Print 
 complete -c apikey -n "__fish_apikey_using_subcommand verify" -s y -l yes -d 'Confirm destructive commands without asking'
 complete -c apikey -n "__fish_apikey_using_subcommand verify" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apikey -n "__fish_apikey_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c apikey -n "__fish_apikey_using_subcommand usage" -l days -d 'How many days back, today included (1 to 3660)' -r
 complete -c apikey -n "__fish_apikey_using_subcommand usage" -l by -d 'Group by day or by client IP' -r -f -a "day\t'One row per UTC day'
 ip\t'One row per client IP'"

@@ -184,7 +184,7 @@ pub enum Command {
     Security(SecurityArgs),
 
     /// Check a presented key and spend lookups, as an API server would
-    #[command(after_help = VERIFY_HELP)]
+    #[command(after_help = VERIFY_HELP, disable_version_flag = true)]
     Verify(VerifyArgs),
 
     /// Show lookups over time, by day or by client IP
@@ -383,7 +383,9 @@ pub struct SecurityArgs {
 }
 
 const VERIFY_HELP: &str = "\
-The key is read from stdin when KEY is - or absent, so it need not appear in `ps`.
+The key is read from stdin when KEY is - or absent, so it need not appear in `ps`
+(and a presented value that looks like a flag is never read as one). verify exits 0
+only for a valid key: this help exits 2.
 
 Results (exit code): VALID 0, MALFORMED 10, NOT_FOUND 11, REVOKED 12, EXPIRED 13,
 INSUFFICIENT_BALANCE 14, DAILY_LIMIT 15, IP_DAILY_LIMIT 16, FORBIDDEN_ORIGIN 17,

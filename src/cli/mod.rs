@@ -226,7 +226,7 @@ pub fn usage_error(error: &clap::Error) -> ExitCode {
     ) {
         // clap's own printing keeps help's styles on a terminal.
         let _ = error.print();
-        return ExitCode::SUCCESS;
+        return ExitCode::from(help_exit_code(error));
     }
     let code = usage_error_to(error, &mut io::stdout().lock(), &mut io::stderr().lock());
     ExitCode::from(code)
@@ -238,7 +238,7 @@ pub fn usage_error_to(error: &clap::Error, out: &mut dyn Write, err: &mut dyn Wr
     match error.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = write!(out, "{}", error.render());
-            0
+            help_exit_code(error)
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             // Help, but as a failure: on stderr, leaving stdout empty.
@@ -249,6 +249,21 @@ pub fn usage_error_to(error: &clap::Error, out: &mut dyn Write, err: &mut dyn Wr
             let _ = writeln!(err, "apikey: {}", one_line_usage_error(error));
             2
         }
+    }
+}
+
+/// 0 for help, except `verify`'s: a verifier exits 0 only for a valid key,
+/// and a script running `apikey verify "$PRESENTED"` must not accept a
+/// caller who presents `--help`. (`verify` has no `--version` at all.)
+fn help_exit_code(error: &clap::Error) -> u8 {
+    let rendered = error.render().to_string();
+    if rendered
+        .lines()
+        .any(|l| l.starts_with("Usage: apikey verify"))
+    {
+        2
+    } else {
+        0
     }
 }
 

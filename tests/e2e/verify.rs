@@ -349,3 +349,31 @@ fn human_output_names_the_code() {
     assert!(run.stdout.starts_with("REVOKED: "), "{}", run.stdout);
     assert!(!run.stdout.contains(&secret));
 }
+
+#[test]
+fn a_presented_value_that_looks_like_a_flag_never_exits_0() {
+    let env = Env::new();
+    env.create(&["--name", "web"]);
+    for presented in [
+        "--help",
+        "-h",
+        "--version",
+        "-V",
+        "--dry-run",
+        "-",
+        "--",
+        "-q",
+    ] {
+        let run = env.run(&["verify", presented]);
+        run.assert(
+            run.status != Some(0),
+            "a verifier exits 0 only for a valid key",
+        );
+    }
+    // The help is still there for a person to read.
+    let run = env.run(&["verify", "--help"]);
+    run.assert(
+        run.status == Some(2) && run.stdout.contains("Results (exit code)"),
+        "help, exit 2",
+    );
+}
