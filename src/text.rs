@@ -21,13 +21,15 @@ pub fn printable(text: &str) -> String {
     out
 }
 
-/// How an error message quotes what the user typed: [`printable`], and cut
-/// to its first 80 characters so a pasted megabyte stays one short line.
+/// How an error message quotes what the user typed: [`printable`], cut to
+/// its first 80 characters so a pasted megabyte stays one short line, and
+/// with anything shaped like a secret cut short ([`hide_secrets`]), so a
+/// key pasted into the wrong place does not reach a log.
 pub fn quoted(text: &str) -> String {
     const MAX: usize = 80;
     match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", printable(&text[..cut])),
-        None => printable(text),
+        Some((cut, _)) => format!("{}…", printable(&hide_secrets(&text[..cut]))),
+        None => printable(&hide_secrets(text)),
     }
 }
 
@@ -88,6 +90,32 @@ pub fn os_words(text: &str) -> String {
     }
     out.push_str(rest);
     one_line(&out)
+}
+
+/// `text` with everything that starts like a secret (`ak_` and letters or
+/// digits) cut to its first 6 characters, as elsewhere in errors: for
+/// messages that quote input apikey did not parse itself, such as clap's
+/// "unexpected argument 'ak_…'".
+pub fn hide_secrets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(crate::secret::PREFIX) {
+        out.push_str(&rest[..at]);
+        let token = &rest[at..];
+        let body = token[crate::secret::PREFIX.len()..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(token.len() - crate::secret::PREFIX.len());
+        let len = crate::secret::PREFIX.len() + body;
+        if len > 6 {
+            out.push_str(&token[..6]);
+            out.push('…');
+        } else {
+            out.push_str(&token[..len]);
+        }
+        rest = &token[len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A message from the TOML parser in the words of the file's author rather
@@ -201,6 +229,17 @@ mod tests {
         );
         assert_eq!(os_words("a\n b (os error x)"), "a b (os error x)");
         assert_eq!(os_words("plain"), "plain");
+    }
+
+    #[test]
+    fn secrets_in_quoted_input_are_cut() {
+        let secret = "ak_jHPcXw2kL9mQ4rT8vB1nZ5sD7fG3";
+        assert_eq!(
+            hide_secrets(&format!("unexpected argument '{secret}' found")),
+            "unexpected argument 'ak_jHP…' found"
+        );
+        assert_eq!(hide_secrets("ak_ab and ak_"), "ak_ab and ak_");
+        assert_eq!(hide_secrets("plain"), "plain");
     }
 
     #[test]

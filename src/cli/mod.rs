@@ -297,7 +297,10 @@ fn one_line_usage_error(error: &clap::Error) -> String {
     if message.is_empty() {
         message.push_str("invalid arguments");
     }
-    crate::text::printable(&format!("{message}{tips} (see `{command} --help`)"))
+    // clap quotes what it could not place, which may be a pasted secret.
+    crate::text::printable(&crate::text::hide_secrets(&format!(
+        "{message}{tips} (see `{command} --help`)"
+    )))
 }
 
 #[cfg(test)]

@@ -70,13 +70,11 @@ fn everything_shown(env: &Env, secret: &str, typo: &str) -> String {
         seen.push_str(&run.stdout);
         seen.push_str(&run.stderr);
     }
-    for args in [
-        &["--help"][..],
-        &["create", "--help"],
-        &["verify", "--help"],
-    ] {
+    for args in [&["--help"][..], &["create", "--help"]] {
         seen.push_str(&env.ok(args));
     }
+    // verify's help exits 2 (a verifier exits 0 only for a valid key).
+    seen.push_str(&env.run(&["verify", "--help"]).code(2).stdout);
     seen
 }
 
@@ -167,4 +165,33 @@ fn the_store_and_its_wal_and_shm_files_are_private() {
         }
     }
     panic!("never saw the WAL and SHM files while apply ran");
+}
+
+#[test]
+fn a_secret_pasted_in_the_wrong_place_is_cut_short_in_errors() {
+    let env = Env::new();
+    let (_, secret) = env.create(&["--name", "web"]);
+    let body = &secret[3..];
+    for args in [
+        vec!["verify", &secret, &secret],
+        vec!["create", &secret],
+        vec!["list", &secret],
+        vec!["verify", "--cost", &secret],
+        vec!["topup", "web", &secret],
+        vec!["usage", "web", "--days", &secret],
+        vec!["security", "web", "--daily-limit", &secret],
+        vec!["notify", "threshold", "web", &secret],
+        vec!["--color", &secret, "list"],
+    ] {
+        let run = env.run(&args);
+        run.assert(run.status == Some(2), "bad input");
+        run.assert(
+            !run.stderr.contains(&body[4..]),
+            "the secret is not in the message",
+        );
+        run.assert(
+            run.stderr.contains("ak_"),
+            "but its start is, to recognise it",
+        );
+    }
 }
