@@ -118,14 +118,16 @@ impl Context {
 
     /// The store, opened the first time it is asked for, for what the
     /// command means to do with it (see [`Access`]). Opening it to make
-    /// changes also announces expiries that came within 7 days since the
-    /// last command ran; opening it to read changes nothing.
+    /// changes also does the store's chores: it announces expiries that came
+    /// within 7 days, and (once a day) redacts client IPs past their keys'
+    /// redact days. Opening it to read changes nothing.
     pub fn store(&mut self, access: Access) -> Result<&mut Store> {
         if self.store.is_none() {
             let mut store =
                 Store::open_with(&self.db, access, self.busy_timeout)?.with_clock(self.clock);
             if access != Access::Read {
                 store.announce_expiring()?;
+                store.redact_due_ips()?;
             }
             self.store = Some(store);
         }

@@ -168,6 +168,13 @@ pub trait Tx {
     /// Replaces the client IP of the key's usage rows from before `day` by
     /// the redacted marker, merging their counts.
     fn redact_usage(&mut self, key: KeyPk, before_day: i64) -> Result<()>;
+    /// Redacts, for every key, the usage rows older than the key's redact
+    /// days as of `today`.
+    fn redact_due_usage(&mut self, today: i64) -> Result<()>;
+    /// The UTC day a store-wide chore last ran, if ever.
+    fn chore_day(&mut self, chore: &str) -> Result<Option<i64>>;
+    /// Records that a store-wide chore ran on `day`.
+    fn set_chore_day(&mut self, chore: &str, day: i64) -> Result<()>;
     /// The key's usage rows from `from_day` on.
     fn usage_rows(&mut self, key: KeyPk, from_day: i64) -> Result<Vec<UsageRow>>;
     /// Replaces the key's security settings and expiry.

@@ -1,6 +1,6 @@
-//! Usage reports. A report only reads: client IPs past the key's redact
-//! days are shown redacted whether or not the store has replaced them yet
-//! (a key's next spend or redact-days change does that).
+//! Usage reports, and the daily chore that replaces client IPs past their
+//! keys' redact days. A report only reads: such IPs are shown redacted
+//! whether or not the chore has run yet today.
 
 use super::Store;
 use super::accounts;
@@ -11,7 +11,32 @@ use crate::error::Result;
 use crate::key::KeyRef;
 use crate::usage::{self, GroupBy, UsageReport};
 
+/// The chore's name in the store's housekeeping table.
+const REDACT_CHORE: &str = "redact_ips";
+
 impl Store {
+    /// Replaces every key's client IPs that are past its redact days by the
+    /// redacted marker, counts kept. Rows cross that line only when a UTC
+    /// day begins, so this runs once a day: the first command that writes
+    /// each day does it (a read sees that it already ran, and the write
+    /// lock's holder checks again). A clock that steps back to an earlier
+    /// day finds the chore done.
+    pub fn redact_due_ips(&mut self) -> Result<()> {
+        let now = self.now();
+        let done = self.backend.read(now)?.chore_day(REDACT_CHORE)?;
+        if done.is_some_and(|day| day >= now.day()) {
+            return Ok(());
+        }
+        let mut tx = self.backend.write(self.now())?;
+        let today = tx.now().day();
+        if tx.chore_day(REDACT_CHORE)?.is_some_and(|day| day >= today) {
+            return Ok(());
+        }
+        tx.redact_due_usage(today)?;
+        tx.set_chore_day(REDACT_CHORE, today)?;
+        tx.commit()
+    }
+
     /// Lookups on a key over the `days` ending today, by day or by client IP.
     pub fn usage(
         &mut self,

@@ -153,3 +153,55 @@ fn the_chart_starts_at_the_first_lookup_and_folds_idle_days() {
     assert!(chart.contains("No lookups in this period."), "{chart}");
     assert_eq!(chart.lines().count(), 2, "{chart}");
 }
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the test clock exists in debug builds only"
+)]
+fn an_idle_keys_ips_leave_the_store_at_the_first_write_of_a_later_day() {
+    let mut env = Env::new();
+    env.set("APIKEY_TEST_NOW", "2026-11-01T12:00:00Z");
+    let (_, secret) = env.create(&["--name", "idle", "--redact-days", "1"]);
+    env.create(&["--name", "busy"]);
+    env.verify(&secret, &["--ip", "203.0.113.7"]);
+    env.ok(&["revoke", "idle", "--yes"]);
+    let stored = |env: &Env| -> i64 {
+        env.sql()
+            .query_row(
+                "SELECT COUNT(*) FROM usage WHERE ip = '203.0.113.7'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    // Still within its redact days: kept, whatever runs.
+    env.set("APIKEY_TEST_NOW", "2026-11-02T12:00:00Z");
+    env.ok(&["topup", "busy", "1"]);
+    assert_eq!(stored(&env), 1);
+    // Past them: reading shows it redacted and changes nothing...
+    env.set("APIKEY_TEST_NOW", "2026-12-30T12:00:00Z");
+    let v = env.json(&["usage", "idle", "--by", "ip", "--days", "90"]);
+    assert_eq!(v["ips"][0]["redacted"], true, "{v}");
+    assert_eq!(stored(&env), 1, "a read-only command writes nothing");
+    // ...and the first command that writes removes it, counts kept.
+    env.ok(&["topup", "busy", "1"]);
+    assert_eq!(stored(&env), 0, "the IP of a revoked, idle key is gone");
+    let v = env.json(&["usage", "idle", "--by", "ip", "--days", "90"]);
+    assert_eq!(v["total"], 1);
+    // Once a day: the chore records the day it ran, and a clock that steps
+    // back a day does not run it again.
+    let day = |env: &Env| -> i64 {
+        env.sql()
+            .query_row(
+                "SELECT day FROM housekeeping WHERE chore = 'redact_ips'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let ran = day(&env);
+    env.set("APIKEY_TEST_NOW", "2026-12-29T12:00:00Z");
+    env.ok(&["topup", "busy", "1"]);
+    assert_eq!(day(&env), ran);
+}

@@ -133,6 +133,14 @@ const MIGRATIONS: &[&str] = &[
     r"
     PRAGMA application_id = 1097557369;
     ",
+    // 6: the UTC day each store-wide chore last ran (the redaction of
+    // client IPs past their keys' redact days runs once a day).
+    r"
+    CREATE TABLE housekeeping (
+        chore   TEXT PRIMARY KEY,
+        day     INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    ",
 ];
 
 /// The schema version this build writes.

@@ -568,6 +568,42 @@ impl Tx for SqliteTx<'_> {
         .map_err(|e| self.fail(e))
     }
 
+    fn redact_due_usage(&mut self, today: i64) -> Result<()> {
+        self.stmt(
+            "INSERT INTO usage (key_id, day, ip, count)
+                 SELECT u.key_id, u.day, '*', SUM(u.count) FROM keys k JOIN usage u ON u.key_id = k.id
+                 WHERE u.day < ?1 - k.redact_days AND u.ip NOT IN ('', '*')
+                 GROUP BY u.key_id, u.day
+                 ON CONFLICT (key_id, day, ip) DO UPDATE SET count = count + excluded.count",
+        )
+        .and_then(|mut s| s.execute([today]))
+        .and_then(|_| {
+            self.stmt(
+                "DELETE FROM usage WHERE ip NOT IN ('', '*')
+                     AND day < ?1 - (SELECT k.redact_days FROM keys k WHERE k.id = usage.key_id)",
+            )
+            .and_then(|mut s| s.execute([today]))
+        })
+        .map(drop)
+        .map_err(|e| self.fail(e))
+    }
+
+    fn chore_day(&mut self, chore: &str) -> Result<Option<i64>> {
+        self.stmt("SELECT day FROM housekeeping WHERE chore = ?1")
+            .and_then(|mut s| s.query_row([chore], |r| r.get(0)).optional())
+            .map_err(|e| self.fail(e))
+    }
+
+    fn set_chore_day(&mut self, chore: &str, day: i64) -> Result<()> {
+        self.stmt(
+            "INSERT INTO housekeeping (chore, day) VALUES (?1, ?2)
+                 ON CONFLICT (chore) DO UPDATE SET day = excluded.day",
+        )
+        .and_then(|mut s| s.execute(params![chore, day]))
+        .map(drop)
+        .map_err(|e| self.fail(e))
+    }
+
     fn usage_rows(&mut self, key: KeyPk, from_day: i64) -> Result<Vec<UsageRow>> {
         let mut stmt = self
             .stmt("SELECT day, ip, count FROM usage WHERE key_id = ?1 AND day >= ?2")
