@@ -80,8 +80,9 @@ pub enum Error {
 
     /// A command that needs an existing store found none at its path.
     #[error(
-        "no store at {}: it {reason}; check --db (or APIKEY_DB, or `db` in the config file), or make a store with `apikey create`",
-        path.display()
+        "no store at {}: it {reason}; check --db (or APIKEY_DB, or `db` in the config file){}",
+        path.display(),
+        if reason == "is not a file" { ", which must name a file" } else { ", or make a store with `apikey create`" }
     )]
     NoStore {
         /// The path the store was looked for at.

@@ -124,7 +124,7 @@ pub fn toml_words(message: &str) -> String {
     const WORDS: &[(&str, &str)] = &[
         ("expected i64", "expected a whole number"),
         ("expected u64", "expected a whole number of 0 or more"),
-        ("expected u16", "expected a whole number"),
+        ("expected u16", "expected a whole number from 0 to 65535"),
         ("expected u32", "expected a whole number"),
         (
             "expected a sequence",

@@ -55,6 +55,26 @@ pub fn remember_line(args: &[OsString]) {
     let _ = LINE.set(line);
 }
 
+/// The global options whose values completion needs.
+#[derive(Clone, Copy)]
+enum Global {
+    Db,
+    Config,
+    Account,
+}
+
+impl Global {
+    /// The option a flag names (`--db`, `--config`, `--account`, `-a`).
+    fn named(flag: &str) -> Option<Global> {
+        match flag {
+            "--db" => Some(Global::Db),
+            "--config" => Some(Global::Config),
+            "--account" | "-a" => Some(Global::Account),
+            _ => None,
+        }
+    }
+}
+
 fn parse_line(words: &[OsString], cursor: usize) -> Line {
     let mut line = Line::default();
     let mut i = 1;
@@ -64,32 +84,28 @@ fn parse_line(words: &[OsString], cursor: usize) -> Line {
             break;
         }
         let next = (i + 1 < words.len() && i + 1 != cursor).then(|| words[i + 1].clone());
-        let slot = |name: &str| match name {
-            "--db" => Some(0),
-            "--config" => Some(1),
-            "--account" | "-a" => Some(2),
-            _ => None,
-        };
-        let (target, value, used) = if i == cursor {
+        // `--db=PATH`, `-a=acme` and `-aacme` carry their value; `--db PATH`
+        // and `-a acme` take the next word.
+        let (option, value, used) = if i == cursor {
             (None, None, 1)
         } else if let Some((flag, value)) = word.split_once('=')
-            && flag.starts_with("--")
+            && Global::named(flag).is_some()
         {
-            (slot(flag), Some(OsString::from(value)), 1)
+            (Global::named(flag), Some(OsString::from(value)), 1)
         } else if let Some(value) = word.strip_prefix("-a").filter(|v| !v.is_empty())
             && !word.starts_with("--")
         {
-            (Some(2), Some(OsString::from(value)), 1)
+            (Some(Global::Account), Some(OsString::from(value)), 1)
         } else {
-            match slot(&word) {
-                Some(slot) => (Some(slot), next, 2),
+            match Global::named(&word) {
+                Some(option) => (Some(option), next, 2),
                 None => (None, None, 1),
             }
         };
-        match (target, value) {
-            (Some(0), Some(v)) => line.db = Some(v),
-            (Some(1), Some(v)) => line.config = Some(v),
-            (Some(2), Some(v)) => line.account = Some(v),
+        match (option, value) {
+            (Some(Global::Db), Some(v)) => line.db = Some(v),
+            (Some(Global::Config), Some(v)) => line.config = Some(v),
+            (Some(Global::Account), Some(v)) => line.account = Some(v),
             _ => {}
         }
         i += used;
@@ -191,6 +207,8 @@ mod tests {
         let l = line(&["apikey", "-ac", "--config", "/c.toml", "show", ""], 5);
         assert_eq!(l.account.as_deref(), Some(OsStr::new("c")));
         assert_eq!(l.config.as_deref(), Some(OsStr::new("/c.toml")));
+        let l = line(&["apikey", "-a=acme", "show", ""], 3);
+        assert_eq!(l.account.as_deref(), Some(OsStr::new("acme")));
     }
 
     #[test]

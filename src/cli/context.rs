@@ -42,6 +42,7 @@ pub struct Context {
     /// written there is lost, so commands that make one refuse.
     pub output_discarded: bool,
     store: Option<Store>,
+    opened_for: Option<Access>,
 }
 
 impl Context {
@@ -113,6 +114,7 @@ impl Context {
             },
             output_discarded: false,
             store: None,
+            opened_for: None,
         })
     }
 
@@ -122,6 +124,12 @@ impl Context {
     /// within 7 days, and (once a day) redacts client IPs past their keys'
     /// redact days. Opening it to read changes nothing.
     pub fn store(&mut self, access: Access) -> Result<&mut Store> {
+        // One access per command: a store opened to read cannot write.
+        debug_assert!(
+            self.opened_for.is_none_or(|opened| opened == access),
+            "the store was opened for {:?}, and is asked for {access:?}",
+            self.opened_for
+        );
         if self.store.is_none() {
             let mut store =
                 Store::open_with(&self.db, access, self.busy_timeout)?.with_clock(self.clock);
@@ -130,6 +138,7 @@ impl Context {
                 store.redact_due_ips()?;
             }
             self.store = Some(store);
+            self.opened_for = Some(access);
         }
         Ok(self.store.as_mut().expect("opened above"))
     }
@@ -138,6 +147,7 @@ impl Context {
     /// file, when there is no file yet: a dry run before the first run.
     pub fn use_empty_store(&mut self) -> Result<()> {
         self.store = Some(Store::in_memory(&self.db)?.with_clock(self.clock));
+        self.opened_for = Some(Access::Read);
         Ok(())
     }
 

@@ -59,7 +59,7 @@ impl SqliteBackend {
             conn.execute_batch("PRAGMA query_only = ON;")
                 .map_err(fail)?;
         }
-        match schema::identify(&conn).map_err(fail)? {
+        let opened_at_version = match schema::identify(&conn).map_err(fail)? {
             schema::Identity::Foreign => return Err(foreign(&path)),
             schema::Identity::Store(found) if found > schema::LATEST => {
                 return Err(newer(&path, found));
@@ -77,23 +77,17 @@ impl SqliteBackend {
                     known: schema::LATEST,
                 });
             }
-            schema::Identity::Store(found) if access == Access::Read => {
-                return Ok(SqliteBackend {
-                    conn,
-                    path,
-                    busy_timeout,
-                    access,
-                    opened_at_version: found,
-                });
+            schema::Identity::New => 0,
+            schema::Identity::Store(found) => found,
+        };
+        // Only a store that is written to is switched to WAL and migrated.
+        if access != Access::Read {
+            enable_wal(&conn, busy_timeout).map_err(fail)?;
+            match schema::migrate(&mut conn).map_err(fail)? {
+                schema::Outcome::Current => {}
+                schema::Outcome::Newer(found) => return Err(newer(&path, found)),
+                schema::Outcome::Foreign => return Err(foreign(&path)),
             }
-            schema::Identity::New | schema::Identity::Store(_) => {}
-        }
-        let opened_at_version = schema::version(&conn).map_err(fail)?;
-        enable_wal(&conn, busy_timeout).map_err(fail)?;
-        match schema::migrate(&mut conn).map_err(fail)? {
-            schema::Outcome::Current => {}
-            schema::Outcome::Newer(found) => return Err(newer(&path, found)),
-            schema::Outcome::Foreign => return Err(foreign(&path)),
         }
         Ok(SqliteBackend {
             conn,
@@ -103,9 +97,7 @@ impl SqliteBackend {
             opened_at_version,
         })
     }
-}
 
-impl SqliteBackend {
     /// A new, empty store that lives in memory only and vanishes with the
     /// backend: what a dry run plans against when no store exists yet, so
     /// that planning never creates a file. `path` names it in messages.
