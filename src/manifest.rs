@@ -19,6 +19,7 @@ use crate::security::{
     self, DEFAULT_REDACT_DAYS, IpRule, MAX_IPS, MAX_LIMIT, MAX_SCOPES, MAX_URLS, Scope,
     SecuritySettings, UrlPattern,
 };
+use crate::text::Place;
 
 /// A validated manifest: what the named accounts' keys should be.
 #[derive(Clone, Debug)]
@@ -34,9 +35,9 @@ pub struct Manifest {
 pub struct AccountSpec {
     /// Its name.
     pub name: AccountName,
-    /// Where its name is written (`file:line:column`), for errors found
-    /// against the store, such as the key limit.
-    pub at: String,
+    /// Where its name is written, for errors found against the store, such
+    /// as the key limit.
+    pub at: Place,
     /// Its keys, in file order.
     pub keys: Vec<KeySpecEntry>,
 }
@@ -56,15 +57,14 @@ pub struct KeySpecEntry {
     pub at: EntryPlace,
 }
 
-/// Where a key's entry is written (`file:line:column`): its name, and its
-/// `expires` (which can only be checked against the clock, in the
-/// transaction that applies it).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where a key's entry is written: its name, and its `expires` (which can
+/// only be checked against the clock, in the transaction that applies it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EntryPlace {
     /// The entry's `name`.
-    pub name: String,
+    pub name: Place,
     /// The entry's `expires`, when it has one.
-    pub expires: Option<String>,
+    pub expires: Option<Place>,
 }
 
 #[derive(Deserialize)]
@@ -118,19 +118,22 @@ enum RawWhen {
 /// in the whole `text`.
 struct Locator<'a> {
     origin: &'a Path,
-    text: &'a str,
+    lines: &'a crate::text::Lines<'a>,
     base: usize,
 }
 
 impl Locator<'_> {
     fn at(&self, span: Range<usize>, message: impl std::fmt::Display) -> Error {
-        Error::Invalid(format!("{}: {message}", self.place(span)))
+        Error::Invalid(format!(
+            "{}:{}: {message}",
+            self.origin.display(),
+            self.place(span)
+        ))
     }
 
-    /// `file:line:column` of a span of the section.
-    fn place(&self, span: Range<usize>) -> String {
-        let span = span.start + self.base..span.end + self.base;
-        crate::text::position(self.origin, self.text, Some(span))
+    /// The line and column where a span of the section starts.
+    fn place(&self, span: Range<usize>) -> Place {
+        self.lines.place(span.start + self.base)
     }
 
     fn check<T>(&self, span: Range<usize>, result: Result<T>) -> Result<T> {
@@ -202,21 +205,19 @@ impl Manifest {
     fn parse_sections(text: &str, origin: &Path, sections: Vec<Range<usize>>) -> Result<Manifest> {
         let mut accounts = Vec::new();
         let mut account_names = HashSet::new();
+        let lines = crate::text::Lines::new(text);
         for section in sections {
             let at = Locator {
                 origin,
-                text,
+                lines: &lines,
                 base: section.start,
             };
             let raw: RawFile = toml::from_str(&text[section.clone()]).map_err(|e| {
-                let span = e
-                    .span()
-                    .map(|s| s.start + section.start..s.end + section.start);
-                Error::Invalid(format!(
-                    "{}: {}",
-                    crate::text::position(origin, text, span),
-                    crate::text::toml_words(e.message())
-                ))
+                let place = match e.span() {
+                    Some(span) => format!("{}:{}", origin.display(), at.place(span)),
+                    None => origin.display().to_string(),
+                };
+                Error::Invalid(format!("{place}: {}", crate::text::toml_words(e.message())))
             })?;
             for raw_account in raw.account {
                 let account = parse_account(&at, raw_account.get_ref())?;

@@ -160,13 +160,61 @@ pub fn position(
     text: &str,
     span: Option<std::ops::Range<usize>>,
 ) -> String {
-    let Some(span) = span else {
-        return origin.display().to_string();
-    };
-    let before = &text[..span.start.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("{}:{line}:{column}", origin.display())
+    match span {
+        Some(span) => Lines::new(text).position(origin, span.start),
+        None => origin.display().to_string(),
+    }
+}
+
+/// Where each line of a text starts, so that many positions in one large
+/// file (a manifest of 100,000 keys places each of them) cost a binary
+/// search each rather than a scan from the top.
+pub struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    /// Indexes `text`.
+    pub fn new(text: &'t str) -> Lines<'t> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// `file:line:column` of the byte `offset` (columns count characters).
+    pub fn position(&self, origin: &std::path::Path, offset: usize) -> String {
+        format!("{}:{}", origin.display(), self.place(offset))
+    }
+
+    /// The line and column of the byte `offset`.
+    pub fn place(&self, offset: usize) -> Place {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let start = self.starts[line - 1];
+        let column = self.text[start..offset].chars().count() + 1;
+        Place {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// A line and column in a file the user wrote, both from 1; shown as
+/// `line:column` after the file's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// The line.
+    pub line: u32,
+    /// The column, in characters.
+    pub column: u32,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
 }
 
 #[cfg(test)]
@@ -187,6 +235,19 @@ mod tests {
         assert_eq!(quoted(&"x".repeat(80)), "x".repeat(80));
         assert_eq!(quoted(&"é".repeat(1000)), format!("{}…", "é".repeat(80)));
         assert_eq!(quoted("\u{1b}[2J"), "\\u{1b}[2J");
+    }
+
+    #[test]
+    fn one_index_places_every_offset_of_a_text() {
+        let lines = Lines::new("ab\né✓x\n\nz");
+        let at = |offset| lines.place(offset).to_string();
+        assert_eq!(at(0), "1:1");
+        assert_eq!(at(2), "1:3", "the newline ends line 1");
+        assert_eq!(at(3), "2:1");
+        assert_eq!(at(8), "2:3", "columns count characters, not bytes");
+        assert_eq!(at(10), "3:1");
+        assert_eq!(at(11), "4:1");
+        assert_eq!(at(99), "4:2", "past the end: the end");
     }
 
     #[test]

@@ -68,6 +68,7 @@ fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Pl
         let mut by_name: HashMap<&str, &Key> =
             existing.iter().map(|k| (k.name.as_str(), k)).collect();
         let mut active_after = existing.len();
+        let first_create = plan.create.len();
         for spec in &account.keys {
             match by_name.remove(spec.name.as_str()) {
                 Some(key) => {
@@ -100,10 +101,9 @@ fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Pl
         // on every run and CI can diff it.
         unnamed.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
         let pruning = !matches!(prune, Prune::Off);
-        let created: Vec<KeyName> = plan
-            .create
+        // This account's creations are the ones pushed since it began.
+        let created: Vec<KeyName> = plan.create[first_create..]
             .iter()
-            .filter(|c| c.account == account.name.as_str())
             .map(|c| c.spec.name.clone())
             .collect();
         if !created.is_empty() && !unnamed.is_empty() {
@@ -127,8 +127,10 @@ fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Pl
         }
         if active_after > MAX_ACTIVE_KEYS {
             return Err(Error::refused(format!(
-                "{}: applying this would leave account '{}' with {active_after} active keys, more than {MAX_ACTIVE_KEYS}: name its other keys in the file, or pass --prune",
-                account.at, account.name
+                "{}:{}: applying this would leave account '{}' with {active_after} active keys, more than {MAX_ACTIVE_KEYS}: name its other keys in the file, or pass --prune",
+                manifest.origin.display(),
+                account.at,
+                account.name
             )));
         }
     }
@@ -151,8 +153,9 @@ fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Pl
             && t <= now
         {
             return Err(Error::invalid(format!(
-                "{}: key '{}' in account '{account}': expiry {t} is not in the future: use a later time, or never",
-                spec.at.expires.as_deref().unwrap_or(&spec.at.name),
+                "{}:{}: key '{}' in account '{account}': expiry {t} is not in the future: use a later time, or never",
+                manifest.origin.display(),
+                spec.at.expires.unwrap_or(spec.at.name),
                 spec.name
             )));
         }
