@@ -40,11 +40,7 @@ pub fn run(args: &ApplyArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<R
                 .collect();
             ctx.confirm(&format!(
                 "revoke {} not named in {} ({})",
-                if names.len() == 1 {
-                    "1 key".to_owned()
-                } else {
-                    format!("{} keys", names.len())
-                },
+                output::count(names.len(), "key"),
                 args.file.display(),
                 names.join(", ")
             ))?;

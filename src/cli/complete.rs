@@ -181,9 +181,11 @@ pub fn accounts() -> Vec<CompletionCandidate> {
         .unwrap_or_default()
         .into_iter()
         .map(|a| {
-            let keys = if a.active_keys == 1 { "key" } else { "keys" };
-            CompletionCandidate::new(a.name)
-                .help(Some(format!("{} active {keys}", a.active_keys).into()))
+            let keys = super::output::count(
+                usize::try_from(a.active_keys).unwrap_or(usize::MAX),
+                "active key",
+            );
+            CompletionCandidate::new(a.name).help(Some(keys.into()))
         })
         .collect()
 }

@@ -120,13 +120,7 @@ impl Env {
             .write(true)
             .open("/dev/full")
             .expect("/dev/full");
-        let out = self
-            .command(args)
-            .stdout(full)
-            .stderr(Stdio::piped())
-            .output()
-            .expect("spawn apikey");
-        Run::new(args, &out)
+        self.run_with_stdout(args, full)
     }
 
     /// Runs with stdout a pipe whose reading end is closed before the
@@ -134,9 +128,13 @@ impl Env {
     pub fn run_to_closed_pipe(&self, args: &[&str]) -> Run {
         let (reader, writer) = std::io::pipe().expect("a pipe");
         drop(reader);
+        self.run_with_stdout(args, writer)
+    }
+
+    fn run_with_stdout(&self, args: &[&str], stdout: impl Into<Stdio>) -> Run {
         let out = self
             .command(args)
-            .stdout(writer)
+            .stdout(stdout)
             .stderr(Stdio::piped())
             .output()
             .expect("spawn apikey");

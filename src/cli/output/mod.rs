@@ -179,6 +179,15 @@ impl Report {
     }
 }
 
+/// "1 key", "2 keys": every count of things a person reads.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Prints a key just created or regenerated, with its secret, in the mode
 /// the user asked for; `verb` is "Created" or "Regenerated".
 pub fn print_new_key(

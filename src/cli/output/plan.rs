@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::super::context::OutputMode;
-use super::write_json;
+use super::{count, write_json};
 use crate::apply::{Applied, CreatedKey, PossibleRename};
 use crate::text::printable;
 
@@ -56,15 +56,6 @@ pub fn print_applied(
         });
     }
     print_plan(applied, file, mode.color, out)
-}
-
-/// "1 key", "2 keys".
-fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 /// The plan (or what was done) as a diff: `+` create, `~` change, `-` revoke.
