@@ -7,6 +7,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
+use crate::account::AccountName;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::key::{KeyId, KeyStatus};
@@ -102,6 +103,10 @@ pub struct VerifyRequest<'a> {
     pub cost: u64,
     /// Check only: spend nothing, record nothing.
     pub dry_run: bool,
+    /// The account the verifier serves: a key of any other account is
+    /// `NOT_FOUND`, and an account that does not exist is an error. `None`
+    /// accepts keys of every account.
+    pub account: Option<&'a AccountName>,
 }
 
 impl Default for VerifyRequest<'_> {
@@ -112,6 +117,7 @@ impl Default for VerifyRequest<'_> {
             scope: None,
             cost: 1,
             dry_run: false,
+            account: None,
         }
     }
 }
@@ -222,7 +228,10 @@ pub fn decide(subject: &Subject<'_>, request: &VerifyRequest<'_>) -> VerifyCode 
 }
 
 /// The day buckets of quota counters as stored on a key: the counts belong
-/// to the day and month they were last written in.
+/// to the day and month they were last written in. Buckets only move
+/// forward: a spend stamped earlier than the stored day (a clock stepped
+/// back, or a writer that read its clock late) counts in the stored bucket,
+/// so it can neither find a "fresh" day nor wipe the newer day's count.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counters {
     /// The UTC day number `day_count` belongs to.
@@ -236,9 +245,20 @@ pub struct Counters {
 }
 
 impl Counters {
+    /// The UTC day a spend at `now` counts on: `now`'s, or the stored day
+    /// when that is later.
+    pub fn day_at(&self, now: Timestamp) -> i64 {
+        self.day.max(now.day())
+    }
+
+    /// The UTC month a spend at `now` counts in, as [`Counters::day_at`].
+    pub fn month_at(&self, now: Timestamp) -> i64 {
+        self.month.max(now.month())
+    }
+
     /// Lookups today, as of `now` (0 if the counter is from an earlier day).
     pub fn today(&self, now: Timestamp) -> u64 {
-        if self.day == now.day() {
+        if self.day >= now.day() {
             self.day_count
         } else {
             0
@@ -247,7 +267,7 @@ impl Counters {
 
     /// Lookups this month, as of `now`.
     pub fn this_month(&self, now: Timestamp) -> u64 {
-        if self.month == now.month() {
+        if self.month >= now.month() {
             self.month_count
         } else {
             0
@@ -258,9 +278,9 @@ impl Counters {
     #[must_use]
     pub fn after_spend(&self, now: Timestamp, cost: u64) -> Counters {
         Counters {
-            day: now.day(),
+            day: self.day_at(now),
             day_count: self.today(now).saturating_add(cost),
-            month: now.month(),
+            month: self.month_at(now),
             month_count: self.this_month(now).saturating_add(cost),
         }
     }
@@ -417,6 +437,20 @@ mod tests {
         assert_eq!(c.this_month(next), 0);
         let c2 = c.after_spend(next, 1);
         assert_eq!((c2.day_count, c2.month_count), (1, 1));
+    }
+
+    #[test]
+    fn counters_never_move_back_to_an_earlier_day() {
+        let late = crate::clock::parse_instant("2026-12-01T00:00:00Z").unwrap();
+        let early = crate::clock::parse_instant("2026-11-30T23:59:59Z").unwrap();
+        let c = Counters::default().after_spend(late, 2);
+        // A spend stamped before midnight, committed after the one past it,
+        // counts on the newer day instead of resetting it.
+        assert_eq!(c.today(early), 2);
+        assert_eq!(c.this_month(early), 2);
+        let c2 = c.after_spend(early, 1);
+        assert_eq!((c2.day, c2.day_count), (late.day(), 3));
+        assert_eq!((c2.month, c2.month_count), (late.month(), 3));
     }
 
     #[test]

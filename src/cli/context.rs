@@ -32,6 +32,9 @@ pub struct Context {
     config_path: PathBuf,
     smtp: Option<SmtpConfig>,
     account: String,
+    /// Whether the account was named (flag, environment or config) rather
+    /// than defaulted: a verifier is scoped only by a named one.
+    account_named: bool,
     busy_timeout: Duration,
     clock: Clock,
     yes: bool,
@@ -80,12 +83,13 @@ impl Context {
                 ));
             }
         };
-        let account = global
+        let named = global
             .account
             .clone()
             .or_else(|| env_value("APIKEY_ACCOUNT").map(|v| v.to_string_lossy().into_owned()))
-            .or(config.account.clone())
-            .unwrap_or_else(|| DEFAULT_ACCOUNT.to_owned());
+            .or(config.account.clone());
+        let account_named = named.is_some();
+        let account = named.unwrap_or_else(|| DEFAULT_ACCOUNT.to_owned());
         let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let color = match (global.color, no_color_env, config.color) {
             (Some(ColorArg::Always), _, _) => true,
@@ -102,6 +106,7 @@ impl Context {
             config_path,
             smtp: config.smtp,
             account,
+            account_named,
             busy_timeout: config
                 .busy_timeout_ms
                 .map_or(DEFAULT_BUSY_TIMEOUT, Duration::from_millis),
@@ -120,9 +125,9 @@ impl Context {
 
     /// The store, opened the first time it is asked for, for what the
     /// command means to do with it (see [`Access`]). Opening it to make
-    /// changes also does the store's chores: it announces expiries that came
-    /// within 7 days, and (once a day) redacts client IPs past their keys'
-    /// redact days. Opening it to read changes nothing.
+    /// changes also announces expiries that came within 7 days (the store
+    /// redacts client IPs past their redact days in every write on its
+    /// own). Opening it to read changes nothing.
     pub fn store(&mut self, access: Access) -> Result<&mut Store> {
         // One access per command: a store opened to read cannot write.
         debug_assert!(
@@ -135,7 +140,6 @@ impl Context {
                 Store::open_with(&self.db, access, self.busy_timeout)?.with_clock(self.clock);
             if access != Access::Read {
                 store.announce_expiring()?;
-                store.redact_due_ips()?;
             }
             self.store = Some(store);
             self.opened_for = Some(access);
@@ -181,6 +185,16 @@ impl Context {
     /// The account commands act on, validated (exit 2 if malformed).
     pub fn account(&self) -> Result<AccountName> {
         AccountName::parse(&self.account)
+    }
+
+    /// The account, validated, when one was named; `None` when commands
+    /// would act on the default account only because none was.
+    pub fn named_account(&self) -> Result<Option<AccountName>> {
+        if self.account_named {
+            self.account().map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     /// Whether `--yes` was given.

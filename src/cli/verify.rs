@@ -32,14 +32,19 @@ pub fn run(args: &VerifyArgs, ctx: &mut Context) -> Result<Report> {
         .transpose()?;
     let presented = match args.key.as_deref() {
         None | Some("-") => Presented::from_stdin()?,
-        Some(text) => Presented(text.to_owned()),
+        // Trimmed as stdin is: `"$(cat key)"` and a pasted line verify alike.
+        Some(text) => Presented(text.trim().to_owned()),
     };
+    // Named (flag, APIKEY_ACCOUNT or the config), the account scopes the
+    // verification: a bad name is exit 2 before anything is read.
+    let account = ctx.named_account()?;
     let request = VerifyRequest {
         origin: args.origin.as_deref(),
         ip,
         scope: args.scope.as_deref(),
         cost,
         dry_run: args.dry_run,
+        account: account.as_ref(),
     };
     // A malformed key is answered before the store is opened (or created).
     if crate::secret::Secret::parse(&presented.0).is_err() {
@@ -63,7 +68,8 @@ pub fn run(args: &VerifyArgs, ctx: &mut Context) -> Result<Report> {
 struct Presented(String);
 
 impl Presented {
-    /// The first line of stdin, or a hidden prompt on a terminal.
+    /// The first line of stdin that is not blank, or a hidden prompt on a
+    /// terminal.
     fn from_stdin() -> Result<Presented> {
         let stdin = std::io::stdin();
         if stdin.is_terminal() {
@@ -86,7 +92,12 @@ impl Presented {
                 ))
             })?;
         let text = String::from_utf8_lossy(&raw);
-        let key = text.lines().next().unwrap_or("").trim().to_owned();
+        let key = text
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty())
+            .unwrap_or("")
+            .to_owned();
         zeroize::Zeroize::zeroize(&mut raw);
         Ok(Presented(key))
     }

@@ -208,8 +208,11 @@ pub struct SpendFacts {
 
 /// The events a successful spend raises, and the key's updated record of
 /// once-a-period events. Low balance fires on the crossing only; the limit
-/// warning once a day at 90%; a limit reached once per day or month (and
-/// then no warning for the same spend).
+/// warning once a day, on the spend that takes the day's count to 90%; a
+/// limit reached once per day or month, on the spend that takes the count
+/// to the limit (and then no warning for the same spend). Only spends move
+/// the counts, so a denial, even one whose cost is past what is left, never
+/// says a limit was reached.
 pub fn on_spend(facts: &SpendFacts, raised: Raised) -> (Vec<NewEvent>, Raised) {
     let mut events = Vec::new();
     let mut raised = raised;
@@ -255,47 +258,6 @@ pub fn on_spend(facts: &SpendFacts, raised: Raised) -> (Vec<NewEvent>, Raised) {
         raised.limit_month = facts.month;
     }
     (events, raised)
-}
-
-/// A verification denied by the daily or monthly limit counts as the limit
-/// being hit, if no event said so yet this period (a cost larger than what
-/// is left can hit the limit without any spend reaching it).
-pub fn on_limit_denied(
-    daily: Option<u64>,
-    monthly: Option<u64>,
-    daily_hit: bool,
-    day: i64,
-    month: i64,
-    raised: Raised,
-) -> Option<(NewEvent, Raised)> {
-    let mut raised = raised;
-    if daily_hit {
-        let limit = daily?;
-        if raised.limit_day == day {
-            return None;
-        }
-        raised.limit_day = day;
-        raised.warned_day = day;
-        return Some((
-            NewEvent::new(
-                EventKind::LimitReached,
-                format!("daily limit of {limit} lookups reached"),
-            ),
-            raised,
-        ));
-    }
-    let limit = monthly?;
-    if raised.limit_month == month {
-        return None;
-    }
-    raised.limit_month = month;
-    Some((
-        NewEvent::new(
-            EventKind::LimitReached,
-            format!("monthly limit of {limit} lookups reached"),
-        ),
-        raised,
-    ))
 }
 
 /// Whether a key's expiry is due to be announced at `now`: within 7 days
@@ -378,13 +340,6 @@ mod tests {
         // Straight past 90% to the limit: only "reached".
         let (events, _) = on_spend(&spend((9, 8), None, Some((10, 10))), r);
         assert_eq!(kinds(&events), [EventKind::LimitReached]);
-        // A denial says it once, and only if no spend said it this day.
-        assert!(on_limit_denied(Some(10), None, true, 10, 3, r2).is_none());
-        let (event, r3) = on_limit_denied(Some(10), None, true, 10, 3, r).unwrap();
-        assert_eq!(event.kind, EventKind::LimitReached);
-        assert_eq!(r3.limit_day, 10);
-        let (event, _) = on_limit_denied(None, Some(500), false, 10, 3, r).unwrap();
-        assert!(event.detail.contains("monthly"));
     }
 
     #[test]

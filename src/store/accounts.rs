@@ -34,8 +34,7 @@ pub(crate) fn create_in(tx: &mut dyn Tx, actor: &str, name: &AccountName) -> Res
 impl Store {
     /// Creates an account (exit 3 if the name is taken).
     pub fn create_account(&mut self, name: &AccountName) -> Result<Account> {
-        let now = self.now();
-        let mut tx = self.backend.write(now)?;
+        let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
         let account = create_in(&mut *tx, &self.actor, name)?;
         tx.commit()?;
         Ok(account)
@@ -43,15 +42,13 @@ impl Store {
 
     /// Every account, by name.
     pub fn accounts(&mut self) -> Result<Vec<Account>> {
-        let now = self.now();
-        let mut tx = self.backend.read(now)?;
+        let mut tx = self.backend.read(self.clock)?;
         tx.accounts()
     }
 
     /// One account (exit 4 if there is none by that name).
     pub fn account(&mut self, name: &AccountName) -> Result<Account> {
-        let now = self.now();
-        let mut tx = self.backend.read(now)?;
+        let mut tx = self.backend.read(self.clock)?;
         find(&mut *tx, name)
     }
 }

@@ -250,12 +250,11 @@ impl Store {
         dry_run: bool,
         deliver: impl FnOnce(&Applied) -> Result<()>,
     ) -> Result<Applied> {
-        let now = self.now();
         let actor = self.actor.clone();
         let mut tx = if dry_run {
-            self.backend.read(now)?
+            self.backend.read(self.clock)?
         } else {
-            self.backend.write(now)?
+            super::begin_write(&mut *self.backend, self.clock)?
         };
         let plan = plan(&mut *tx, manifest, prune)?;
         let mut applied = Applied {

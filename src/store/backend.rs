@@ -4,6 +4,7 @@
 //! `dyn Tx`, so a PostgreSQL backend implements this file's traits and gets
 //! every rule, unchanged, with the same test suite.
 
+use super::Clock;
 use crate::account::{Account, AccountName, AccountPk};
 use crate::audit::{Action, AuditEntry};
 use crate::clock::Timestamp;
@@ -20,11 +21,13 @@ use crate::verify::Counters;
 pub trait Backend: Send {
     /// A write transaction that holds the write lock from its first statement
     /// (SQLite's `BEGIN IMMEDIATE`), so a rule checked inside it still holds
-    /// at commit, whatever other processes do.
-    fn write(&mut self, now: Timestamp) -> Result<Box<dyn Tx + '_>>;
+    /// at commit, whatever other processes do. Its [`Tx::now`] is read from
+    /// `clock` once the lock is held: waiting for the lock never makes a
+    /// decision on a time that has already passed.
+    fn write(&mut self, clock: Clock) -> Result<Box<dyn Tx + '_>>;
 
     /// A read transaction: one consistent snapshot for several reads.
-    fn read(&mut self, now: Timestamp) -> Result<Box<dyn Tx + '_>>;
+    fn read(&mut self, clock: Clock) -> Result<Box<dyn Tx + '_>>;
 
     /// The schema version the store had when it was opened, and the one it
     /// has now (newer when opening it ran migrations).
@@ -110,7 +113,8 @@ pub struct SecretMatch {
 /// Reads and writes inside one transaction. Dropping it without `commit`
 /// rolls everything back.
 pub trait Tx {
-    /// The instant this transaction acts at.
+    /// The instant this transaction acts at, read once the transaction
+    /// began (for a write, once the write lock was held).
     fn now(&self) -> Timestamp;
 
     /// An account by name.

@@ -188,8 +188,7 @@ impl Store {
         deliver: impl FnOnce(&NewKey) -> Result<()>,
     ) -> Result<NewKey> {
         let secret = Secret::generate()?;
-        let now = self.now();
-        let mut tx = self.backend.write(now)?;
+        let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
         let account = accounts::find(&mut *tx, account)?;
         let key = create_in(&mut *tx, &self.actor, &account, spec, &secret)?;
         let new = NewKey { key, secret };
@@ -200,16 +199,14 @@ impl Store {
 
     /// The account's keys, oldest first; revoked ones only when asked.
     pub fn keys(&mut self, account: &AccountName, include_revoked: bool) -> Result<Vec<Key>> {
-        let now = self.now();
-        let mut tx = self.backend.read(now)?;
+        let mut tx = self.backend.read(self.clock)?;
         let account = accounts::find(&mut *tx, account)?;
         tx.keys(account.pk, include_revoked)
     }
 
     /// One key, by id, name or secret.
     pub fn key(&mut self, account: &AccountName, key: &KeyRef) -> Result<Key> {
-        let now = self.now();
-        let mut tx = self.backend.read(now)?;
+        let mut tx = self.backend.read(self.clock)?;
         let account = accounts::find(&mut *tx, account)?;
         resolve(&mut *tx, &account, key)
     }
@@ -222,8 +219,7 @@ impl Store {
         reason: Option<&str>,
     ) -> Result<Key> {
         let reason = crate::text::note("reason", reason)?;
-        let now = self.now();
-        let mut tx = self.backend.write(now)?;
+        let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
         let account = accounts::find(&mut *tx, account)?;
         let key = resolve(&mut *tx, &account, key)?;
         if key.status == KeyStatus::Revoked {
@@ -280,8 +276,8 @@ impl Store {
         deliver: impl FnOnce(&NewKey) -> Result<()>,
     ) -> Result<NewKey> {
         let secret = Secret::generate()?;
-        let now = self.now();
-        let mut tx = self.backend.write(now)?;
+        let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
+        let now = tx.now();
         let account = accounts::find(&mut *tx, account)?;
         let key = resolve(&mut *tx, &account, key)?;
         ensure_not_revoked(&key, "regenerated")?;
@@ -323,8 +319,7 @@ impl Store {
     /// would create a new key under the new name). Rule 3 holds: the new
     /// name must not be taken by another active key of the account.
     pub fn rename(&mut self, account: &AccountName, key: &KeyRef, name: &KeyName) -> Result<Key> {
-        let now = self.now();
-        let mut tx = self.backend.write(now)?;
+        let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
         let account = accounts::find(&mut *tx, account)?;
         let key = resolve(&mut *tx, &account, key)?;
         ensure_not_revoked(&key, "renamed")?;
@@ -357,8 +352,7 @@ impl Store {
     ) -> Result<Key> {
         balance::check_amount(amount)?;
         let note = crate::text::note("note", note)?;
-        let now = self.now();
-        let mut tx = self.backend.write(now)?;
+        let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
         let account = accounts::find(&mut *tx, account)?;
         let key = resolve(&mut *tx, &account, key)?;
         ensure_not_revoked(&key, "topped up")?;
@@ -398,8 +392,7 @@ impl Store {
 
     /// The sum of a key's ledger rows, which always equals its balance.
     pub fn ledger_sum(&mut self, account: &AccountName, key: &KeyRef) -> Result<i64> {
-        let now = self.now();
-        let mut tx = self.backend.read(now)?;
+        let mut tx = self.backend.read(self.clock)?;
         let account = accounts::find(&mut *tx, account)?;
         let key = resolve(&mut *tx, &account, key)?;
         tx.ledger_sum(key.pk)
@@ -411,8 +404,7 @@ impl Store {
         account: &AccountName,
         key: Option<&KeyRef>,
     ) -> Result<Vec<AuditEntry>> {
-        let now = self.now();
-        let mut tx = self.backend.read(now)?;
+        let mut tx = self.backend.read(self.clock)?;
         let account = accounts::find(&mut *tx, account)?;
         let key = match key {
             Some(k) => Some(resolve(&mut *tx, &account, k)?.pk),

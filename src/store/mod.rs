@@ -33,6 +33,17 @@ use crate::clock::Timestamp;
 use crate::error::Result;
 use backend::Backend;
 
+/// Begins a write transaction and does the store's daily chores in it
+/// first, so that every write leaves the store as the rules say it is at
+/// this day (no client IP past its key's redact days). Every change goes
+/// through here; verification calls the chore itself, only on a key's first
+/// spend of a day, to keep the spending path to its few statements.
+fn begin_write(backend: &mut dyn Backend, clock: Clock) -> Result<Box<dyn backend::Tx + '_>> {
+    let mut tx = backend.write(clock)?;
+    usage::redact_if_due(&mut *tx)?;
+    Ok(tx)
+}
+
 /// How long a command waits for another process's write lock by default.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 

@@ -65,8 +65,7 @@ impl Store {
         key: &KeyRef,
         change: &NotifyChange<'_>,
     ) -> Result<Key> {
-        let now = self.now();
-        let mut tx = self.backend.write(now)?;
+        let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
         let account = accounts::find(&mut *tx, account)?;
         let key = resolve(&mut *tx, &account, key)?;
         ensure_not_revoked(&key, "changed")?;
@@ -105,8 +104,7 @@ impl Store {
 
     /// Pending events, or all of them, oldest first.
     pub fn outbox(&mut self, all: bool) -> Result<Vec<Event>> {
-        let now = self.now();
-        let mut tx = self.backend.read(now)?;
+        let mut tx = self.backend.read(self.clock)?;
         tx.events(all)
     }
 
@@ -117,18 +115,17 @@ impl Store {
         &mut self,
         mut deliver: impl FnMut(&Event) -> std::result::Result<(), String>,
     ) -> Result<SendReport> {
-        let now = self.now();
         let claimed = {
-            let mut tx = self.backend.write(now)?;
-            let claimed = tx.claim_events(now.plus(CLAIM))?;
+            let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
+            let until = tx.now().plus(CLAIM);
+            let claimed = tx.claim_events(until)?;
             tx.commit()?;
             claimed
         };
         let mut report = SendReport::default();
         for event in claimed {
             let outcome = deliver(&event);
-            let now = self.now();
-            let mut tx = self.backend.write(now)?;
+            let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
             match outcome {
                 Ok(()) => {
                     tx.mark_sent(event.id)?;
@@ -150,18 +147,18 @@ impl Store {
     /// Announces every expiry that is within 7 days (or past) and was not
     /// announced yet. Cheap when there is none: one indexed read.
     pub fn announce_expiring(&mut self) -> Result<usize> {
-        let now = self.now();
-        let horizon = Timestamp::from_unix(now.unix().saturating_add(EXPIRY_NOTICE_SECS));
-        if self
-            .backend
-            .read(now)?
-            .keys_expiring_before(horizon)?
-            .is_empty()
+        let horizon =
+            |now: Timestamp| Timestamp::from_unix(now.unix().saturating_add(EXPIRY_NOTICE_SECS));
         {
-            return Ok(0);
+            let mut tx = self.backend.read(self.clock)?;
+            let now = tx.now();
+            if tx.keys_expiring_before(horizon(now))?.is_empty() {
+                return Ok(0);
+            }
         }
-        let mut tx = self.backend.write(now)?;
-        let due = tx.keys_expiring_before(horizon)?;
+        let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
+        let now = tx.now();
+        let due = tx.keys_expiring_before(horizon(now))?;
         for key in &due {
             if let Some(expires_at) = key.expires_at {
                 raise(&mut *tx, key, &[event::expiring(expires_at, now)])?;

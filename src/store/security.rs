@@ -21,8 +21,8 @@ impl Store {
         key: &KeyRef,
         change: &SecurityChange,
     ) -> Result<Key> {
-        let now = self.now();
-        let mut tx = self.backend.write(now)?;
+        let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
+        let now = tx.now();
         let account = accounts::find(&mut *tx, account)?;
         let key = resolve(&mut *tx, &account, key)?;
         ensure_not_revoked(&key, "changed")?;

@@ -4,6 +4,7 @@
 
 use super::Store;
 use super::accounts;
+use super::backend::Tx;
 use super::keys::resolve;
 use crate::account::AccountName;
 use crate::clock::Timestamp;
@@ -14,26 +15,34 @@ use crate::usage::{self, GroupBy, UsageReport};
 /// The chore's name in the store's housekeeping table.
 const REDACT_CHORE: &str = "redact_ips";
 
+/// Replaces every key's client IPs that are past its redact days by the
+/// redacted marker, counts kept, unless that was done today already. Rows
+/// cross that line only when a UTC day begins, so once a day is enough:
+/// every write transaction runs this first (see [`super::begin_write`]), so
+/// no write leaves such an IP behind. A clock that steps back to an earlier
+/// day finds the chore done.
+pub(super) fn redact_if_due(tx: &mut dyn Tx) -> Result<()> {
+    let today = tx.now().day();
+    if tx.chore_day(REDACT_CHORE)?.is_some_and(|day| day >= today) {
+        return Ok(());
+    }
+    tx.redact_due_usage(today)?;
+    tx.set_chore_day(REDACT_CHORE, today)
+}
+
 impl Store {
-    /// Replaces every key's client IPs that are past its redact days by the
-    /// redacted marker, counts kept. Rows cross that line only when a UTC
-    /// day begins, so this runs once a day: the first command that writes
-    /// each day does it (a read sees that it already ran, and the write
-    /// lock's holder checks again). A clock that steps back to an earlier
-    /// day finds the chore done.
+    /// Does today's redaction of client IPs now, if no write has done it
+    /// yet: for a long-running verifier that may sit idle across midnight.
+    /// A read sees first whether it ran, so a done chore costs no lock.
     pub fn redact_due_ips(&mut self) -> Result<()> {
-        let now = self.now();
-        let done = self.backend.read(now)?.chore_day(REDACT_CHORE)?;
-        if done.is_some_and(|day| day >= now.day()) {
-            return Ok(());
+        {
+            let mut tx = self.backend.read(self.clock)?;
+            let today = tx.now().day();
+            if tx.chore_day(REDACT_CHORE)?.is_some_and(|day| day >= today) {
+                return Ok(());
+            }
         }
-        let mut tx = self.backend.write(self.now())?;
-        let today = tx.now().day();
-        if tx.chore_day(REDACT_CHORE)?.is_some_and(|day| day >= today) {
-            return Ok(());
-        }
-        tx.redact_due_usage(today)?;
-        tx.set_chore_day(REDACT_CHORE, today)?;
+        let tx = super::begin_write(&mut *self.backend, self.clock)?;
         tx.commit()
     }
 
@@ -45,10 +54,9 @@ impl Store {
         days: u32,
         by: GroupBy,
     ) -> Result<UsageReport> {
-        let now = self.now();
-        let today = now.day();
+        let mut tx = self.backend.read(self.clock)?;
+        let today = tx.now().day();
         let first = today - i64::from(days) + 1;
-        let mut tx = self.backend.read(now)?;
         let account = accounts::find(&mut *tx, account)?;
         let key = resolve(&mut *tx, &account, key)?;
         let rows = tx.usage_rows(key.pk, first)?;

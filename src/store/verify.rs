@@ -5,6 +5,7 @@
 //! nothing.
 
 use super::Store;
+use super::accounts;
 use super::backend::Spend;
 use super::notify;
 use crate::error::{Error, Result};
@@ -51,22 +52,31 @@ impl Store {
         let Ok(digest) = crate::secret::digest_presented(presented) else {
             return Ok(Verdict::unidentified(VerifyCode::Malformed, cost));
         };
-        let now = self.now();
         let mut tx = if request.dry_run {
-            self.backend.read(now)?
+            self.backend.read(self.clock)?
         } else {
-            self.backend.write(now)?
+            self.backend.write(self.clock)?
         };
+        // Read once the write lock is held: every decision below (expiry,
+        // grace, the day a spend counts on) is made at this instant.
+        let now = tx.now();
+        let scope = request
+            .account
+            .map(|name| accounts::find(&mut *tx, name))
+            .transpose()?;
         let Some(found) = tx.key_by_digest(&digest)? else {
             return Ok(Verdict::unidentified(VerifyCode::NotFound, cost));
         };
-        if found.retires_at.is_some_and(|t| t <= now) {
+        if found.retires_at.is_some_and(|t| t <= now)
+            || scope.is_some_and(|account| account.pk != found.key.account_pk)
+        {
             return Ok(Verdict::unidentified(VerifyCode::NotFound, cost));
         }
         let key = found.key;
         let ip = UsageIp::of(request.ip);
+        let (day, month) = (key.counters.day_at(now), key.counters.month_at(now));
         let today_from_ip = match (key.security.ip_daily_limit, request.ip) {
-            (Some(_), Some(_)) => tx.ip_usage_today(key.pk, now.day(), ip)?,
+            (Some(_), Some(_)) => tx.ip_usage_today(key.pk, day, ip)?,
             _ => 0,
         };
         let code = verify::decide(
@@ -93,9 +103,11 @@ impl Store {
                 raised.expiry = true;
             }
             if code == VerifyCode::Valid {
-                if key.counters.day != now.day() {
-                    // The first spend of a day: the key's older rows lose their IPs.
-                    tx.redact_usage(key.pk, now.day() - i64::from(key.security.redact_days))?;
+                if key.counters.day < now.day() {
+                    // The key's first spend today: if nothing else has
+                    // written today, today's redaction is due, for every key.
+                    // (A spend today already ran it.)
+                    super::usage::redact_if_due(&mut *tx)?;
                 }
                 let counters = key.counters.after_spend(now, cost);
                 let cost_i64 = i64::try_from(cost).unwrap_or(i64::MAX);
@@ -108,8 +120,8 @@ impl Store {
                             .security
                             .monthly_limit
                             .map(|l| (l, counters.month_count)),
-                        day: now.day(),
-                        month: now.month(),
+                        day,
+                        month,
                     },
                     raised,
                 );
@@ -121,20 +133,10 @@ impl Store {
                     ip,
                     raised: after,
                 })?;
-            } else if matches!(code, VerifyCode::DailyLimit | VerifyCode::MonthlyLimit)
-                && let Some((event, after)) = event::on_limit_denied(
-                    key.security.daily_limit,
-                    key.security.monthly_limit,
-                    code == VerifyCode::DailyLimit,
-                    now.day(),
-                    now.month(),
-                    raised,
-                )
-            {
-                events.push(event);
-                raised = after;
-            }
-            if code != VerifyCode::Valid && raised != key.raised {
+            } else if raised != key.raised {
+                // A denial spends nothing and raises no limit event (no
+                // count moved); only an expiry notice can be due.
+                super::usage::redact_if_due(&mut *tx)?;
                 tx.set_raised(key.pk, raised)?;
             }
             notify::raise(&mut *tx, &key, &events)?;

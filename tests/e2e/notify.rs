@@ -193,16 +193,42 @@ fn limit_events_fire_once_a_period() {
     );
     assert_eq!(env.verify(&secret, &[]).0, 20);
     assert_eq!(kinds(&env).len(), 3, "once a month");
-    // A cost that cannot fit counts as hitting the limit, once (4 of 5 is
-    // 80%: no warning before it).
+    // A cost that cannot fit is denied and says nothing: no count moved.
+    // The warning and "reached" still come when spends cross 90% and 100%.
     env.set("APIKEY_TEST_NOW", "2026-12-01T10:00:00Z");
-    let (_, two) = env.create(&["--name", "two", "--notify", "a@x.io", "--daily-limit", "5"]);
-    env.ok(&["topup", "two", "100"]);
-    env.verify(&two, &["--cost", "4"]);
-    assert_eq!(env.verify(&two, &["--cost", "4"]).0, 15);
-    assert_eq!(env.verify(&two, &["--cost", "4"]).0, 15);
-    let last: Vec<String> = kinds(&env).into_iter().skip(3).collect();
-    assert_eq!(last, ["topup", "limit_reached"]);
+    let (_, ten) = env.create(&["--name", "ten", "--notify", "a@x.io", "--daily-limit", "10"]);
+    env.ok(&["topup", "ten", "100"]);
+    let from = kinds(&env).len();
+    assert_eq!(env.verify(&ten, &["--cost", "11"]).0, 15);
+    assert_eq!(kinds(&env).len(), from, "a denial raises no limit event");
+    assert_eq!(env.verify(&ten, &["--cost", "8"]).0, 0);
+    assert_eq!(env.verify(&ten, &["--cost", "3"]).0, 15, "8 + 3 > 10");
+    assert_eq!(
+        kinds(&env).len(),
+        from,
+        "8 of 10 is 80%, and the 11th never counted"
+    );
+    assert_eq!(env.verify(&ten, &["--cost", "1"]).0, 0);
+    assert_eq!(env.verify(&ten, &["--cost", "1"]).0, 0);
+    let last: Vec<String> = kinds(&env).into_iter().skip(from).collect();
+    assert_eq!(last, ["limit_warning", "limit_reached"]);
+    // The monthly limit alike: a cost past what is left of the month.
+    env.set("APIKEY_TEST_NOW", "2027-01-05T10:00:00Z");
+    let (_, month) = env.create(&[
+        "--name",
+        "month",
+        "--notify",
+        "a@x.io",
+        "--monthly-limit",
+        "5",
+    ]);
+    env.ok(&["topup", "month", "100"]);
+    let from = kinds(&env).len();
+    assert_eq!(env.verify(&month, &["--cost", "6"]).0, 20);
+    assert_eq!(kinds(&env).len(), from);
+    assert_eq!(env.verify(&month, &["--cost", "5"]).0, 0);
+    let last: Vec<String> = kinds(&env).into_iter().skip(from).collect();
+    assert_eq!(last, ["limit_reached"]);
 }
 
 #[test]

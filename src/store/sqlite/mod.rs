@@ -16,10 +16,9 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use crate::clock::Timestamp;
 use crate::error::{Error, Result};
-use crate::store::Access;
 use crate::store::backend::{Backend, Tx};
+use crate::store::{Access, Clock};
 
 pub use schema::LATEST as SCHEMA_VERSION;
 
@@ -119,7 +118,7 @@ impl SqliteBackend {
 }
 
 impl Backend for SqliteBackend {
-    fn write(&mut self, now: Timestamp) -> Result<Box<dyn Tx + '_>> {
+    fn write(&mut self, clock: Clock) -> Result<Box<dyn Tx + '_>> {
         if self.access == Access::Read {
             // A bug, not a user error: a read-only command asked to write.
             return Err(Error::Store {
@@ -127,11 +126,11 @@ impl Backend for SqliteBackend {
                 message: "was opened for reading only, and a change was attempted".into(),
             });
         }
-        self.begin(true, now)
+        self.begin(true, clock)
     }
 
-    fn read(&mut self, now: Timestamp) -> Result<Box<dyn Tx + '_>> {
-        self.begin(false, now)
+    fn read(&mut self, clock: Clock) -> Result<Box<dyn Tx + '_>> {
+        self.begin(false, clock)
     }
 
     fn schema_versions(&self) -> (i64, i64) {
@@ -140,13 +139,13 @@ impl Backend for SqliteBackend {
 }
 
 impl SqliteBackend {
-    fn begin(&mut self, immediate: bool, now: Timestamp) -> Result<Box<dyn Tx + '_>> {
+    fn begin(&mut self, immediate: bool, clock: Clock) -> Result<Box<dyn Tx + '_>> {
         let errors = ErrorContext {
             path: self.path.clone(),
             busy_timeout: self.busy_timeout,
         };
         Ok(Box::new(tx::SqliteTx::begin(
-            &self.conn, immediate, now, errors,
+            &self.conn, immediate, clock, errors,
         )?))
     }
 }
@@ -358,10 +357,10 @@ mod tests {
         }
         let mut backend =
             SqliteBackend::open(&path, Access::Create, Duration::from_secs(5)).unwrap();
-        let now = Timestamp::now();
         for _ in 0..3 {
             for digest in &digests {
-                let mut tx = backend.write(now).unwrap();
+                let mut tx = backend.write(Clock::System).unwrap();
+                let now = tx.now();
                 let key = tx.key_by_digest(digest).unwrap().unwrap().key;
                 tx.ip_usage_today(key.pk, now.day(), UsageIp::Unknown)
                     .unwrap();
@@ -401,7 +400,7 @@ mod tests {
         tx::PREPARED.with(|p| p.borrow_mut().clear());
         for account in 0..20 {
             let name = AccountName::parse(&format!("acct{account}")).unwrap();
-            let mut tx = backend.write(Timestamp::now()).unwrap();
+            let mut tx = backend.write(Clock::System).unwrap();
             let account = crate::store::accounts::create_in(&mut *tx, "test", &name).unwrap();
             for key in 0..3 {
                 let spec = KeySpec {
@@ -415,7 +414,7 @@ mod tests {
         }
         // And the reads that list and show what was made.
         for account in 0..20 {
-            let mut tx = backend.read(Timestamp::now()).unwrap();
+            let mut tx = backend.read(Clock::System).unwrap();
             let account = tx.account(&format!("acct{account}")).unwrap().unwrap();
             for key in tx.keys(account.pk, true).unwrap() {
                 tx.key_by_name(account.pk, key.name.as_str())

@@ -35,9 +35,11 @@ pub const KEY_BY_DIGEST: &str = concat!(
      FROM keys k WHERE k.id = (SELECT s.key_id FROM secrets s WHERE s.digest = ?1)"
 );
 
-/// A valid verification's balance, counters, `last_used_at` and once-a-period markers.
+/// A valid verification's balance, counters, `last_used_at` (which never
+/// moves back, whatever the clock does) and once-a-period markers.
 pub const SPEND: &str = "UPDATE keys SET balance = balance - ?2, day = ?3, day_count = ?4, \
-    month = ?5, month_count = ?6, last_used_at = ?7, warned_day = ?8, limit_day = ?9, \
+    month = ?5, month_count = ?6, last_used_at = MAX(COALESCE(last_used_at, ?7), ?7), \
+    warned_day = ?8, limit_day = ?9, \
     limit_month = ?10, expiry_noticed = ?11 WHERE id = ?1 RETURNING balance";
 
 /// A spend's ledger row.

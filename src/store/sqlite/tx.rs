@@ -14,6 +14,7 @@ use crate::notify::event::{Event, EventKind, EventStatus, NewEvent, Raised};
 use crate::notify::{Email, NotifySettings};
 use crate::secret::KeyDigest;
 use crate::security::{IpRule, Scope, SecuritySettings, UrlPattern};
+use crate::store::Clock;
 use crate::store::backend::{LedgerReason, NewAudit, NewKeyRow, SecretMatch, Spend, Tx};
 use crate::usage::{UsageIp, UsageRow};
 use crate::verify::Counters;
@@ -34,7 +35,7 @@ impl<'c> SqliteTx<'c> {
     pub(crate) fn begin(
         conn: &'c Connection,
         immediate: bool,
-        now: Timestamp,
+        clock: Clock,
         errors: ErrorContext,
     ) -> Result<Self> {
         let begin = if immediate {
@@ -46,7 +47,9 @@ impl<'c> SqliteTx<'c> {
         Ok(SqliteTx {
             txn: conn,
             open: true,
-            now,
+            // After BEGIN: a write waited for the lock, and must not decide
+            // on the time it started waiting.
+            now: clock.now(),
             errors,
         })
     }
