@@ -62,7 +62,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand create" -l monthly-limit -
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l ip-daily-limit -d 'Successful lookups per UTC day per client IP, or off' -r
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l scope -d 'Allow a scope (repeatable; none means any scope)' -r
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l remove-scope -d 'Stop allowing a scope (repeatable)' -r
-complete -c apikey -n "__fish_apikey_using_subcommand create" -l expires -d 'When the key stops working: RFC 3339 date or time, a duration (30d, 12h), or never' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l expires -d 'When the key stops working: RFC 3339 time, a date (the end of that day, UTC), a duration (30d, 12h), or never' -r
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l redact-days -d 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l notify -d 'Email an address about this key\'s balance and lifecycle (repeatable, at most 5)' -r
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l low-balance -d 'Warn the notification list when a spend takes the balance below N' -r
@@ -156,7 +156,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand security" -l monthly-limit
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l ip-daily-limit -d 'Successful lookups per UTC day per client IP, or off' -r
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l scope -d 'Allow a scope (repeatable; none means any scope)' -r
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l remove-scope -d 'Stop allowing a scope (repeatable)' -r
-complete -c apikey -n "__fish_apikey_using_subcommand security" -l expires -d 'When the key stops working: RFC 3339 date or time, a duration (30d, 12h), or never' -r
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l expires -d 'When the key stops working: RFC 3339 time, a date (the end of that day, UTC), a duration (30d, 12h), or never' -r
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l redact-days -d 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F

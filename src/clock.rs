@@ -154,18 +154,23 @@ pub fn parse_duration(text: &str) -> Result<Duration> {
 }
 
 /// Parses an expiry: an RFC 3339 time (`2027-06-30T12:00:00Z`), a date
-/// (`2027-06-30`, meaning 00:00 UTC that day) or a duration from `now`
-/// (`30d`). `never` is handled by the caller.
+/// (`2027-06-30`: the end of that day, see [`parse_expiry`]) or a duration
+/// from `now` (`30d`). `never` is handled by the caller.
 pub fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp> {
     if text.starts_with(|c: char| c.is_ascii_digit()) && text.len() >= 10 && text.contains('-') {
-        return parse_instant(text);
+        return parse_expiry(text);
     }
-    parse_duration(text).map(|d| now.plus(d)).map_err(|_| {
+    let d = parse_duration(text).map_err(|_| {
         Error::invalid(format!(
             "invalid time '{}': use an RFC 3339 date or time (2027-06-30, 2027-06-30T12:00:00Z) or a duration (30d, 12h)",
             crate::text::quoted(text)
         ))
-    })
+    })?;
+    let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+    match now.unix().checked_add(secs) {
+        Some(t) if t <= MAX_UNIX => Ok(Timestamp(t)),
+        _ => Err(past_the_latest(text)),
+    }
 }
 
 /// Like [`parse_when`], but the time must be after `now`: a key cannot be
@@ -181,29 +186,67 @@ pub fn parse_future(text: &str, now: Timestamp) -> Result<Timestamp> {
     Ok(when)
 }
 
-/// Parses an RFC 3339 date or date-time.
+/// Parses an absolute expiry, the instant a key stops working. A date
+/// means the end of that day in UTC, as people mean "expires 2027-06-30":
+/// the key works all that day and stops at 00:00 UTC the next. Times are
+/// kept to the second, and a fraction rounds up, so a key always works
+/// until the instant written (never a fraction of a second less).
+pub fn parse_expiry(text: &str) -> Result<Timestamp> {
+    let (dt, date_only) = parse_datetime(text)?;
+    let mut secs = dt.unix_timestamp();
+    if date_only {
+        secs += 86_400;
+    } else if dt.nanosecond() > 0 {
+        secs += 1;
+    }
+    if secs > MAX_UNIX {
+        return Err(past_the_latest(text));
+    }
+    Ok(Timestamp(secs))
+}
+
+/// Parses an RFC 3339 date or date-time as the instant it names (a date is
+/// 00:00 UTC that day; a fraction of a second is dropped).
 pub fn parse_instant(text: &str) -> Result<Timestamp> {
+    Ok(Timestamp(parse_datetime(text)?.0.unix_timestamp()))
+}
+
+/// A date or date-time in the range the store keeps, and whether it was a
+/// date only.
+fn parse_datetime(text: &str) -> Result<(OffsetDateTime, bool)> {
     let bad = || {
         Error::invalid(format!(
             "invalid time '{}': use an RFC 3339 date or time, e.g. 2027-06-30 or 2027-06-30T12:00:00Z",
             crate::text::quoted(text)
         ))
     };
-    let dt = if text.len() == 10 {
+    let (dt, date_only) = if text.len() == 10 {
         let date = Date::parse(
             text,
             time::macros::format_description!("[year]-[month]-[day]"),
         )
         .map_err(|_| bad())?;
-        PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_utc()
+        (
+            PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_utc(),
+            true,
+        )
     } else {
-        OffsetDateTime::parse(text, &Rfc3339).map_err(|_| bad())?
+        (
+            OffsetDateTime::parse(text, &Rfc3339).map_err(|_| bad())?,
+            false,
+        )
     };
-    let secs = dt.unix_timestamp();
-    if !(0..=MAX_UNIX).contains(&secs) {
+    if !(0..=MAX_UNIX).contains(&dt.unix_timestamp()) {
         return Err(bad());
     }
-    Ok(Timestamp(secs))
+    Ok((dt, date_only))
+}
+
+fn past_the_latest(text: &str) -> Error {
+    Error::invalid(format!(
+        "expiry '{}' is after 9999-12-31T23:59:59Z, the latest time apikey keeps: use an earlier time, or never",
+        crate::text::quoted(text)
+    ))
 }
 
 #[cfg(test)]
@@ -253,7 +296,8 @@ mod tests {
         let now = parse_instant("2026-11-22T09:00:00Z").unwrap();
         assert_eq!(
             parse_when("2027-06-30", now).unwrap().rfc3339(),
-            "2027-06-30T00:00:00Z"
+            "2027-07-01T00:00:00Z",
+            "a date is the end of that day"
         );
         assert_eq!(
             parse_when("2027-06-30T12:00:00+02:00", now)
@@ -268,5 +312,37 @@ mod tests {
         for bad in ["2027-13-01", "tomorrow", "30x", "2027-06-30T25:00:00Z"] {
             assert!(parse_when(bad, now).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn expiries_never_end_early_and_never_wrap_at_the_top() {
+        let expiry = |t: &str| parse_expiry(t).map(Timestamp::rfc3339);
+        assert_eq!(
+            expiry("2026-06-30T23:59:59.9Z").unwrap(),
+            "2026-07-01T00:00:00Z"
+        );
+        assert_eq!(
+            expiry("2026-06-30T00:00:00.5Z").unwrap(),
+            "2026-06-30T00:00:01Z"
+        );
+        assert_eq!(
+            expiry("2026-06-30T00:00:00.000Z").unwrap(),
+            "2026-06-30T00:00:00Z"
+        );
+        assert_eq!(
+            expiry("9999-12-31T23:59:59Z").unwrap(),
+            "9999-12-31T23:59:59Z"
+        );
+        assert!(expiry("9999-12-31").is_err(), "its end is past the range");
+        assert!(expiry("9999-12-31T23:59:59.5Z").is_err());
+        let top = parse_instant("9999-12-31T23:59:58Z").unwrap();
+        assert_eq!(
+            parse_when("1s", top).unwrap().rfc3339(),
+            "9999-12-31T23:59:59Z"
+        );
+        let err = parse_when("2d", top).unwrap_err().to_string();
+        assert!(err.contains("latest time"), "{err}");
+        let start = parse_instant("2026-06-30T00:00:00Z").unwrap();
+        assert!(parse_future("2026-06-30T00:00:00.5Z", start).is_ok());
     }
 }

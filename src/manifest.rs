@@ -372,7 +372,7 @@ fn parse_key(at: &Locator<'_>, raw: &RawKey) -> Result<(KeySpecEntry, Range<usiz
             } else {
                 // Only absolute times: a duration would move on every run,
                 // and applying the same file twice must change nothing.
-                Some(at.check(v.span(), clock::parse_instant(&text))?)
+                Some(at.check(v.span(), clock::parse_expiry(&text))?)
             }
         }
     };
@@ -432,7 +432,11 @@ low_balance = 100
         let key = &m.accounts[0].keys[0];
         assert_eq!(key.name.as_str(), "web");
         assert_eq!(key.security.daily_limit, Some(1000));
-        assert_eq!(key.expires_at.unwrap().to_string(), "2027-06-30T00:00:00Z");
+        assert_eq!(
+            key.expires_at.unwrap().to_string(),
+            "2027-07-01T00:00:00Z",
+            "the end of the day written"
+        );
         assert_eq!(key.notify.low_balance, Some(100));
         assert_eq!(key.security.redact_days, 28);
     }

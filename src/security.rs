@@ -106,6 +106,10 @@ impl SecuritySettings {
         let Some(origin) = origin.and_then(|o| ParsedUrl::parse(o).ok()) else {
             return false;
         };
+        // A `*` is a pattern, never a presented host.
+        if origin.host.contains('*') {
+            return false;
+        }
         self.allowed_urls.iter().any(|p| p.matches(&origin))
     }
 
@@ -142,7 +146,10 @@ struct ParsedUrl {
     scheme: String,
     host: String,
     port: Option<u16>,
+    /// With `.` and `..` segments resolved.
     path: String,
+    /// Whether the path as written had `.` or `..` segments.
+    had_dot_segments: bool,
 }
 
 impl ParsedUrl {
@@ -187,13 +194,41 @@ impl ParsedUrl {
             return Err("its host is not a valid host name");
         }
         let default_port = if scheme == "https" { 443 } else { 80 };
+        let (path, had_dot_segments) = resolve_dot_segments(path);
         Ok(ParsedUrl {
             scheme,
             host,
             port: port.filter(|&p| p != default_port),
             path: path.trim_end_matches('/').to_owned(),
+            had_dot_segments,
         })
     }
+}
+
+/// Resolves `.` and `..` path segments (RFC 3986, 5.2.4), reading `%2e` as
+/// a dot and `\` as `/` as browsers and servers do, so that
+/// `/app/../admin` is compared as the `/admin` it reaches, never as a path
+/// under `/app`. Also says whether there were any.
+fn resolve_dot_segments(path: &str) -> (String, bool) {
+    let path = path.replace('\\', "/");
+    let mut kept: Vec<&str> = Vec::new();
+    let mut had = false;
+    for segment in path.split('/').skip(1) {
+        match segment.to_ascii_lowercase().replace("%2e", ".").as_str() {
+            "." => had = true,
+            ".." => {
+                had = true;
+                kept.pop();
+            }
+            _ => kept.push(segment),
+        }
+    }
+    let mut resolved = String::with_capacity(path.len());
+    for segment in kept {
+        resolved.push('/');
+        resolved.push_str(segment);
+    }
+    (resolved, had)
 }
 
 fn split_port(authority: &str) -> std::result::Result<(&str, Option<u16>), &'static str> {
@@ -225,6 +260,11 @@ impl UrlPattern {
             return Err(bad("longer than 256 characters"));
         }
         let url = ParsedUrl::parse(text).map_err(bad)?;
+        if url.had_dot_segments {
+            return Err(bad(
+                "its path has '.' or '..' segments: write the path they lead to",
+            ));
+        }
         let (wildcard, host) = match url.host.strip_prefix("*.") {
             Some(rest) => (true, rest.to_owned()),
             None => (false, url.host.clone()),
@@ -316,20 +356,34 @@ impl IpRule {
             Some((a, p)) => (a, Some(p)),
             None => (text, None),
         };
-        let addr: IpAddr = addr
+        let written: IpAddr = addr
             .parse()
             .map_err(|_| bad("use an IPv4 or IPv6 address, optionally with /prefix"))?;
-        let addr = addr.to_canonical();
-        let max = if addr.is_ipv4() { 32 } else { 128 };
+        // An IPv4-mapped IPv6 address (::ffff:10.0.0.0) is kept as the IPv4
+        // address it maps, as presented addresses are; its prefix counts
+        // the 96 bits of the mapping too.
+        let addr = written.to_canonical();
+        let mapped = written.is_ipv6() && addr.is_ipv4();
+        let (min, max) = match (addr.is_ipv4(), mapped) {
+            (true, false) => (0, 32),
+            (true, true) => (96, 128),
+            (false, _) => (0, 128),
+        };
         let prefix = match prefix {
             None => max,
             Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => p
                 .parse::<u8>()
                 .ok()
-                .filter(|&n| n <= max)
-                .ok_or_else(|| bad(&format!("the prefix length must be 0 to {max}")))?,
+                .filter(|&n| (min..=max).contains(&n))
+                .ok_or_else(|| {
+                    bad(&if mapped {
+                        "an IPv4-mapped block's prefix length must be 96 to 128".to_owned()
+                    } else {
+                        format!("the prefix length must be 0 to {max}")
+                    })
+                })?,
             Some(_) => return Err(bad("the prefix length must be a number")),
-        };
+        } - if mapped { 96 } else { 0 };
         Ok(IpRule {
             network: mask(addr, prefix),
             prefix,
@@ -666,6 +720,9 @@ mod tests {
             "https://a.b.acme.example:443",
             "http://localhost:3000/app",
             "http://localhost:3000/app/page",
+            "http://localhost:3000/app/./page",
+            "http://localhost:3000/app/x/../page",
+            "http://localhost:3000/other/../app/page",
         ] {
             assert!(s.origin_allowed(Some(ok)), "{ok}");
         }
@@ -678,9 +735,20 @@ mod tests {
             "https://xacme.example",
             "http://localhost:3000/apple",
             "http://localhost:3000",
+            "http://localhost:3000/app/../admin",
+            "http://localhost:3000/app/%2E%2e/admin",
+            "http://localhost:3000/app/..",
+            "http://localhost:3000/app\\..\\admin",
+            "http://localhost:3000/app/x/../../admin",
+            "https://*.acme.example",
+            "https://a.*.acme.example",
             "not a url",
         ] {
             assert!(!s.origin_allowed(Some(no)), "{no}");
+        }
+        for dotted in ["http://localhost/app/../admin", "https://a.example/./x"] {
+            let err = UrlPattern::parse(dotted).unwrap_err().to_string();
+            assert!(err.contains("'..' segments"), "{err}");
         }
         assert!(!s.origin_allowed(None), "a list needs an origin");
         assert!(
@@ -705,7 +773,17 @@ mod tests {
                 .unwrap()
                 .contains("8.8.8.8".parse().unwrap())
         );
+        let mapped = IpRule::parse("::ffff:10.0.0.0/104").unwrap();
+        assert_eq!(mapped, IpRule::parse("10.0.0.0/8").unwrap());
+        assert!(mapped.contains("::ffff:10.9.9.9".parse().unwrap()));
+        assert!(mapped.contains("10.9.9.9".parse().unwrap()));
+        assert_eq!(
+            IpRule::parse("::ffff:192.0.2.7").unwrap().to_string(),
+            "192.0.2.7"
+        );
         for bad in [
+            "::ffff:10.0.0.0/95",
+            "::ffff:10.0.0.0/129",
             "10.0.0.0/33",
             "::/129",
             "10.0.0.0/",

@@ -361,7 +361,7 @@ pub struct SecurityFlags {
     #[arg(long = "remove-scope", value_name = "S")]
     pub remove_scope: Vec<String>,
 
-    /// When the key stops working: RFC 3339 date or time, a duration (30d, 12h), or never
+    /// When the key stops working: RFC 3339 time, a date (the end of that day, UTC), a duration (30d, 12h), or never
     #[arg(long, value_name = "WHEN|never")]
     pub expires: Option<String>,
 
@@ -386,6 +386,9 @@ const VERIFY_HELP: &str = "\
 The key is read from stdin when KEY is - or absent, so it need not appear in `ps`
 (and a presented value that looks like a flag is never read as one). verify exits 0
 only for a valid key: this help exits 2.
+
+With an account named (--account, APIKEY_ACCOUNT or the config), only its keys
+verify: another account's key is NOT_FOUND. With none named, every account's do.
 
 Results (exit code): VALID 0, MALFORMED 10, NOT_FOUND 11, REVOKED 12, EXPIRED 13,
 INSUFFICIENT_BALANCE 14, DAILY_LIMIT 15, IP_DAILY_LIMIT 16, FORBIDDEN_ORIGIN 17,

@@ -288,7 +288,7 @@ impl Store {
         let detail = if grace.is_zero() {
             "old secret stopped at once".to_owned()
         } else {
-            format!("old secret works until {until}")
+            format!("old secret stops working at {until}")
         };
         let regenerated = tx.key_by_pk(key.pk)?;
         notify::raise(

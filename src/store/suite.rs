@@ -225,6 +225,126 @@ pub(crate) fn denied_verifications_write_nothing(mut store: Store) {
     assert_eq!(store.ledger_sum(&acct, &by_name("web")).unwrap(), 100);
 }
 
+pub(crate) fn a_late_spend_counts_on_the_newer_day(store: Store) {
+    let acct = default_account();
+    let mut store = store.with_clock(at("2026-03-10T12:00:00Z"));
+    let spec = KeySpec {
+        security: SecuritySettings {
+            daily_limit: Some(2),
+            ..SecuritySettings::default()
+        },
+        ..named("web")
+    };
+    let secret = store.create_key(&acct, &spec).unwrap().secret;
+    let mut codes = Vec::new();
+    // A spend stamped before midnight that commits after one past it (a
+    // clock stepped back, or a writer that waited) counts on the new day.
+    for t in [
+        "2026-03-10T23:59:58Z",
+        "2026-03-10T23:59:58Z",
+        "2026-03-10T23:59:58Z",
+        "2026-03-11T00:00:00Z",
+        "2026-03-10T23:59:59Z",
+        "2026-03-11T00:00:01Z",
+    ] {
+        store = store.with_clock(at(t));
+        codes.push(
+            store
+                .verify(secret.expose(), &VerifyRequest::default())
+                .unwrap()
+                .code,
+        );
+    }
+    use VerifyCode::{DailyLimit, Valid};
+    assert_eq!(codes, [Valid, Valid, DailyLimit, Valid, Valid, DailyLimit]);
+    let key = store.key(&acct, &by_name("web")).unwrap();
+    assert_eq!(
+        key.counters.day,
+        parse_instant("2026-03-11T00:00:00Z").unwrap().day()
+    );
+    assert_eq!(key.counters.day_count, 2);
+    assert_eq!(
+        key.last_used_at,
+        Some(parse_instant("2026-03-11T00:00:00Z").unwrap()),
+        "last_used_at never moves back"
+    );
+    assert_eq!(store.ledger_sum(&acct, &by_name("web")).unwrap(), 96);
+}
+
+pub(crate) fn a_named_account_scopes_verification(mut store: Store) {
+    let acct = default_account();
+    let blog = AccountName::parse("blog").unwrap();
+    store.create_account(&blog).unwrap();
+    let secret = store.create_key(&blog, &named("web")).unwrap().secret;
+    let verify = |store: &mut Store, account: Option<&AccountName>| {
+        store.verify(
+            secret.expose(),
+            &VerifyRequest {
+                account,
+                ..VerifyRequest::default()
+            },
+        )
+    };
+    assert_eq!(
+        verify(&mut store, Some(&acct)).unwrap().code,
+        VerifyCode::NotFound
+    );
+    assert_eq!(
+        store.ledger_sum(&blog, &by_name("web")).unwrap(),
+        100,
+        "nothing spent"
+    );
+    assert_eq!(
+        verify(&mut store, Some(&blog)).unwrap().code,
+        VerifyCode::Valid
+    );
+    assert_eq!(verify(&mut store, None).unwrap().code, VerifyCode::Valid);
+    let nosuch = AccountName::parse("nosuch").unwrap();
+    let err = verify(&mut store, Some(&nosuch)).unwrap_err();
+    assert_eq!(err.exit_code(), 4, "{err}");
+}
+
+pub(crate) fn any_write_redacts_every_keys_due_ips(store: Store) {
+    let acct = default_account();
+    let mut store = store.with_clock(at("2026-11-01T12:00:00Z"));
+    let spec = KeySpec {
+        security: SecuritySettings {
+            redact_days: 0,
+            ..SecuritySettings::default()
+        },
+        ..named("idle")
+    };
+    let idle = store.create_key(&acct, &spec).unwrap();
+    let busy = store.create_key(&acct, &named("busy")).unwrap().secret;
+    store.topup(&acct, &by_name("busy"), 5, None).unwrap();
+    let request = VerifyRequest {
+        ip: "203.0.113.7".parse().ok(),
+        ..VerifyRequest::default()
+    };
+    store.verify(idle.secret.expose(), &request).unwrap();
+    store.revoke(&acct, &by_name("idle"), None).unwrap();
+    let kept = |store: &mut Store| {
+        let mut tx = store.backend.read(Clock::System).unwrap();
+        tx.usage_rows(idle.key.pk, 0)
+            .unwrap()
+            .iter()
+            .filter(|r| matches!(r.ip, crate::usage::UsageIp::Addr(_)))
+            .count()
+    };
+    assert_eq!(kept(&mut store), 1, "the day of use: kept");
+    // The next day, a spend on another key (through the library, with no
+    // CLI around it) leaves no IP of any key past its redact days.
+    let mut store = store.with_clock(at("2026-11-02T00:00:01Z"));
+    assert_eq!(
+        store
+            .verify(busy.expose(), &VerifyRequest::default())
+            .unwrap()
+            .code,
+        VerifyCode::Valid
+    );
+    assert_eq!(kept(&mut store), 0, "the revoked key's IP is gone");
+}
+
 /// Instantiates every suite test for one backend factory.
 macro_rules! backend_suite {
     ($module:ident, $factory:expr) => {
@@ -275,6 +395,21 @@ macro_rules! backend_suite {
             fn denied_verifications_write_nothing() {
                 let (store, _keep) = $factory();
                 suite::denied_verifications_write_nothing(store);
+            }
+            #[test]
+            fn a_late_spend_counts_on_the_newer_day() {
+                let (store, _keep) = $factory();
+                suite::a_late_spend_counts_on_the_newer_day(store);
+            }
+            #[test]
+            fn a_named_account_scopes_verification() {
+                let (store, _keep) = $factory();
+                suite::a_named_account_scopes_verification(store);
+            }
+            #[test]
+            fn any_write_redacts_every_keys_due_ips() {
+                let (store, _keep) = $factory();
+                suite::any_write_redacts_every_keys_due_ips(store);
             }
         }
     };
