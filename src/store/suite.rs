@@ -255,8 +255,8 @@ pub(crate) fn a_late_spend_counts_on_the_newer_day(store: Store) {
                 .code,
         );
     }
-    use VerifyCode::{DailyLimit, Valid};
-    assert_eq!(codes, [Valid, Valid, DailyLimit, Valid, Valid, DailyLimit]);
+    let (ok, over) = (VerifyCode::Valid, VerifyCode::DailyLimit);
+    assert_eq!(codes, [ok, ok, over, ok, ok, over]);
     let key = store.key(&acct, &by_name("web")).unwrap();
     assert_eq!(
         key.counters.day,
