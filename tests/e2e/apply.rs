@@ -104,7 +104,7 @@ fn apply_creates_then_changes_nothing() {
         web["notify"],
         serde_json::json!({"emails": ["ops@acme.example"], "low_balance": 100})
     );
-    assert_eq!(web["expires_at"], "2099-06-30T00:00:00Z");
+    assert_eq!(web["expires_at"], "2099-07-01T00:00:00Z");
     assert_eq!(web["balance"], 100, "rule 2: the account's first key");
     assert_eq!(env.json(&["-a", "acme", "show", "ci"])["balance"], 0);
 

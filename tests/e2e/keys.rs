@@ -244,7 +244,7 @@ fn topup_accepts_one_to_a_billion_and_nothing_else() {
 fn expiry_on_create() {
     let env = Env::new();
     let v = env.json(&["create", "--name", "a", "--expires", "2099-06-30"]);
-    assert_eq!(v["expires_at"], "2099-06-30T00:00:00Z");
+    assert_eq!(v["expires_at"], "2099-07-01T00:00:00Z");
     let v = env.json(&["create", "--name", "b", "--expires", "never"]);
     assert!(v["expires_at"].is_null());
     assert!(env.json(&["create", "--name", "c", "--expires", "30d"])["expires_at"].is_string());

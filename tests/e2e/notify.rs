@@ -280,7 +280,7 @@ fn an_expiry_within_seven_days_is_announced_once_by_whatever_runs_first() {
         "--notify",
         "a@x.io",
         "--expires",
-        "2026-11-20",
+        "2026-11-20T00:00:00Z",
     ]);
     env.ok(&["create", "--name", "other"]);
     assert!(kinds(&env).is_empty(), "19 days out");

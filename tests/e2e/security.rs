@@ -39,7 +39,7 @@ fn create_takes_every_security_flag() {
             "scopes": ["lookup"], "redact_days": 7
         })
     );
-    assert_eq!(v["expires_at"], "2099-06-30T00:00:00Z");
+    assert_eq!(v["expires_at"], "2099-07-01T00:00:00Z");
 }
 
 #[test]
