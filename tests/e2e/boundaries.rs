@@ -260,3 +260,66 @@ fn keys_read_alike_from_an_argument_and_stdin_and_mapped_blocks_are_allowed() {
     let err = env.fails(&["security", "web", "--allow-ip", "::ffff:10.0.0.0/80"], 2);
     assert!(err.contains("96 to 128"), "{err}");
 }
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the test clock exists in debug builds only"
+)]
+fn processes_racing_across_midnight_never_pass_a_days_limit() {
+    // Eight shell loops of real `apikey verify` runs, half with clocks a
+    // second before midnight and half at midnight, as two hosts whose
+    // clocks differ (or a writer that read its clock late) would be.
+    let mut env = Env::new();
+    env.set("APIKEY_TEST_NOW", "2026-03-10T12:00:00Z");
+    let (_, key) = env.create(&["--name", "web", "--daily-limit", "10"]);
+    env.ok(&["topup", "web", "1000"]);
+    let script = "for i in $(seq 10); do printf '%s' \"$KEY\" | \"$BIN\" verify -q; done";
+    let children: Vec<Child> = (0..8)
+        .map(|i| {
+            let now = if i % 2 == 0 {
+                "2026-03-10T23:59:59Z"
+            } else {
+                "2026-03-11T00:00:00Z"
+            };
+            env.shell(script)
+                .env("KEY", &key)
+                .env("APIKEY_TEST_NOW", now)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn sh")
+        })
+        .collect();
+    let mut valid = 0;
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(stdout.lines().count(), 10, "{stdout}");
+        valid += stdout.lines().filter(|l| *l == "VALID").count();
+    }
+    assert!(
+        (10..=20).contains(&valid),
+        "{valid} VALID over two days of 10"
+    );
+    let conn = env.sql();
+    let per_day: Vec<(i64, i64)> = conn
+        .prepare("SELECT day, SUM(count) FROM usage GROUP BY day ORDER BY day")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for (day, n) in &per_day {
+        assert!(*n <= 10, "day {day} counted {n} lookups: {per_day:?}");
+    }
+    let spent: i64 = per_day.iter().map(|(_, n)| n).sum();
+    assert_eq!(usize::try_from(spent).unwrap(), valid);
+    assert_eq!(env.show("web")["balance"], 1100 - spent);
+    env.assert_ledgers_balance();
+}
