@@ -4,6 +4,7 @@
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
+use crate::concurrency::verify_storm_with;
 use crate::util::Env;
 
 /// Starts `apikey verify KEY --json` without waiting for it.
@@ -274,35 +275,15 @@ fn processes_racing_across_midnight_never_pass_a_days_limit() {
     env.set("APIKEY_TEST_NOW", "2026-03-10T12:00:00Z");
     let (_, key) = env.create(&["--name", "web", "--daily-limit", "10"]);
     env.ok(&["topup", "web", "1000"]);
-    let script = "for i in $(seq 10); do printf '%s' \"$KEY\" | \"$BIN\" verify -q; done";
-    let children: Vec<Child> = (0..8)
-        .map(|i| {
-            let now = if i % 2 == 0 {
-                "2026-03-10T23:59:59Z"
-            } else {
-                "2026-03-11T00:00:00Z"
-            };
-            env.shell(script)
-                .env("KEY", &key)
-                .env("APIKEY_TEST_NOW", now)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn sh")
-        })
-        .collect();
-    let mut valid = 0;
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.stderr.is_empty(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert_eq!(stdout.lines().count(), 10, "{stdout}");
-        valid += stdout.lines().filter(|l| *l == "VALID").count();
-    }
+    let counts = verify_storm_with(&env, &key, 8, 10, "", |i, cmd| {
+        let now = if i % 2 == 0 {
+            "2026-03-10T23:59:59Z"
+        } else {
+            "2026-03-11T00:00:00Z"
+        };
+        cmd.env("APIKEY_TEST_NOW", now);
+    });
+    let valid = counts.get("VALID").copied().unwrap_or(0);
     assert!(
         (10..=20).contains(&valid),
         "{valid} VALID over two days of 10"

@@ -100,19 +100,32 @@ fn verify_storm(
     times: usize,
     flags: &str,
 ) -> std::collections::BTreeMap<String, usize> {
+    verify_storm_with(env, secret, procs, times, flags, |_, _| {})
+}
+
+/// [`verify_storm`], with `setup` called on each process's command (and
+/// its number) before it starts: to give processes different clocks.
+pub(crate) fn verify_storm_with(
+    env: &Env,
+    secret: &str,
+    procs: usize,
+    times: usize,
+    flags: &str,
+    setup: impl Fn(usize, &mut std::process::Command),
+) -> std::collections::BTreeMap<String, usize> {
     // Each process is a shell loop of real `apikey verify` runs, so the
     // processes interleave at the store, not inside one program.
     let script = format!(
         "for i in $(seq {times}); do printf '%s' \"$KEY\" | \"$BIN\" verify -q {flags}; done"
     );
     let children: Vec<Child> = (0..procs)
-        .map(|_| {
-            env.shell(&script)
-                .env("KEY", secret)
+        .map(|i| {
+            let mut cmd = env.shell(&script);
+            cmd.env("KEY", secret)
                 .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn sh")
+                .stderr(Stdio::piped());
+            setup(i, &mut cmd);
+            cmd.spawn().expect("spawn sh")
         })
         .collect();
     let mut counts = std::collections::BTreeMap::new();
