@@ -82,23 +82,24 @@ read -r APPLY_SECONDS APPLY_KB < "$CACHE/apply.time"
 rm -f "$CACHE/apply.db"* "$CACHE/big.toml" "$CACHE/apply.json"
 
 # The statements apikey runs for each command, for sqlite3 to run: opening
-# (pragmas, what the file is, journal mode, schema version), the chores a
-# command that writes starts with (the expiry sweep, the check whether
-# today's IP redaction ran; read-only commands have none), then the
-# command's own transaction.
+# (pragmas, what the file is, journal mode, schema version), the chore a
+# command that writes starts with (the expiry sweep; read-only commands have
+# none), then the command's own transaction. The check whether today's IP
+# redaction ran is inside a write transaction, and a spend makes it only on
+# the key's first spend of a day, which priming has already made.
 IDENTIFY="SELECT (SELECT user_version FROM pragma_user_version), (SELECT application_id FROM pragma_application_id), (SELECT COUNT(*) FROM sqlite_schema), (SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('accounts', 'keys', 'secrets', 'ledger', 'audit'));"
 OPEN="PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; $IDENTIFY PRAGMA journal_mode; PRAGMA user_version;"
 READ_OPEN="PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA query_only = ON; $IDENTIFY"
 COLS="k.id, k.public_id, (SELECT a.name FROM accounts a WHERE a.id = k.account_id), k.name, k.hint, k.balance, k.created_at, k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, k.low_balance, k.day, k.day_count, k.month, k.month_count, k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed, k.account_id"
 sweep() { echo "BEGIN DEFERRED; SELECT $COLS FROM keys k WHERE k.expiry_noticed = 0 AND k.revoked_at IS NULL AND k.expires_at IS NOT NULL AND k.expires_at <= $(( $(date +%s) + 604800 )); ROLLBACK;"; }
 ACCOUNT="SELECT a.id, a.name, a.created_at, (SELECT COUNT(*) FROM keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL), (SELECT COUNT(*) FROM keys k WHERE k.account_id = a.id), (SELECT COALESCE(SUM(k.balance), 0) FROM keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL) FROM accounts a WHERE a.name = 'acct0';"
-chores() { echo "$(sweep) BEGIN DEFERRED; SELECT day FROM housekeeping WHERE chore = 'redact_ips'; ROLLBACK;"; }
+chores() { sweep; }
 list_sql() { echo "$READ_OPEN BEGIN DEFERRED; $ACCOUNT SELECT $COLS FROM keys k WHERE k.account_id = $1 AND (0 OR k.revoked_at IS NULL) ORDER BY k.id; ROLLBACK;"; }
 show_sql() { echo "$READ_OPEN BEGIN DEFERRED; $ACCOUNT SELECT $COLS FROM keys k WHERE k.account_id = $1 AND k.name = 'key1' ORDER BY k.revoked_at IS NOT NULL, k.revoked_at DESC LIMIT 1; ROLLBACK;"; }
 verify_sql() {
     local digest=$1 now day
     now=$(date +%s); day=$(( now / 86400 ))
-    echo "$OPEN $(chores) BEGIN IMMEDIATE; SELECT $COLS, (SELECT s.retires_at FROM secrets s WHERE s.digest = X'$digest') FROM keys k WHERE k.id = (SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'); UPDATE keys SET balance = balance - 1, day = $day, day_count = day_count + 1, month = 0, month_count = month_count + 1, last_used_at = $now, warned_day = -1, limit_day = -1, limit_month = -1, expiry_noticed = 0 WHERE id = (SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest') RETURNING balance; INSERT INTO ledger (key_id, at, delta, reason) VALUES ((SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'), $now, -1, 'spend'); INSERT INTO usage (key_id, day, ip, count) VALUES ((SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'), $day, '', 1) ON CONFLICT (key_id, day, ip) DO UPDATE SET count = count + excluded.count; COMMIT;"
+    echo "$OPEN $(chores) BEGIN IMMEDIATE; SELECT $COLS, (SELECT s.retires_at FROM secrets s WHERE s.digest = X'$digest') FROM keys k WHERE k.id = (SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'); UPDATE keys SET balance = balance - 1, day = $day, day_count = day_count + 1, month = 0, month_count = month_count + 1, last_used_at = MAX(COALESCE(last_used_at, $now), $now), warned_day = -1, limit_day = -1, limit_month = -1, expiry_noticed = 0 WHERE id = (SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest') RETURNING balance; INSERT INTO ledger (key_id, at, delta, reason) VALUES ((SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'), $now, -1, 'spend'); INSERT INTO usage (key_id, day, ip, count) VALUES ((SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'), $day, '', 1) ON CONFLICT (key_id, day, ip) DO UPDATE SET count = count + excluded.count; COMMIT;"
 }
 
 # Both stores side by side, every command in every round: drift on a shared
