@@ -85,8 +85,8 @@ rm -f "$CACHE/apply.db"* "$CACHE/big.toml" "$CACHE/apply.json"
 # (pragmas, what the file is, journal mode, schema version), the chore a
 # command that writes starts with (the expiry sweep; read-only commands have
 # none), then the command's own transaction. The check whether today's IP
-# redaction ran is inside a write transaction, and a spend makes it only on
-# the key's first spend of a day, which priming has already made.
+# redaction ran is inside each write transaction (a process per verify
+# makes it in every spend; a long-lived library handle once a day).
 IDENTIFY="SELECT (SELECT user_version FROM pragma_user_version), (SELECT application_id FROM pragma_application_id), (SELECT COUNT(*) FROM sqlite_schema), (SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('accounts', 'keys', 'secrets', 'ledger', 'audit'));"
 OPEN="PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; $IDENTIFY PRAGMA journal_mode; PRAGMA user_version;"
 READ_OPEN="PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA query_only = ON; $IDENTIFY"
@@ -99,7 +99,7 @@ show_sql() { echo "$READ_OPEN BEGIN DEFERRED; $ACCOUNT SELECT $COLS FROM keys k 
 verify_sql() {
     local digest=$1 now day
     now=$(date +%s); day=$(( now / 86400 ))
-    echo "$OPEN $(chores) BEGIN IMMEDIATE; SELECT $COLS, (SELECT s.retires_at FROM secrets s WHERE s.digest = X'$digest') FROM keys k WHERE k.id = (SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'); UPDATE keys SET balance = balance - 1, day = $day, day_count = day_count + 1, month = 0, month_count = month_count + 1, last_used_at = MAX(COALESCE(last_used_at, $now), $now), warned_day = -1, limit_day = -1, limit_month = -1, expiry_noticed = 0 WHERE id = (SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest') RETURNING balance; INSERT INTO ledger (key_id, at, delta, reason) VALUES ((SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'), $now, -1, 'spend'); INSERT INTO usage (key_id, day, ip, count) VALUES ((SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'), $day, '', 1) ON CONFLICT (key_id, day, ip) DO UPDATE SET count = count + excluded.count; COMMIT;"
+    echo "$OPEN $(chores) BEGIN IMMEDIATE; SELECT $COLS, (SELECT s.retires_at FROM secrets s WHERE s.digest = X'$digest') FROM keys k WHERE k.id = (SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'); SELECT day FROM housekeeping WHERE chore = 'redact_ips'; UPDATE keys SET balance = balance - 1, day = $day, day_count = day_count + 1, month = 0, month_count = month_count + 1, last_used_at = MAX(COALESCE(last_used_at, $now), $now), warned_day = -1, limit_day = -1, limit_month = -1, expiry_noticed = 0 WHERE id = (SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest') RETURNING balance; INSERT INTO ledger (key_id, at, delta, reason) VALUES ((SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'), $now, -1, 'spend'); INSERT INTO usage (key_id, day, ip, count) VALUES ((SELECT s.key_id FROM secrets s WHERE s.digest = X'$digest'), $day, '', 1) ON CONFLICT (key_id, day, ip) DO UPDATE SET count = count + excluded.count; COMMIT;"
 }
 
 # Both stores side by side, every command in every round: drift on a shared

@@ -95,7 +95,7 @@ impl ParsedUrl {
 }
 
 /// Resolves `.` and `..` path segments (RFC 3986, 5.2.4), reading `%2e` as
-/// a dot and `\` as `/` as browsers and servers do, so that
+/// a dot, `\` as `/` and `..;x` as `..`, as browsers and servers do, so that
 /// `/app/../admin` is compared as the `/admin` it reaches, never as a path
 /// under `/app`. Also says whether there were any.
 fn resolve_dot_segments(path: &str) -> (String, bool) {
@@ -103,7 +103,9 @@ fn resolve_dot_segments(path: &str) -> (String, bool) {
     let mut kept: Vec<&str> = Vec::new();
     let mut had = false;
     for segment in path.split('/').skip(1) {
-        match segment.to_ascii_lowercase().replace("%2e", ".").as_str() {
+        // `..;x` is `..` to servers that take `;` as a path parameter.
+        let name = segment.split(';').next().unwrap_or("");
+        match name.to_ascii_lowercase().replace("%2e", ".").as_str() {
             "." => had = true,
             ".." => {
                 had = true;
@@ -299,6 +301,8 @@ mod tests {
             "http://localhost:3000/app/..",
             "http://localhost:3000/app\\..\\admin",
             "http://localhost:3000/app/x/../../admin",
+            "http://localhost:3000/app/..;/admin",
+            "http://localhost:3000/app/..;jsessionid=1/admin",
             "https://*.acme.example",
             "https://a.*.acme.example",
             "not a url",

@@ -211,6 +211,10 @@ fn update_in(tx: &mut dyn Tx, actor: &str, update: &Update<'_>) -> Result<()> {
         tx.set_raised(key.pk, raised)?;
     }
     tx.update_security(key.pk, &spec.security, spec.expires_at)?;
+    if spec.security.redact_days != key.security.redact_days {
+        // As `security --redact-days`: rows past the new days lose their IP now.
+        tx.redact_usage(key.pk, now.day() - i64::from(spec.security.redact_days))?;
+    }
     tx.update_notify(key.pk, &spec.notify)?;
     let detail = update
         .report

@@ -36,8 +36,8 @@ use backend::Backend;
 /// Begins a write transaction and does the store's daily chores in it
 /// first, so that every write leaves the store as the rules say it is at
 /// this day (no client IP past its key's redact days). Every change goes
-/// through here; verification calls the chore itself, only on a key's first
-/// spend of a day, to keep the spending path to its few statements.
+/// through here; verification calls the chore itself, once a day per
+/// handle, to keep the spending path to its few statements.
 fn begin_write(backend: &mut dyn Backend, clock: Clock) -> Result<Box<dyn backend::Tx + '_>> {
     let mut tx = backend.write(clock)?;
     usage::redact_if_due(&mut *tx)?;
@@ -87,6 +87,9 @@ pub struct Store {
     path: PathBuf,
     clock: Clock,
     actor: String,
+    /// The last UTC day a verification through this handle committed with
+    /// the daily chores done, so that a long-lived handle checks once a day.
+    chores_seen: Option<i64>,
 }
 
 impl Store {
@@ -130,6 +133,7 @@ impl Store {
             path: path.to_path_buf(),
             clock: Clock::System,
             actor: crate::audit::os_user(),
+            chores_seen: None,
         }
     }
 

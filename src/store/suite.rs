@@ -345,6 +345,60 @@ pub(crate) fn any_write_redacts_every_keys_due_ips(store: Store) {
     assert_eq!(kept(&mut store), 0, "the revoked key's IP is gone");
 }
 
+pub(crate) fn a_handle_checks_the_redaction_once_a_day_whatever_the_keys_say(store: Store) {
+    // A key already spent today says nothing about the chore: an older
+    // build (or an upgrade mid-day) may have spent it without the chore.
+    let acct = default_account();
+    let mut store = store.with_clock(at("2026-11-01T12:00:00Z"));
+    let spec = KeySpec {
+        security: SecuritySettings {
+            redact_days: 0,
+            ..SecuritySettings::default()
+        },
+        ..named("web")
+    };
+    let web = store.create_key(&acct, &spec).unwrap();
+    let request = VerifyRequest {
+        ip: "203.0.113.7".parse().ok(),
+        ..VerifyRequest::default()
+    };
+    store.verify(web.secret.expose(), &request).unwrap();
+    // The next morning a build that ran no chore spends the key.
+    {
+        let mut tx = store.backend.write(at("2026-11-02T08:00:00Z")).unwrap();
+        let key = tx.key_by_pk(web.key.pk).unwrap();
+        tx.spend(&crate::store::backend::Spend {
+            key: key.pk,
+            cost: 1,
+            counters: key.counters.after_spend(tx.now(), 1),
+            ip: crate::usage::UsageIp::Unknown,
+            raised: key.raised,
+        })
+        .unwrap();
+        tx.commit().unwrap();
+    }
+    let mut store = Store::with_backend(store.backend, std::path::Path::new("t"))
+        .with_clock(at("2026-11-02T09:00:00Z"));
+    let addrs = |store: &mut Store| {
+        let mut tx = store.backend.read(Clock::System).unwrap();
+        tx.usage_rows(web.key.pk, 0)
+            .unwrap()
+            .iter()
+            .filter(|r| matches!(r.ip, crate::usage::UsageIp::Addr(_)))
+            .count()
+    };
+    assert_eq!(addrs(&mut store), 1, "yesterday's IP, past its redact days");
+    let v = store
+        .verify(web.secret.expose(), &VerifyRequest::default())
+        .unwrap();
+    assert_eq!(v.code, VerifyCode::Valid);
+    assert_eq!(
+        addrs(&mut store),
+        0,
+        "this handle's first spend of the day checked"
+    );
+}
+
 /// Instantiates every suite test for one backend factory.
 macro_rules! backend_suite {
     ($module:ident, $factory:expr) => {
@@ -410,6 +464,11 @@ macro_rules! backend_suite {
             fn any_write_redacts_every_keys_due_ips() {
                 let (store, _keep) = $factory();
                 suite::any_write_redacts_every_keys_due_ips(store);
+            }
+            #[test]
+            fn a_handle_checks_the_redaction_once_a_day_whatever_the_keys_say() {
+                let (store, _keep) = $factory();
+                suite::a_handle_checks_the_redaction_once_a_day_whatever_the_keys_say(store);
             }
         }
     };

@@ -19,15 +19,21 @@ const REDACT_CHORE: &str = "redact_ips";
 /// redacted marker, counts kept, unless that was done today already. Rows
 /// cross that line only when a UTC day begins, so once a day is enough:
 /// every write transaction runs this first (see [`super::begin_write`]), so
-/// no write leaves such an IP behind. A clock that steps back to an earlier
-/// day finds the chore done.
+/// no write leaves such an IP behind.
 pub(super) fn redact_if_due(tx: &mut dyn Tx) -> Result<()> {
     let today = tx.now().day();
-    if tx.chore_day(REDACT_CHORE)?.is_some_and(|day| day >= today) {
+    if !chore_due(tx.chore_day(REDACT_CHORE)?, today) {
         return Ok(());
     }
     tx.redact_due_usage(today)?;
     tx.set_chore_day(REDACT_CHORE, today)
+}
+
+/// Whether a chore last run on `done` is due `today`. A clock that steps
+/// back a day finds it done; a day recorded more than a day ahead came from
+/// a clock that was wrong, and is not trusted to have done today's work.
+fn chore_due(done: Option<i64>, today: i64) -> bool {
+    done.is_none_or(|day| day < today || day > today + 1)
 }
 
 impl Store {
@@ -38,7 +44,7 @@ impl Store {
         {
             let mut tx = self.backend.read(self.clock)?;
             let today = tx.now().day();
-            if tx.chore_day(REDACT_CHORE)?.is_some_and(|day| day >= today) {
+            if !chore_due(tx.chore_day(REDACT_CHORE)?, today) {
                 return Ok(());
             }
         }
@@ -73,5 +79,22 @@ impl Store {
             days: day_rows,
             ips: ip_rows,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chore_due;
+
+    #[test]
+    fn a_chore_is_due_once_a_day_and_distrusts_a_day_far_ahead() {
+        assert!(chore_due(None, 100));
+        assert!(chore_due(Some(99), 100), "yesterday's");
+        assert!(!chore_due(Some(100), 100), "done today");
+        assert!(!chore_due(Some(101), 100), "a clock stepped back a day");
+        assert!(
+            chore_due(Some(130), 100),
+            "a clock a month ahead did not do today's"
+        );
     }
 }

@@ -60,6 +60,10 @@ impl Store {
         // Read once the write lock is held: every decision below (expiry,
         // grace, the day a spend counts on) is made at this instant.
         let now = tx.now();
+        // Today's redaction, if this handle has not seen it done today: a
+        // handle that verifies all day checks once, a process per verify
+        // (the CLI) makes one indexed read each time.
+        let check_chores = self.chores_seen.is_none_or(|day| day < now.day());
         let scope = request
             .account
             .map(|name| accounts::find(&mut *tx, name))
@@ -102,13 +106,11 @@ impl Store {
                 }
                 raised.expiry = true;
             }
+            let commit = code == VerifyCode::Valid || raised != key.raised;
+            if commit && check_chores {
+                super::usage::redact_if_due(&mut *tx)?;
+            }
             if code == VerifyCode::Valid {
-                if key.counters.day < now.day() {
-                    // The key's first spend today: if nothing else has
-                    // written today, today's redaction is due, for every key.
-                    // (A spend today already ran it.)
-                    super::usage::redact_if_due(&mut *tx)?;
-                }
                 let counters = key.counters.after_spend(now, cost);
                 let cost_i64 = i64::try_from(cost).unwrap_or(i64::MAX);
                 let (spend_events, after) = event::on_spend(
@@ -136,12 +138,14 @@ impl Store {
             } else if raised != key.raised {
                 // A denial spends nothing and raises no limit event (no
                 // count moved); only an expiry notice can be due.
-                super::usage::redact_if_due(&mut *tx)?;
                 tx.set_raised(key.pk, raised)?;
             }
             notify::raise(&mut *tx, &key, &events)?;
-            if code == VerifyCode::Valid || !events.is_empty() || raised != key.raised {
+            if commit {
                 tx.commit()?;
+                if check_chores {
+                    self.chores_seen = Some(now.day());
+                }
             }
         }
         Ok(Verdict {

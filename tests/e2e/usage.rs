@@ -206,3 +206,47 @@ fn an_idle_keys_ips_leave_the_store_at_the_first_write_of_a_later_day() {
     env.ok(&["topup", "busy", "1"]);
     assert_eq!(day(&env), ran);
 }
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the test clock exists in debug builds only"
+)]
+fn apply_lowering_redact_days_redacts_at_once() {
+    let mut env = Env::new();
+    env.set("APIKEY_TEST_NOW", "2026-11-01T12:00:00Z");
+    let file = env.path("keys.toml");
+    let apply = |env: &Env, days: u32| {
+        std::fs::write(
+            &file,
+            format!(
+                "[[account]]\nname = \"default\"\n\
+                 [[account.key]]\nname = \"web\"\nredact_days = {days}\n"
+            ),
+        )
+        .unwrap();
+        env.json(&["apply", file.to_str().unwrap()])
+    };
+    let created = apply(&env, 28);
+    let secret = created["created"][0]["key"].as_str().unwrap().to_owned();
+    env.verify(&secret, &["--ip", "203.0.113.7"]);
+    let stored = |env: &Env| -> i64 {
+        env.sql()
+            .query_row(
+                "SELECT COUNT(*) FROM usage WHERE ip = '203.0.113.7'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    env.set("APIKEY_TEST_NOW", "2026-11-05T12:00:00Z");
+    env.ok(&["topup", "web", "1"]);
+    assert_eq!(stored(&env), 1, "within 28 days: kept");
+    apply(&env, 1);
+    assert_eq!(
+        stored(&env),
+        0,
+        "a manifest's lower redact days apply at once"
+    );
+    assert_eq!(env.json(&["usage", "web", "--days", "30"])["total"], 1);
+}
