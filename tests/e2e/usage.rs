@@ -3,6 +3,16 @@
 
 use crate::util::Env;
 
+/// Usage rows that still hold `ip` in the store itself (a report shows
+/// past-due addresses redacted whether or not they are still stored).
+fn stored(env: &Env, ip: &str) -> i64 {
+    env.sql()
+        .query_row("SELECT COUNT(*) FROM usage WHERE ip = ?1", [ip], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
 #[test]
 #[cfg_attr(
     not(debug_assertions),
@@ -83,13 +93,7 @@ fn client_ips_are_redacted_after_the_redact_days_and_counts_stay() {
     );
     // And the addresses are gone from the store itself, not just the report.
     for ip in ["192.0.2.1", "192.0.2.2"] {
-        let present: i64 = env
-            .sql()
-            .query_row("SELECT COUNT(*) FROM usage WHERE ip = ?1", [ip], |r| {
-                r.get(0)
-            })
-            .unwrap();
-        assert_eq!(present, 0, "{ip} still stored");
+        assert_eq!(stored(&env, ip), 0, "{ip} still stored");
     }
 }
 
@@ -105,15 +109,7 @@ fn lowering_redact_days_redacts_at_once() {
     env.verify(&secret, &["--ip", "192.0.2.1"]);
     env.set("APIKEY_TEST_NOW", "2026-11-03T12:00:00Z");
     env.ok(&["security", "web", "--redact-days", "1"]);
-    let stored: i64 = env
-        .sql()
-        .query_row(
-            "SELECT COUNT(*) FROM usage WHERE ip = '192.0.2.1'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(stored, 0);
+    assert_eq!(stored(&env, "192.0.2.1"), 0);
     assert_eq!(env.json(&["usage", "web"])["total"], 1);
 }
 
@@ -166,28 +162,27 @@ fn an_idle_keys_ips_leave_the_store_at_the_first_write_of_a_later_day() {
     let (_, busy) = env.create(&["--name", "busy"]);
     env.verify(&secret, &["--ip", "203.0.113.7"]);
     env.ok(&["revoke", "idle", "--yes"]);
-    let stored = |env: &Env| -> i64 {
-        env.sql()
-            .query_row(
-                "SELECT COUNT(*) FROM usage WHERE ip = '203.0.113.7'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap()
-    };
     // Still within its redact days: kept, whatever runs.
     env.set("APIKEY_TEST_NOW", "2026-11-02T12:00:00Z");
     env.ok(&["topup", "busy", "1"]);
-    assert_eq!(stored(&env), 1);
+    assert_eq!(stored(&env, "203.0.113.7"), 1);
     // Past them: reading shows it redacted and changes nothing...
     env.set("APIKEY_TEST_NOW", "2026-12-30T12:00:00Z");
     let v = env.json(&["usage", "idle", "--by", "ip", "--days", "90"]);
     assert_eq!(v["ips"][0]["redacted"], true, "{v}");
-    assert_eq!(stored(&env), 1, "a read-only command writes nothing");
+    assert_eq!(
+        stored(&env, "203.0.113.7"),
+        1,
+        "a read-only command writes nothing"
+    );
     // ...and the first write removes it, counts kept: here a spending
     // verify of another key.
     assert_eq!(env.verify(&busy, &[]).0, 0);
-    assert_eq!(stored(&env), 0, "the IP of a revoked, idle key is gone");
+    assert_eq!(
+        stored(&env, "203.0.113.7"),
+        0,
+        "the IP of a revoked, idle key is gone"
+    );
     let v = env.json(&["usage", "idle", "--by", "ip", "--days", "90"]);
     assert_eq!(v["total"], 1);
     // Once a day: the chore records the day it ran, and a clock that steps
@@ -230,21 +225,12 @@ fn apply_lowering_redact_days_redacts_at_once() {
     let created = apply(&env, 28);
     let secret = created["created"][0]["key"].as_str().unwrap().to_owned();
     env.verify(&secret, &["--ip", "203.0.113.7"]);
-    let stored = |env: &Env| -> i64 {
-        env.sql()
-            .query_row(
-                "SELECT COUNT(*) FROM usage WHERE ip = '203.0.113.7'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap()
-    };
     env.set("APIKEY_TEST_NOW", "2026-11-05T12:00:00Z");
     env.ok(&["topup", "web", "1"]);
-    assert_eq!(stored(&env), 1, "within 28 days: kept");
+    assert_eq!(stored(&env, "203.0.113.7"), 1, "within 28 days: kept");
     apply(&env, 1);
     assert_eq!(
-        stored(&env),
+        stored(&env, "203.0.113.7"),
         0,
         "a manifest's lower redact days apply at once"
     );
