@@ -4,12 +4,10 @@
 #[macro_use]
 #[doc(hidden)]
 pub mod sql;
+mod file;
 mod schema;
 mod tx;
 
-use std::fs::{DirBuilder, OpenOptions};
-use std::io::ErrorKind;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -38,9 +36,9 @@ impl SqliteBackend {
     pub fn open(path: &Path, access: Access, busy_timeout: Duration) -> Result<SqliteBackend> {
         let path: Arc<Path> = Arc::from(path);
         if access == Access::Create {
-            prepare_file(&path)?;
+            file::prepare(&path)?;
         } else {
-            ensure_exists(&path)?;
+            file::ensure_exists(&path)?;
         }
         // Never SQLITE_OPEN_CREATE: the file exists by now, and SQLite must
         // not make one behind a check. READ_WRITE falls back to reading
@@ -161,61 +159,6 @@ impl ErrorContext {
     #[allow(clippy::needless_pass_by_value)] // shaped for `map_err`
     pub(crate) fn wrap(&self, e: rusqlite::Error) -> Error {
         store_error(&self.path, self.busy_timeout, &e)
-    }
-}
-
-/// Creates the store's folder (0700) and the file itself (0600) before
-/// SQLite sees it, so the file never exists with wider permissions. SQLite
-/// gives the `-wal` and `-shm` files the database file's permissions.
-fn prepare_file(path: &Path) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        && !dir.is_dir()
-    {
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| Error::Store {
-                path: path.to_path_buf(),
-                message: format!(
-                    "cannot create its folder {}: {}",
-                    dir.display(),
-                    crate::text::io_reason(&e)
-                ),
-            })?;
-    }
-    match OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::Store {
-            path: path.to_path_buf(),
-            message: format!("cannot create it: {}", crate::text::io_reason(&e)),
-        }),
-    }
-}
-
-/// The refusal to make a store where a command expected one: a mistyped
-/// `--db` must not leave a new empty store (and its folder) behind.
-fn ensure_exists(path: &Path) -> Result<()> {
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() => Ok(()),
-        Ok(_) => Err(Error::NoStore {
-            path: path.to_path_buf(),
-            reason: "is not a file".into(),
-        }),
-        Err(e) if e.kind() == ErrorKind::NotFound => Err(Error::NoStore {
-            path: path.to_path_buf(),
-            reason: "does not exist".into(),
-        }),
-        Err(e) => Err(Error::Store {
-            path: path.to_path_buf(),
-            message: crate::text::io_reason(&e),
-        }),
     }
 }
 
