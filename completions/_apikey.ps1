@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'apikey' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -69,7 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('--redact-days', '--redact-days', [CompletionResultType]::ParameterName, 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]')
             [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Email an address about this key''s balance and lifecycle (repeatable, at most 5)')
             [CompletionResult]::new('--low-balance', '--low-balance', [CompletionResultType]::ParameterName, 'Warn the notification list when a spend takes the balance below N')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -86,7 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;list' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -104,7 +104,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;show' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -122,7 +122,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
         }
         'apikey;revoke' {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit trail')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -140,7 +140,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
         }
         'apikey;regenerate' {
             [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'How long the old secret keeps working, e.g. 1h or 7d [default: it stops at once]')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -157,7 +157,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;rename' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -175,7 +175,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
         }
         'apikey;topup' {
             [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'A note for the ledger and the audit trail')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -203,7 +203,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('--remove-scope', '--remove-scope', [CompletionResultType]::ParameterName, 'Stop allowing a scope (repeatable)')
             [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'When the key stops working: RFC 3339 time, a date (the end of that day, UTC), a duration (30d, 12h), or never')
             [CompletionResult]::new('--redact-days', '--redact-days', [CompletionResultType]::ParameterName, 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -224,7 +224,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'The client''s IP address')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'The scope the request needs')
             [CompletionResult]::new('--cost', '--cost', [CompletionResultType]::ParameterName, 'Lookups this request spends')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -242,7 +242,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
         'apikey;usage' {
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'How many days back, today included (1 to 3660)')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group by day or by client IP')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -259,7 +259,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;notify' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -283,7 +283,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;notify;add' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -300,7 +300,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;notify;remove' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -317,7 +317,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;notify;list' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -334,7 +334,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;notify;threshold' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -351,7 +351,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;notify;outbox' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -369,7 +369,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;notify;send' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -417,7 +417,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;log' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -434,7 +434,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;account' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -455,7 +455,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;account;create' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -472,7 +472,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;account;list' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -489,7 +489,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;account;show' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -525,7 +525,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;store' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -544,7 +544,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;store;upgrade' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -572,7 +572,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;apply' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -591,7 +591,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;completions' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')

@@ -18,7 +18,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
     }
     var completions = [
         &'apikey'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -65,7 +65,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --redact-days 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]'
             cand --notify 'Email an address about this key''s balance and lifecycle (repeatable, at most 5)'
             cand --low-balance 'Warn the notification list when a spend takes the balance below N'
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -81,7 +81,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --version 'Print version'
         }
         &'apikey;list'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -98,7 +98,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --version 'Print version'
         }
         &'apikey;show'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -115,7 +115,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
         }
         &'apikey;revoke'= {
             cand --reason 'Why, for the audit trail'
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -132,7 +132,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
         }
         &'apikey;regenerate'= {
             cand --grace 'How long the old secret keeps working, e.g. 1h or 7d [default: it stops at once]'
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -148,7 +148,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --version 'Print version'
         }
         &'apikey;rename'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -165,7 +165,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
         }
         &'apikey;topup'= {
             cand --note 'A note for the ledger and the audit trail'
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -192,7 +192,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --remove-scope 'Stop allowing a scope (repeatable)'
             cand --expires 'When the key stops working: RFC 3339 time, a date (the end of that day, UTC), a duration (30d, 12h), or never'
             cand --redact-days 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]'
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -212,7 +212,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --ip 'The client''s IP address'
             cand --scope 'The scope the request needs'
             cand --cost 'Lookups this request spends'
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -229,7 +229,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
         &'apikey;usage'= {
             cand --days 'How many days back, today included (1 to 3660)'
             cand --by 'Group by day or by client IP'
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -245,7 +245,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --version 'Print version'
         }
         &'apikey;notify'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -268,7 +268,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'apikey;notify;add'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -284,7 +284,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --version 'Print version'
         }
         &'apikey;notify;remove'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -300,7 +300,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --version 'Print version'
         }
         &'apikey;notify;list'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -316,7 +316,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --version 'Print version'
         }
         &'apikey;notify;threshold'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -332,7 +332,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --version 'Print version'
         }
         &'apikey;notify;outbox'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -349,7 +349,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --version 'Print version'
         }
         &'apikey;notify;send'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -388,7 +388,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
         &'apikey;notify;help;help'= {
         }
         &'apikey;log'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -404,7 +404,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --version 'Print version'
         }
         &'apikey;account'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -424,7 +424,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'apikey;account;create'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -440,7 +440,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --version 'Print version'
         }
         &'apikey;account;list'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -456,7 +456,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --version 'Print version'
         }
         &'apikey;account;show'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -486,7 +486,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
         &'apikey;account;help;help'= {
         }
         &'apikey;store'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -504,7 +504,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'apikey;store;upgrade'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -528,7 +528,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
         &'apikey;store;help;help'= {
         }
         &'apikey;apply'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -546,7 +546,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --version 'Print version'
         }
         &'apikey;completions'= {
-            cand --db 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'

@@ -24,7 +24,7 @@ function __fish_apikey_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c apikey -n "__fish_apikey_needs_command" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_needs_command" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_needs_command" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_needs_command" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_needs_command" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -66,7 +66,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand create" -l expires -d 'Whe
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l redact-days -d 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l notify -d 'Email an address about this key\'s balance and lifecycle (repeatable, at most 5)' -r
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l low-balance -d 'Warn the notification list when a spend takes the balance below N' -r
-complete -c apikey -n "__fish_apikey_using_subcommand create" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand create" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -77,7 +77,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand create" -s y -l yes -d 'Co
 complete -c apikey -n "__fish_apikey_using_subcommand create" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand create" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand list" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand list" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand list" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand list" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand list" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -89,7 +89,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand list" -s y -l yes -d 'Conf
 complete -c apikey -n "__fish_apikey_using_subcommand list" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand list" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand show" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand show" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand show" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand show" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand show" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -101,7 +101,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand show" -s q -l quiet -d 'Pr
 complete -c apikey -n "__fish_apikey_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand show" -s V -l version -d 'Print version'
 complete -c apikey -n "__fish_apikey_using_subcommand revoke" -l reason -d 'Why, for the audit trail' -r
-complete -c apikey -n "__fish_apikey_using_subcommand revoke" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand revoke" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand revoke" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand revoke" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand revoke" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -113,7 +113,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand revoke" -s q -l quiet -d '
 complete -c apikey -n "__fish_apikey_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand revoke" -s V -l version -d 'Print version'
 complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -l grace -d 'How long the old secret keeps working, e.g. 1h or 7d [default: it stops at once]' -r
-complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -124,7 +124,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -s y -l yes -d
 complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand rename" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand rename" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand rename" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand rename" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand rename" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -136,7 +136,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand rename" -s q -l quiet -d '
 complete -c apikey -n "__fish_apikey_using_subcommand rename" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand rename" -s V -l version -d 'Print version'
 complete -c apikey -n "__fish_apikey_using_subcommand topup" -l note -d 'A note for the ledger and the audit trail' -r
-complete -c apikey -n "__fish_apikey_using_subcommand topup" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand topup" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand topup" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand topup" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand topup" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -158,7 +158,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand security" -l scope -d 'All
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l remove-scope -d 'Stop allowing a scope (repeatable)' -r
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l expires -d 'When the key stops working: RFC 3339 time, a date (the end of that day, UTC), a duration (30d, 12h), or never' -r
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l redact-days -d 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]' -r
-complete -c apikey -n "__fish_apikey_using_subcommand security" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand security" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -173,7 +173,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand verify" -l origin -d 'The 
 complete -c apikey -n "__fish_apikey_using_subcommand verify" -l ip -d 'The client\'s IP address' -r
 complete -c apikey -n "__fish_apikey_using_subcommand verify" -l scope -d 'The scope the request needs' -r
 complete -c apikey -n "__fish_apikey_using_subcommand verify" -l cost -d 'Lookups this request spends' -r
-complete -c apikey -n "__fish_apikey_using_subcommand verify" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand verify" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand verify" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand verify" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand verify" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -187,7 +187,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand verify" -s h -l help -d 'P
 complete -c apikey -n "__fish_apikey_using_subcommand usage" -l days -d 'How many days back, today included (1 to 3660)' -r
 complete -c apikey -n "__fish_apikey_using_subcommand usage" -l by -d 'Group by day or by client IP' -r -f -a "day\t'One row per UTC day'
 ip\t'One row per client IP'"
-complete -c apikey -n "__fish_apikey_using_subcommand usage" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand usage" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand usage" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand usage" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand usage" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -198,7 +198,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand usage" -s y -l yes -d 'Con
 complete -c apikey -n "__fish_apikey_using_subcommand usage" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand usage" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -216,7 +216,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_see
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "outbox" -d 'List queued notification events (pending ones, or all)'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "send" -d 'Deliver pending events over SMTP ([smtp] in the config file)'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -227,7 +227,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_su
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -238,7 +238,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_su
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -249,7 +249,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_su
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -260,7 +260,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_su
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from threshold" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -272,7 +272,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_su
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from outbox" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -290,7 +290,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_su
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "outbox" -d 'List queued notification events (pending ones, or all)'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "send" -d 'Deliver pending events over SMTP ([smtp] in the config file)'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c apikey -n "__fish_apikey_using_subcommand log" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand log" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand log" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand log" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand log" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -301,7 +301,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand log" -s y -l yes -d 'Confi
 complete -c apikey -n "__fish_apikey_using_subcommand log" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand log" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -316,7 +316,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_se
 complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -f -a "list" -d 'List accounts with their key counts and balances'
 complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -f -a "show" -d 'Show one account [default: the current one]'
 complete -c apikey -n "__fish_apikey_using_subcommand account; and not __fish_seen_subcommand_from create list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -327,7 +327,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_s
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -338,7 +338,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_s
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from show" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from show" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from show" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from show" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from show" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -353,7 +353,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_s
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "list" -d 'List accounts with their key counts and balances'
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one account [default: the current one]'
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -366,7 +366,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen
 complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -s V -l version -d 'Print version'
 complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -f -a "upgrade" -d 'Bring a store made by an older apikey to this build\'s schema'
 complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from upgrade" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from upgrade" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from upgrade" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from upgrade" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from upgrade" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -379,7 +379,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_sub
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from upgrade" -s V -l version -d 'Print version'
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "upgrade" -d 'Bring a store made by an older apikey to this build\'s schema'
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c apikey -n "__fish_apikey_using_subcommand apply" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand apply" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand apply" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand apply" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand apply" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
@@ -392,7 +392,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand apply" -s y -l yes -d 'Con
 complete -c apikey -n "__fish_apikey_using_subcommand apply" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand apply" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand completions" -l db -d 'The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand completions" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand completions" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand completions" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand completions" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'

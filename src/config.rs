@@ -64,6 +64,9 @@ impl Config {
         };
         let mut config = Config::parse(&text, path)?;
         if let Some(db) = &config.db {
+            if let Some(problem) = db_problem(db, &format!("{}: db", path.display())) {
+                return Err(Error::Config(problem));
+            }
             let db = expand_home(db)?;
             config.db = Some(match path.parent() {
                 Some(dir) if db.is_relative() => dir.join(db),
@@ -83,6 +86,20 @@ impl Config {
             ))
         })
     }
+}
+
+/// Why `db`, a store path as the user gave it in `source` (`--db`,
+/// `APIKEY_DB`, the config file's `db`), cannot name a store file, if it
+/// cannot: `:memory:` or an empty path, which SQLite would take for a
+/// database that keeps nothing. Any other value is a plain file path, URI
+/// look-alikes (`file:k.db?mode=memory`) included.
+pub fn db_problem(db: &Path, source: &str) -> Option<String> {
+    crate::store::sqlite::unusable(db).map(|why| {
+        format!(
+            "{source} '{}' {why}",
+            crate::text::quoted(&db.to_string_lossy())
+        )
+    })
 }
 
 /// `~` and `~/…` as the shell would expand them, for paths that reach
@@ -150,6 +167,29 @@ mod tests {
             expand_home(Path::new("~bob/k.db")).unwrap(),
             Path::new("~bob/k.db")
         );
+    }
+
+    #[test]
+    fn memory_or_an_empty_db_is_refused_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        for (text, says) in [
+            ("db = \":memory:\"\n", "in-memory"),
+            ("db = \"\"\n", "empty"),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let err = Config::load(&path, true).unwrap_err();
+            assert_eq!(err.exit_code(), 2);
+            let err = err.to_string();
+            assert!(
+                err.contains("config.toml: db ''") || err.contains("config.toml: db ':memory:'"),
+                "{err}"
+            );
+            assert!(err.contains(says), "{err}");
+        }
+        std::fs::write(&path, "db = \"file:k.db?mode=memory\"\n").unwrap();
+        let c = Config::load(&path, true).unwrap();
+        assert_eq!(c.db.unwrap(), dir.path().join("file:k.db?mode=memory"));
     }
 
     #[test]

@@ -88,7 +88,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// The store file [env: APIKEY_DB] [default: keys.db in the platform data dir]
+    /// The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]
     #[arg(
         long,
         global = true,

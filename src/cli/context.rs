@@ -68,10 +68,17 @@ impl Context {
         } else {
             Config::load(&config_path, required)?
         };
-        let db_flag = global
-            .db
-            .clone()
-            .or_else(|| env_value("APIKEY_DB").map(PathBuf::from));
+        let db_flag = match &global.db {
+            Some(flag) => Some((flag.clone(), "--db")),
+            None => env_value("APIKEY_DB").map(|v| (PathBuf::from(v), "APIKEY_DB")),
+        };
+        if let Some(problem) = db_flag
+            .as_ref()
+            .and_then(|(db, source)| crate::config::db_problem(db, source))
+        {
+            return Err(Error::Invalid(problem));
+        }
+        let db_flag = db_flag.map(|(db, _)| db);
         let db = match (&db_flag, &config.db, &dirs) {
             (Some(flag), _, _) => crate::config::expand_home(flag)?,
             (None, Some(from_config), _) => from_config.clone(),

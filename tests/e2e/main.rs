@@ -18,6 +18,7 @@ mod migrations;
 mod notify;
 mod options;
 mod output;
+mod paths;
 mod read_only;
 mod readme;
 mod secrets;

@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::store::backend::{Backend, Tx};
 use crate::store::{Access, Clock};
 
+pub(crate) use file::unusable;
 pub use schema::LATEST as SCHEMA_VERSION;
 
 /// A store file opened in WAL mode with a busy handler and foreign keys on.
@@ -33,7 +34,14 @@ impl SqliteBackend {
     /// Opens the store at `path` for `access`. With [`Access::Create`] a
     /// missing store is made (with its folder); a store that is written to
     /// is brought up to date; one from a newer build is always refused.
+    /// `path` is a plain file path: never a SQLite URI or `:memory:`.
     pub fn open(path: &Path, access: Access, busy_timeout: Duration) -> Result<SqliteBackend> {
+        if let Some(why) = file::unusable(path) {
+            return Err(Error::invalid(format!(
+                "store path '{}' {why}",
+                crate::text::quoted(&path.to_string_lossy())
+            )));
+        }
         let path: Arc<Path> = Arc::from(path);
         if access == Access::Create {
             file::prepare(&path)?;
@@ -47,7 +55,8 @@ impl SqliteBackend {
         // -wal and -shm files it opened and leaves the folder as it was.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let fail = |e| store_error(&path, busy_timeout, &e);
-        let mut conn = Connection::open_with_flags(&path, flags).map_err(fail)?;
+        let name = file::sqlite_name(&path)?;
+        let mut conn = Connection::open_with_flags(&name, flags).map_err(fail)?;
         install_busy_handler(&mut conn, busy_timeout).map_err(fail)?;
         conn.set_prepared_statement_cache_capacity(64);
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
