@@ -1,4 +1,5 @@
-//! The store path is a plain file path, never a SQLite URI or special name
+//! The store path is a plain file path, never a SQLite URI or special name,
+//! and a symbolic link in its place is refused rather than followed
 //! (issue 19).
 
 use std::collections::BTreeSet;
@@ -155,4 +156,123 @@ fn memory_and_an_empty_path_are_refused_as_invalid_input() {
             assert_eq!(listing(&dir), expected, "{what}: nothing made");
         }
     }
+}
+
+/// What a symbolic link at the store path points to.
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    /// Nothing yet: `create` would make it.
+    Dangling,
+    /// Another folder's store, with a key in it.
+    Store,
+    /// Some other file in another folder.
+    File,
+}
+
+/// The target's bytes and mode, or `None` when it does not exist.
+fn state(path: &Path) -> Option<(Vec<u8>, u32)> {
+    std::fs::read(path).ok().map(|bytes| (bytes, mode(path)))
+}
+
+#[test]
+fn a_symbolic_link_at_the_store_path_is_refused_and_its_target_left_alone() {
+    for umask in ["022", "000"] {
+        for target in [Target::Dangling, Target::Store, Target::File] {
+            let env = Env::new();
+            let what = format!("umask {umask}, link to {target:?}");
+            let elsewhere = folder(&env, "elsewhere");
+            let aim = elsewhere.join("target.db");
+            match target {
+                Target::Dangling => {}
+                Target::Store => {
+                    let db = aim.to_str().unwrap();
+                    env.ok(&["--db", db, "create", "--name", "web"]);
+                }
+                Target::File => {
+                    std::fs::write(&aim, "not for apikey\n").unwrap();
+                    chmod(&aim, 0o640);
+                }
+            }
+            let store_dir = folder(&env, "store");
+            std::os::unix::fs::symlink(&aim, &env.db).unwrap();
+            let before = (state(&aim), listing(&elsewhere), listing(&store_dir));
+            for args in [
+                &["create", "--name", "new"][..],
+                &["account", "create", "acme"],
+                &["topup", "web", "5"],
+                &["list"],
+                &["store", "upgrade"],
+                &["apply", "--dry-run", "/dev/null"],
+            ] {
+                let run = run_in(&env, env.dir.path(), umask, args);
+                run.assert(run.status == Some(1), &what);
+                run.assert(run.stdout.is_empty(), &what);
+                let line = run.one_line_error();
+                assert!(line.contains("symbolic link"), "{what}: {line}");
+                assert!(
+                    line.contains(&env.db.display().to_string()),
+                    "{what}: names the path as given: {line}"
+                );
+                let after = (state(&aim), listing(&elsewhere), listing(&store_dir));
+                assert!(after == before, "{what}: {args:?} changed the target");
+                assert!(env.db.is_symlink(), "{what}: the link stays");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_store_reached_through_a_symlinked_folder_still_works() {
+    let env = Env::new();
+    let real = folder(&env, "real");
+    std::os::unix::fs::symlink(&real, env.path("linked")).unwrap();
+    let db = env.path("linked").join("keys.db");
+    let db = db.to_str().unwrap();
+    env.ok(&["--db", db, "create", "--name", "web"]);
+    assert_eq!(mode(&real.join("keys.db")), 0o600);
+    let keys = env.json(&["--db", db, "list"]);
+    assert_eq!(keys[0]["name"], "web", "{keys}");
+    assert_eq!(listing(&real), BTreeSet::from(["keys.db".to_owned()]));
+}
+
+#[test]
+fn under_umask_000_the_store_its_wal_and_shm_and_folder_are_private() {
+    // The -wal and -shm files exist while a write is under way: watch a
+    // long apply (a busy machine may let one finish unseen, so try again).
+    for _attempt in 0..5 {
+        let env = Env::new();
+        let manifest = crate::faults::big_manifest(&env);
+        let mut child = env
+            .shell("umask 000; exec \"$BIN\" apply \"$1\"")
+            .arg("sh")
+            .arg(&manifest)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let files = ["", "-wal", "-shm"].map(|suffix| {
+            let mut path = env.db.clone().into_os_string();
+            path.push(suffix);
+            PathBuf::from(path)
+        });
+        let mut modes = Vec::new();
+        while child.try_wait().unwrap().is_none() {
+            modes = files
+                .iter()
+                .filter_map(|f| std::fs::metadata(f).ok())
+                .map(|m| m.permissions().mode() & 0o7777)
+                .collect();
+            if modes.len() == files.len() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        child.kill().ok();
+        child.wait().unwrap();
+        if modes.len() == files.len() {
+            assert_eq!(modes, [0o600; 3], "store, WAL and SHM modes");
+            assert_eq!(mode(env.db.parent().unwrap()), 0o700, "the folder");
+            return;
+        }
+    }
+    panic!("never saw the WAL and SHM files while apply ran");
 }

@@ -10,7 +10,7 @@
 
 use std::fs::{DirBuilder, OpenOptions};
 use std::io::ErrorKind;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -30,9 +30,21 @@ pub(crate) fn unusable(path: &Path) -> Option<&'static str> {
     }
 }
 
+/// The refusal of a store path that is a symbolic link: following it
+/// would make or open a file somewhere else, with whatever permissions
+/// that place gives it.
+pub(super) fn symlink(path: &Path) -> Error {
+    Error::Store {
+        path: path.to_path_buf(),
+        message: "is a symbolic link, which apikey does not follow: pass the real path of the store file (--db, APIKEY_DB or `db` in the config file)".into(),
+    }
+}
+
 /// Creates the store's folder (0700) and the file itself (0600) before
-/// SQLite sees it, so the file never exists with wider permissions. SQLite
-/// gives the `-wal` and `-shm` files the database file's permissions.
+/// SQLite sees it, so the file never exists with wider permissions (SQLite
+/// gives the `-wal` and `-shm` files the database file's permissions). A
+/// symbolic link at the path is refused, dangling or not: the exclusive,
+/// no-follow create never goes through one.
 pub(super) fn prepare(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
         && !dir.is_dir()
@@ -50,14 +62,29 @@ pub(super) fn prepare(path: &Path) -> Result<()> {
                 ),
             })?;
     }
-    match OpenOptions::new()
+    let created = OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
-        .open(path)
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path);
+    match created {
+        // The umask may only have taken bits away; put back exactly 0600
+        // on the file just made (through its descriptor, not its name).
+        Ok(file) => {
+            let private = std::fs::Permissions::from_mode(0o600);
+            let mode = file.metadata().map(|m| m.permissions().mode() & 0o7777);
+            if mode.is_ok_and(|m| m == 0o600) {
+                Ok(())
+            } else {
+                file.set_permissions(private).map_err(|e| Error::Store {
+                    path: path.to_path_buf(),
+                    message: format!("cannot make it private: {}", crate::text::io_reason(&e)),
+                })
+            }
+        }
+        // Something is there already: a store, unless it is a link.
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => refuse_symlink(path),
         Err(e) => Err(Error::Store {
             path: path.to_path_buf(),
             message: format!("cannot create it: {}", crate::text::io_reason(&e)),
@@ -66,8 +93,10 @@ pub(super) fn prepare(path: &Path) -> Result<()> {
 }
 
 /// The refusal to make a store where a command expected one: a mistyped
-/// `--db` must not leave a new empty store (and its folder) behind.
+/// `--db` must not leave a new empty store (and its folder) behind. A
+/// symbolic link is refused as [`prepare`] refuses it.
 pub(super) fn ensure_exists(path: &Path) -> Result<()> {
+    refuse_symlink(path)?;
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_file() => Ok(()),
         Ok(_) => Err(not_a_file(path)),
@@ -82,6 +111,14 @@ pub(super) fn ensure_exists(path: &Path) -> Result<()> {
     }
 }
 
+/// Fails when the last component of `path` is a symbolic link.
+fn refuse_symlink(path: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(symlink(path)),
+        _ => Ok(()),
+    }
+}
+
 fn not_a_file(path: &Path) -> Error {
     Error::NoStore {
         path: path.to_path_buf(),
@@ -90,8 +127,10 @@ fn not_a_file(path: &Path) -> Error {
 }
 
 /// The name SQLite opens `path` by: its folder resolved to the real, absolute
-/// one, and the file name as it is. Absolute, it never starts with `file:`,
-/// so SQLite never reads it as a URI, and messages keep the path as given.
+/// one, and the file name as it is. Absolute, it is never read as a URI;
+/// free of links in its folders, it lets SQLite open it with
+/// `SQLITE_OPEN_NOFOLLOW`, which refuses a link anywhere in the name and so,
+/// here, only a link swapped in for the file itself after the checks above.
 pub(super) fn sqlite_name(path: &Path) -> Result<PathBuf> {
     let name = path.file_name().ok_or_else(|| not_a_file(path))?;
     let dir = match path.parent() {
@@ -136,5 +175,34 @@ mod tests {
         assert!(bare.is_absolute(), "{}", bare.display());
         assert!(bare.ends_with("file:k.db?mode=memory"));
         assert!(sqlite_name(Path::new("/")).is_err());
+    }
+
+    #[test]
+    fn a_link_is_refused_dangling_or_not_and_nothing_is_made_through_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target.db");
+        let link = dir.path().join("keys.db");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        for attempt in [prepare(&link), ensure_exists(&link)] {
+            let message = attempt.unwrap_err().to_string();
+            assert!(message.contains("symbolic link"), "{message}");
+        }
+        assert!(!target.exists());
+        std::fs::write(&target, "x").unwrap();
+        assert!(prepare(&link).is_err() && ensure_exists(&link).is_err());
+    }
+
+    #[test]
+    fn a_new_file_is_0600_whatever_the_umask_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("keys.db");
+        prepare(&path).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        // An existing file is left as it is.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        prepare(&path).unwrap();
+        assert_eq!(mode(&path), 0o640);
     }
 }

@@ -53,7 +53,11 @@ impl SqliteBackend {
         // only when the file is write-protected; a reader opens read-write
         // all the same, so that, as the last connection, it removes the
         // -wal and -shm files it opened and leaves the folder as it was.
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        // NOFOLLOW: a link swapped in for the file after the checks above
+        // is refused by SQLite itself (its folders are resolved already).
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_NOFOLLOW;
         let fail = |e| store_error(&path, busy_timeout, &e);
         let name = file::sqlite_name(&path)?;
         let mut conn = Connection::open_with_flags(&name, flags).map_err(fail)?;
@@ -229,6 +233,11 @@ fn store_error(path: &Path, busy_timeout: Duration, e: &rusqlite::Error) -> Erro
         path: path.to_path_buf(),
         message: message.to_owned(),
     };
+    if let rusqlite::Error::SqliteFailure(failure, _) = e
+        && failure.extended_code == rusqlite::ffi::SQLITE_CANTOPEN_SYMLINK
+    {
+        return file::symlink(path);
+    }
     match e.sqlite_error_code() {
         _ if is_busy(e) => Error::Busy {
             path: path.to_path_buf(),
@@ -287,6 +296,23 @@ mod tests {
     use crate::store::backend::Spend;
     use crate::store::{KeySpec, Store};
     use crate::usage::UsageIp;
+
+    /// A link put in the store's place after the checks (here: with no
+    /// checks at all) is refused by SQLite itself, with the same message.
+    #[test]
+    fn sqlite_itself_refuses_a_link_in_place_of_the_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.db");
+        Store::open(&real).unwrap();
+        let link = dir.path().join("keys.db");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let name = file::sqlite_name(&link).unwrap();
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+        let err = Connection::open_with_flags(&name, flags).unwrap_err();
+        let err = store_error(&link, Duration::ZERO, &err);
+        assert!(err.to_string().contains("is a symbolic link"), "{err}");
+        assert_eq!(err.exit_code(), 1);
+    }
 
     /// SQLite re-prepares a statement whenever a parameter's value might
     /// change its plan; on the verification path that would compile the
