@@ -22,6 +22,11 @@ pub struct Config {
     pub busy_timeout_ms: Option<u64>,
     /// Where `notify send` delivers mail.
     pub smtp: Option<crate::notify::smtp::SmtpConfig>,
+    /// What the user should hear about the file itself, one line each (not
+    /// a setting): a file others can write can point apikey at another
+    /// store, or send the SMTP password to another server.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// When output is colored.
@@ -40,8 +45,8 @@ impl Config {
     /// Reads the config file at `path`. When `required` is false a missing
     /// file gives the defaults.
     pub fn load(path: &Path, required: bool) -> Result<Config> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
+        let (text, mode) = match read_with_mode(path) {
+            Ok(read) => read,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
                 return Ok(Config::default());
             }
@@ -63,6 +68,13 @@ impl Config {
             }
         };
         let mut config = Config::parse(&text, path)?;
+        if mode & 0o022 != 0 {
+            config.warnings.push(format!(
+                "config file {} can be changed by other users (mode {mode:04o}), who could point apikey at another store or mail server: chmod go-w {}",
+                path.display(),
+                path.display()
+            ));
+        }
         if let Some(db) = &config.db {
             if let Some(problem) = db_problem(db, &format!("{}: db", path.display())) {
                 return Err(Error::Config(problem));
@@ -86,6 +98,19 @@ impl Config {
             ))
         })
     }
+}
+
+/// The text of the file at `path` and the mode of the file it was read
+/// from (through the same descriptor, so a link or a rename cannot show
+/// one file's mode for another's text).
+fn read_with_mode(path: &Path) -> std::io::Result<(String, u32)> {
+    use std::io::Read as _;
+    use std::os::unix::fs::PermissionsExt;
+    let mut file = std::fs::File::open(path)?;
+    let mode = file.metadata()?.permissions().mode() & 0o7777;
+    let mut text = String::new();
+    file.read_to_string(&mut text)?;
+    Ok((text, mode))
 }
 
 /// Why `db`, a store path as the user gave it in `source` (`--db`,
@@ -190,6 +215,19 @@ mod tests {
         std::fs::write(&path, "db = \"file:k.db?mode=memory\"\n").unwrap();
         let c = Config::load(&path, true).unwrap();
         assert_eq!(c.db.unwrap(), dir.path().join("file:k.db?mode=memory"));
+    }
+
+    #[test]
+    fn a_file_others_can_write_is_warned_about() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "account = \"a\"\n").unwrap();
+        for (mode, warns) in [(0o600, false), (0o644, false), (0o664, true), (0o646, true)] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            let warnings = Config::load(&path, true).unwrap().warnings;
+            assert_eq!(warnings.len(), usize::from(warns), "{mode:o}: {warnings:?}");
+        }
     }
 
     #[test]

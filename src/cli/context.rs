@@ -46,6 +46,8 @@ pub struct Context {
     pub output_discarded: bool,
     store: Option<Store>,
     opened_for: Option<Access>,
+    /// Lines to print as `apikey: warning: …`, each once.
+    warnings: Vec<String>,
 }
 
 impl Context {
@@ -63,11 +65,12 @@ impl Context {
                 None => (PathBuf::new(), false),
             },
         };
-        let config = if config_path.as_os_str().is_empty() {
+        let mut config = if config_path.as_os_str().is_empty() {
             Config::default()
         } else {
             Config::load(&config_path, required)?
         };
+        let warnings = std::mem::take(&mut config.warnings);
         let db_flag = match &global.db {
             Some(flag) => Some((flag.clone(), "--db")),
             None => env_value("APIKEY_DB").map(|v| (PathBuf::from(v), "APIKEY_DB")),
@@ -127,6 +130,7 @@ impl Context {
             output_discarded: false,
             store: None,
             opened_for: None,
+            warnings,
         })
     }
 
@@ -150,8 +154,58 @@ impl Context {
             }
             self.store = Some(store);
             self.opened_for = Some(access);
+            self.check_store_permissions();
         }
         Ok(self.store.as_mut().expect("opened above"))
+    }
+
+    /// Warns about a store that other users could read (its digests,
+    /// settings and client IPs) or change, and about a folder they could
+    /// write to, where they could replace the store or plant its `-wal`
+    /// file. The sticky bit (as on /tmp) does not stop the latter, so a
+    /// folder is judged by its write bits alone. Stores apikey makes (0600,
+    /// in a 0700 folder) never warn.
+    fn check_store_permissions(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |meta: std::fs::Metadata| meta.permissions().mode() & 0o7777;
+        let dir = match self.db.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        if let Ok(mode) = std::fs::metadata(dir).map(mode)
+            && mode & 0o022 != 0
+        {
+            let line = format!(
+                "store {}: its folder {} can be written by other users (mode {mode:04o}), who could replace the store or its -wal file: chmod go-w {}, or keep the store in a private folder",
+                self.db.display(),
+                dir.display(),
+                dir.display()
+            );
+            self.warn(line);
+        }
+        if let Ok(mode) = std::fs::symlink_metadata(&self.db).map(mode)
+            && mode & 0o066 != 0
+        {
+            let line = format!(
+                "store {} can be read or changed by other users (mode {mode:04o}): chmod 600 {}",
+                self.db.display(),
+                self.db.display()
+            );
+            self.warn(line);
+        }
+    }
+
+    /// Queues a warning for stderr, once however often it is raised.
+    fn warn(&mut self, line: String) {
+        if !self.warnings.contains(&line) {
+            self.warnings.push(line);
+        }
+    }
+
+    /// The warnings raised since the last call, to print as
+    /// `apikey: warning: …` lines.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
     }
 
     /// Plans against a new, empty store in memory instead of the store

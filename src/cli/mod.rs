@@ -162,7 +162,10 @@ fn run_in(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write, discarded: bool) 
         }
         _ => Context::new(&cli.global).and_then(|mut ctx| {
             ctx.output_discarded = discarded;
-            let report = dispatch(&cli.command, &mut ctx, out)?;
+            warn_to(&mut ctx, err);
+            let report = dispatch(&cli.command, &mut ctx, out);
+            warn_to(&mut ctx, err);
+            let report = report?;
             let printed = print(&report, ctx.output, out);
             if let Some(line) = report.failure_line() {
                 let _ = writeln!(err, "apikey: {}", crate::text::printable(&line));
@@ -173,6 +176,15 @@ fn run_in(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write, discarded: bool) 
     match outcome {
         Ok(code) => code,
         Err(e) => fail_to(&e, err),
+    }
+}
+
+/// Writes the context's pending warnings, one `apikey: warning: …` line
+/// each: about the config file before the command runs, about the store
+/// after it (before its report is printed, or its error line).
+fn warn_to(ctx: &mut Context, err: &mut dyn Write) {
+    for line in ctx.take_warnings() {
+        let _ = writeln!(err, "apikey: warning: {}", crate::text::printable(&line));
     }
 }
 

@@ -16,6 +16,10 @@ fn fixture(name: &str) -> (Env, HashMap<String, String>) {
     let env = Env::new();
     std::fs::create_dir_all(env.db.parent().unwrap()).unwrap();
     std::fs::copy(dir.join("keys.db"), &env.db).unwrap();
+    // Private, as apikey makes a store: the copy has the checkout's 0644,
+    // which every command would warn about (readable by other users).
+    let private = std::os::unix::fs::PermissionsExt::from_mode(0o600);
+    std::fs::set_permissions(&env.db, private).unwrap();
     let secrets = std::fs::read_to_string(dir.join("secrets.txt"))
         .unwrap()
         .lines()

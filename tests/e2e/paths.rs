@@ -1,6 +1,6 @@
 //! The store path is a plain file path, never a SQLite URI or special name,
-//! and a symbolic link in its place is refused rather than followed
-//! (issue 19).
+//! a symbolic link in its place is refused rather than followed, and files
+//! other users could change are warned about (issue 19).
 
 use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
@@ -275,4 +275,85 @@ fn under_umask_000_the_store_its_wal_and_shm_and_folder_are_private() {
         }
     }
     panic!("never saw the WAL and SHM files while apply ran");
+}
+
+/// The warnings a run printed, each checked to be one `apikey: warning:` line.
+fn warnings(run: &Run) -> Vec<String> {
+    let lines: Vec<String> = run.stderr.lines().map(str::to_owned).collect();
+    for line in &lines {
+        run.assert(line.starts_with("apikey: warning: "), "a warning line");
+    }
+    lines
+}
+
+#[test]
+fn a_config_file_others_can_write_is_warned_about_once() {
+    let mut env = Env::new();
+    env.create(&["--name", "web"]);
+    let config = env.path("config.toml");
+    std::fs::write(&config, "account = \"default\"\n").unwrap();
+    env.set("APIKEY_CONFIG", &config);
+    // Written under umask 022: 0644, which is fine.
+    assert_eq!(mode(&config), 0o644);
+    env.ok(&["list"]);
+    for loose in [0o666, 0o620, 0o602] {
+        chmod(&config, loose);
+        let run = env.run(&["list", "--json"]);
+        run.assert(run.status == Some(0), "a warning is not a failure");
+        assert_eq!(run.json()[0]["name"], "web");
+        let lines = warnings(&run);
+        assert_eq!(lines.len(), 1, "once: {lines:?}");
+        assert!(
+            lines[0].contains(&config.display().to_string())
+                && lines[0].contains(&format!("{loose:04o}"))
+                && lines[0].contains("chmod go-w"),
+            "{lines:?}"
+        );
+    }
+}
+
+#[test]
+fn a_store_file_others_can_read_is_warned_about() {
+    let env = Env::new();
+    env.create(&["--name", "web"]);
+    assert_eq!(mode(&env.db), 0o600, "apikey's own store does not warn");
+    env.ok(&["list"]);
+    for loose in [0o644, 0o640, 0o606] {
+        chmod(&env.db, loose);
+        let run = env.run(&["list"]);
+        run.assert(run.status == Some(0), "a warning is not a failure");
+        let lines = warnings(&run);
+        assert_eq!(lines.len(), 1, "once: {lines:?}");
+        assert!(
+            lines[0].contains(&env.db.display().to_string())
+                && lines[0].contains(&format!("{loose:04o}"))
+                && lines[0].contains("chmod 600"),
+            "{lines:?}"
+        );
+    }
+}
+
+#[test]
+fn a_store_folder_others_can_write_is_warned_about_sticky_or_not() {
+    let env = Env::new();
+    env.create(&["--name", "web"]);
+    let dir = env.db.parent().unwrap();
+    assert_eq!(mode(dir), 0o700, "apikey's own folder does not warn");
+    for loose in [0o777, 0o1777, 0o770] {
+        chmod(dir, loose);
+        for args in [&["list"][..], &["topup", "web", "1"]] {
+            let run = env.run(args);
+            run.assert(run.status == Some(0), "a warning is not a failure");
+            let lines = warnings(&run);
+            assert_eq!(lines.len(), 1, "once: {lines:?}");
+            assert!(
+                lines[0].contains(&dir.display().to_string())
+                    && lines[0].contains(&format!("{loose:04o}"))
+                    && lines[0].contains("chmod go-w"),
+                "{lines:?}"
+            );
+        }
+    }
+    chmod(dir, 0o755);
+    env.ok(&["list"]);
 }
