@@ -62,7 +62,10 @@ pub struct Mailer {
 
 impl Mailer {
     /// Checks the configuration (sender address, password variable, CA
-    /// file) before anything is sent.
+    /// file) before anything is sent. A login (`user` or `password_env`)
+    /// with `tls = "none"` is refused unless the host is this machine: the
+    /// password would cross the network in plain text, to whatever host a
+    /// config file names.
     pub fn new(config: &SmtpConfig) -> Result<Mailer> {
         let from: Mailbox = config.from.parse().map_err(|_| {
             Error::Config(format!(
@@ -70,6 +73,13 @@ impl Mailer {
                 crate::text::quoted(&config.from)
             ))
         })?;
+        let login = config.user.is_some() || config.password_env.is_some();
+        if config.tls == TlsMode::None && login && !is_loopback(&config.host) {
+            return Err(Error::Config(format!(
+                "[smtp] tls = \"none\" would send the login (user, password_env) to host '{}' in plain text: use tls = \"starttls\" or \"tls\" (plain text is only for a relay on this machine: localhost, 127.0.0.0/8 or ::1)",
+                crate::text::quoted(&config.host)
+            )));
+        }
         let port = config.port.unwrap_or(match config.tls {
             TlsMode::None => 25,
             TlsMode::Starttls => 587,
@@ -145,5 +155,95 @@ impl Mailer {
             .send(&message)
             .map(drop)
             .map_err(|e| crate::text::os_words(&e.to_string()))
+    }
+}
+
+/// Whether `host` names this machine: `localhost`, an address in
+/// 127.0.0.0/8, or ::1 (also as `[::1]` or IPv4-mapped). Only such a host
+/// may be sent a login in plain text; any other name could resolve anywhere.
+fn is_loopback(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    bare.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.to_canonical().is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(
+        host: &str,
+        tls: TlsMode,
+        user: Option<&str>,
+        password_env: Option<&str>,
+    ) -> SmtpConfig {
+        SmtpConfig {
+            host: host.into(),
+            port: Some(2525),
+            from: "apikey@example.com".into(),
+            tls,
+            user: user.map(Into::into),
+            password_env: password_env.map(Into::into),
+            ca_file: None,
+            timeout_secs: Some(1),
+        }
+    }
+
+    #[test]
+    fn loopback_is_localhost_127_slash_8_and_ipv6_one() {
+        for host in [
+            "localhost",
+            "LocalHost",
+            "localhost.",
+            "127.0.0.1",
+            "127.255.0.9",
+            "::1",
+            "[::1]",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in [
+            "192.0.2.1",
+            "10.0.0.1",
+            "0.0.0.0",
+            "::",
+            "::ffff:192.0.2.1",
+            "localhost.example.com",
+            "mylocalhost",
+            "128.0.0.1",
+            "",
+        ] {
+            assert!(!is_loopback(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn a_plain_text_login_goes_only_to_this_machine() {
+        let refused = |c: &SmtpConfig| Mailer::new(c).err().map(|e| (e.exit_code(), e.to_string()));
+        for (user, var) in [
+            (Some("mailer"), None),
+            (None, Some("PATH")),
+            (Some("mailer"), Some("PATH")),
+        ] {
+            let (code, message) =
+                refused(&config("smtp.example.com", TlsMode::None, user, var)).unwrap();
+            assert_eq!(code, 2);
+            assert!(
+                message.contains("'smtp.example.com'") && message.contains("starttls"),
+                "{message}"
+            );
+            assert!(refused(&config("127.0.0.1", TlsMode::None, user, var)).is_none());
+            assert!(refused(&config("smtp.example.com", TlsMode::Starttls, user, var)).is_none());
+            assert!(refused(&config("smtp.example.com", TlsMode::Tls, user, var)).is_none());
+        }
+        assert!(refused(&config("smtp.example.com", TlsMode::None, None, None)).is_none());
     }
 }

@@ -1,6 +1,7 @@
 //! The store path is a plain file path, never a SQLite URI or special name,
-//! a symbolic link in its place is refused rather than followed, and files
-//! other users could change are warned about (issue 19).
+//! a symbolic link in its place is refused rather than followed, files
+//! other users could change are warned about, and an SMTP login is never
+//! sent in plain text to another machine (issue 19).
 
 use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
@@ -356,4 +357,91 @@ fn a_store_folder_others_can_write_is_warned_about_sticky_or_not() {
     }
     chmod(dir, 0o755);
     env.ok(&["list"]);
+}
+
+/// A store with one pending event to a recipient, and a config file with
+/// `smtp` as its `[smtp]` section.
+fn pending_mail(smtp: &str) -> Env {
+    let mut env = Env::new();
+    env.create(&["--name", "web", "--notify", "ops@example.com"]);
+    env.ok(&["topup", "web", "5"]);
+    let config = env.path("config.toml");
+    std::fs::write(&config, format!("[smtp]\n{smtp}")).unwrap();
+    env.set("APIKEY_CONFIG", &config);
+    env.set("TEST_SMTP_PASSWORD", "hunter2-secret");
+    env
+}
+
+/// (status, attempts) of the outbox's only event.
+fn the_event(env: &Env) -> (String, i64) {
+    let events = env.json(&["notify", "outbox", "--all"]);
+    assert_eq!(events.as_array().unwrap().len(), 1, "{events}");
+    (
+        events[0]["status"].as_str().unwrap().to_owned(),
+        events[0]["attempts"].as_i64().unwrap(),
+    )
+}
+
+#[test]
+fn a_plain_text_smtp_login_to_another_host_is_refused_before_connecting() {
+    let port = closed_port();
+    for host in [
+        "192.0.2.1",
+        "smtp.example.com",
+        "10.1.2.3",
+        "::ffff:192.0.2.1",
+    ] {
+        for login in [
+            "user = \"mailer\"\npassword_env = \"TEST_SMTP_PASSWORD\"\n",
+            "user = \"mailer\"\n",
+            "password_env = \"TEST_SMTP_PASSWORD\"\n",
+        ] {
+            // Nothing listens there: a connection would fail (exit 1) or
+            // time out, and the refusal must come first.
+            let env = pending_mail(&format!(
+                "host = \"{host}\"\nport = {port}\nfrom = \"apikey@example.com\"\ntls = \"none\"\ntimeout_secs = 1\n{login}"
+            ));
+            let run = env.run(&["notify", "send"]);
+            run.assert(run.status == Some(2), host);
+            run.assert(run.stdout.is_empty(), host);
+            let line = run.one_line_error();
+            assert!(
+                line.contains(host)
+                    && line.contains("tls = \"starttls\"")
+                    && line.contains("\"tls\""),
+                "{line}"
+            );
+            assert!(!line.contains("hunter2"), "{line}");
+            assert_eq!(the_event(&env), ("pending".into(), 0), "not tried");
+        }
+    }
+}
+
+/// A loopback port where nothing listens (the kernel's pick, now closed).
+fn closed_port() -> u16 {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    probe.local_addr().unwrap().port()
+}
+
+#[test]
+fn plain_text_smtp_is_still_tried_without_a_login_or_to_this_machine() {
+    let port = closed_port();
+    let login = "user = \"mailer\"\npassword_env = \"TEST_SMTP_PASSWORD\"\n";
+    for (host, extra) in [
+        ("192.0.2.1", ""),
+        ("127.0.0.1", login),
+        ("127.1.2.3", login),
+        ("localhost", login),
+        ("::1", login),
+    ] {
+        let env = pending_mail(&format!(
+            "host = \"{host}\"\nport = {port}\nfrom = \"apikey@example.com\"\ntls = \"none\"\ntimeout_secs = 1\n{extra}"
+        ));
+        // Delivery is attempted (and fails: nothing listens), not refused.
+        let run = env.run(&["notify", "send"]);
+        run.assert(run.status == Some(1), host);
+        let line = run.one_line_error();
+        assert!(line.contains("stay pending"), "{host}: {line}");
+        assert_eq!(the_event(&env), ("pending".into(), 1), "{host}: tried");
+    }
 }
