@@ -76,6 +76,13 @@ pub(crate) fn check_name(what: &str, text: &str, spaces: bool) -> Result<()> {
             crate::secret::PREFIX
         )));
     }
+    if crate::secret::is_bare_body(text) {
+        return Err(Error::invalid(format!(
+            "{what} name '{shown}' has the shape of a key's secret without its '{}' prefix: \
+             choose another name, and regenerate that key if it is one",
+            crate::secret::PREFIX
+        )));
+    }
     if text.chars().count() > 32 {
         return Err(Error::invalid(format!(
             "{what} name '{shown}' is too long: at most 32 characters"
@@ -104,6 +111,12 @@ impl KeyName {
     /// Validates a name given by a user or a manifest.
     pub fn parse(text: &str) -> Result<KeyName> {
         check_name("key", text, true)?;
+        // An id-shaped name would be shadowed by the key that has that id.
+        if KeyId::parse(text).is_some() {
+            return Err(Error::invalid(format!(
+                "key name '{text}' has the shape of a key id ({ID_PREFIX} and {ID_RANDOM_LEN} letters or digits): choose another name"
+            )));
+        }
         Ok(KeyName(text.to_owned()))
     }
 
@@ -262,12 +275,19 @@ impl KeyRef {
             return Secret::parse(text).map(KeyRef::Secret).map_err(|why| {
                 Error::invalid(format!(
                     "'{}' is not a well-formed key: {why}",
-                    crate::text::printable(&redact_secretish(text))
+                    crate::text::printable(&crate::text::secret_head(text))
                 ))
             });
         }
         if let Some(id) = KeyId::parse(text) {
             return Ok(KeyRef::Id(id));
+        }
+        if secret::is_bare_body(text) {
+            return Err(Error::invalid(format!(
+                "'{}' has the shape of a key's secret without its '{}' prefix: pass the whole key",
+                crate::text::quoted(text),
+                secret::PREFIX
+            )));
         }
         KeyName::parse(text).map(KeyRef::Name).map_err(|_| {
             Error::invalid(format!(
@@ -287,19 +307,22 @@ impl KeyRef {
     }
 }
 
-/// A near-secret in an error message shows only its first 6 characters.
-fn redact_secretish(text: &str) -> String {
-    let head: String = text.chars().take(6).collect();
-    if text.chars().count() > 6 {
-        format!("{head}…")
-    } else {
-        head
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_cannot_pass_for_ids_or_secret_bodies() {
+        let secret = Secret::generate().unwrap();
+        let body = &secret.expose()[3..];
+        for bad in ["k_mHPr2smU", body] {
+            assert!(KeyName::parse(bad).is_err(), "{bad}");
+        }
+        assert!(crate::account::AccountName::parse(body).is_err());
+        assert!(KeyName::parse("k_short").is_ok());
+        let err = KeyRef::parse(body).unwrap_err().to_string();
+        assert!(!err.contains(&body[3..]), "{err}");
+    }
 
     #[test]
     fn names_follow_rule_3() {

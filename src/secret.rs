@@ -88,6 +88,14 @@ impl Secret {
     }
 }
 
+/// Whether `text` is the body of a secret without its `ak_` prefix: 28
+/// base62 characters whose last 6 are the checksum of the first 22. Such a
+/// string is as good as the secret (the prefix is constant), so it must
+/// never be echoed nor kept as a name.
+pub fn is_bare_body(text: &str) -> bool {
+    text.len() == SECRET_LEN - PREFIX.len() && checksum_ok(text.as_bytes())
+}
+
 /// The digest of a presented key that passes [`Secret::parse`]'s checks,
 /// without copying it: the verification path's way in.
 pub fn digest_presented(text: &str) -> std::result::Result<KeyDigest, Malformed> {
@@ -111,13 +119,21 @@ fn check(text: &str) -> std::result::Result<(), Malformed> {
     if !body.iter().all(u8::is_ascii_alphanumeric) {
         return Err(Malformed::Alphabet);
     }
-    let (random, check) = body.split_at(RANDOM_LEN);
-    let mut expected = [0u8; CHECK_LEN];
-    base62_fixed(u64::from(crc32(random)), &mut expected);
-    if !constant_time_eq(&expected, check) {
+    if !checksum_ok(body) {
         return Err(Malformed::Checksum);
     }
     Ok(())
+}
+
+/// Whether a 28-byte body is base62 and ends in the checksum of its first 22.
+fn checksum_ok(body: &[u8]) -> bool {
+    if body.len() != RANDOM_LEN + CHECK_LEN || !body.iter().all(u8::is_ascii_alphanumeric) {
+        return false;
+    }
+    let (random, check) = body.split_at(RANDOM_LEN);
+    let mut expected = [0u8; CHECK_LEN];
+    base62_fixed(u64::from(crc32(random)), &mut expected);
+    constant_time_eq(&expected, check)
 }
 
 impl fmt::Debug for Secret {
@@ -215,6 +231,27 @@ fn crc32(data: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_bodies_are_known_by_their_checksum() {
+        let secret = Secret::generate().unwrap();
+        let body = &secret.expose()[PREFIX.len()..];
+        assert!(is_bare_body(body));
+        assert!(!is_bare_body(secret.expose()));
+        assert!(!is_bare_body(&body[1..]));
+        let flipped: String = body
+            .chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    if c == 'a' { 'b' } else { 'a' }
+                } else {
+                    c
+                }
+            })
+            .collect();
+        assert!(!is_bare_body(&flipped));
+    }
 
     #[test]
     fn crc32_matches_the_standard_check_value() {

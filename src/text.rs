@@ -115,7 +115,43 @@ pub fn hide_secrets(text: &str) -> String {
         rest = &token[len..];
     }
     out.push_str(rest);
+    hide_bare_bodies(&out)
+}
+
+/// `text` with every run of letters and digits that is a secret's body
+/// without its prefix ([`crate::secret::is_bare_body`]) cut to its first 3
+/// characters, as many as a cut `ak_…` shows.
+fn hide_bare_bodies(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_alphanumeric()) {
+        out.push_str(&rest[..start]);
+        let run = &rest[start..];
+        let len = run
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(run.len());
+        if crate::secret::is_bare_body(&run[..len]) {
+            out.push_str(&run[..3]);
+            out.push('…');
+        } else {
+            out.push_str(&run[..len]);
+        }
+        rest = &run[len..];
+    }
+    out.push_str(rest);
     out
+}
+
+/// The first 6 characters of text that was meant as a secret but is not a
+/// well-formed one (a typo may sit anywhere in it, so nothing after them is
+/// shown).
+pub fn secret_head(text: &str) -> String {
+    let head: String = text.chars().take(6).collect();
+    if text.chars().count() > 6 {
+        format!("{head}…")
+    } else {
+        head
+    }
 }
 
 /// A message from the TOML parser in the words of the file's author rather
@@ -301,6 +337,13 @@ mod tests {
         );
         assert_eq!(hide_secrets("ak_ab and ak_"), "ak_ab and ak_");
         assert_eq!(hide_secrets("plain"), "plain");
+        let body = &secret[3..];
+        assert_eq!(
+            hide_secrets(&format!("key '{body}' not found")),
+            format!("key '{}…' not found", &body[..3])
+        );
+        let typo = format!("{}x", &body[..27]);
+        assert_eq!(hide_secrets(&typo), typo, "not a body: its checksum fails");
     }
 
     #[test]

@@ -45,6 +45,12 @@ impl ParsedUrl {
     /// Splits `scheme://host[:port][/path]`; the host is lowercased, a
     /// default port dropped, the query and fragment ignored.
     fn parse(text: &str) -> std::result::Result<ParsedUrl, &'static str> {
+        // A URL never holds a raw control character or space (browsers send
+        // them %-encoded), and one in a list entry must not act as a
+        // separator anywhere the list is kept or shown.
+        if text.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err("it has a control character or a space (write it %-encoded)");
+        }
         let (scheme, rest) = text
             .split_once("://")
             .ok_or("it has no scheme (https://…)")?;
@@ -261,6 +267,10 @@ mod tests {
             "https://*.com",
             "https://user@example.com",
             "https://example.com:99999",
+            "https://a.example.com/x\nhttps://evil.example.com",
+            "https://a.example.com/x\r",
+            "https://a.example.com/a b",
+            "https://a.example.com/\u{85}",
             &format!("https://{}.com", "a".repeat(260)),
         ] {
             assert!(UrlPattern::parse(bad).is_err(), "{bad}");
@@ -306,6 +316,7 @@ mod tests {
             "https://*.acme.example",
             "https://a.*.acme.example",
             "not a url",
+            "http://localhost:3000/app/\n",
         ] {
             assert!(!s.origin_allowed(Some(no)), "{no}");
         }

@@ -42,20 +42,23 @@ pub struct NewKey {
     pub secret: Secret,
 }
 
-/// Finds the key a user pointed at. Ids and secrets name a key in any
-/// account; names are looked up in `account`. A secret replaced by
-/// `regenerate` still finds its key until its grace period ends.
+/// Finds the key a user pointed at, in `account` only: an id or secret of
+/// another account's key is not found, as a name would not be, so that
+/// `-a other revoke k_…` cannot reach past the account it names. A secret
+/// replaced by `regenerate` still finds its key until its grace period ends.
 pub(super) fn resolve(tx: &mut dyn Tx, account: &Account, key: &KeyRef) -> Result<Key> {
     let found = match key {
         KeyRef::Id(id) => match tx.key_by_id(id)? {
-            Some(k) => Some(k),
-            None => tx.key_by_name(account.pk, id.as_str())?,
+            Some(k) if k.account_pk == account.pk => Some(k),
+            // A name shaped like an id, from a build that allowed one.
+            _ => tx.key_by_name(account.pk, id.as_str())?,
         },
         KeyRef::Name(name) => tx.key_by_name(account.pk, name.as_str())?,
         KeyRef::Secret(secret) => tx
             .key_by_digest(&secret.digest())?
             .filter(|m| m.retires_at.is_none_or(|t| t > tx.now()))
-            .map(|m| m.key),
+            .map(|m| m.key)
+            .filter(|k| k.account_pk == account.pk),
     };
     found.ok_or_else(|| Error::KeyNotFound {
         account: account.name.clone(),

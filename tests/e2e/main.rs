@@ -21,6 +21,7 @@ mod output;
 mod paths;
 mod read_only;
 mod readme;
+mod scope;
 mod secrets;
 mod security;
 mod shells;
