@@ -58,7 +58,7 @@ fn a_mistyped_account_is_an_error_not_a_new_account() {
 }
 
 #[test]
-fn names_are_per_account_ids_are_global() {
+fn names_are_per_account_ids_are_unique_but_found_in_their_own_account_only() {
     let env = Env::new();
     env.ok(&["account", "create", "acme"]);
     let (a, _) = env.create(&["--name", "web"]);
@@ -66,5 +66,7 @@ fn names_are_per_account_ids_are_global() {
     assert_ne!(a, b);
     assert_eq!(env.show("web")["id"], a.as_str());
     assert_eq!(env.json(&["-a", "acme", "show", "web"])["id"], b.as_str());
-    assert_eq!(env.show(&b)["account"], "acme");
+    assert_eq!(env.json(&["-a", "acme", "show", &b])["account"], "acme");
+    let err = env.fails(&["show", &b], 4);
+    assert!(err.contains("not found"), "{err}");
 }
