@@ -23,6 +23,11 @@ fn main() -> ExitCode {
             "apikey: internal error{at} (a bug: please report it)"
         );
     }));
+    // Every command may hold a secret (one it made, or one it was handed):
+    // no core dump of it, and no other process of the same user attaching
+    // to read its memory. Failing to set this is not worth refusing over.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
     panic::catch_unwind(AssertUnwindSafe(|| {
         #[cfg(debug_assertions)]
         if let Some(text) = std::env::var_os("APIKEY_TEST_PANIC") {

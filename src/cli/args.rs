@@ -291,7 +291,7 @@ pub enum ShellArg {
 /// A key, by id (`k_…`), name, or the secret itself.
 #[derive(Debug, Args)]
 pub struct KeyArg {
-    /// The key's id, name, or secret
+    /// The key's id, name, or secret; - reads it from stdin
     #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
     pub key: String,
 }
@@ -373,7 +373,7 @@ pub struct SecurityFlags {
 /// `security`.
 #[derive(Debug, Args)]
 pub struct SecurityArgs {
-    /// The key's id, name, or secret
+    /// The key's id, name, or secret; - reads it from stdin
     #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
     pub key: String,
 
@@ -433,7 +433,7 @@ pub struct VerifyArgs {
 /// `usage`.
 #[derive(Debug, Args)]
 pub struct UsageArgs {
-    /// The key's id, name, or secret
+    /// The key's id, name, or secret; - reads it from stdin
     #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
     pub key: String,
 
@@ -471,7 +471,7 @@ pub struct ListArgs {
 /// `revoke`.
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
-    /// The key's id, name, or secret
+    /// The key's id, name, or secret; - reads it from stdin
     #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
     pub key: String,
 
@@ -483,7 +483,7 @@ pub struct RevokeArgs {
 /// `regenerate`.
 #[derive(Debug, Args)]
 pub struct RegenerateArgs {
-    /// The key's id, name, or secret
+    /// The key's id, name, or secret; - reads it from stdin
     #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
     pub key: String,
 
@@ -495,7 +495,7 @@ pub struct RegenerateArgs {
 /// `rename`.
 #[derive(Debug, Args)]
 pub struct RenameArgs {
-    /// The key's id, name, or secret
+    /// The key's id, name, or secret; - reads it from stdin
     #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
     pub key: String,
 
@@ -507,7 +507,7 @@ pub struct RenameArgs {
 /// `topup`.
 #[derive(Debug, Args)]
 pub struct TopupArgs {
-    /// The key's id, name, or secret
+    /// The key's id, name, or secret; - reads it from stdin
     #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
     pub key: String,
 
@@ -523,7 +523,7 @@ pub struct TopupArgs {
 /// `log`.
 #[derive(Debug, Args)]
 pub struct LogArgs {
-    /// Only this key's changes (id, name, or secret)
+    /// Only this key's changes (id, name, or secret; - reads it from stdin)
     #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
     pub key: Option<String>,
 }
@@ -534,7 +534,7 @@ pub enum NotifyCommand {
     /// Add addresses to a key's notification list (at most 5 in all)
     #[command(after_help = "Example:\n  apikey notify add web ops@example.com billing@example.com")]
     Add {
-        /// The key's id, name, or secret
+        /// The key's id, name, or secret; - reads it from stdin
         #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
         key: String,
         /// Addresses to add; one already on the list is left as it is
@@ -545,7 +545,7 @@ pub enum NotifyCommand {
     /// Remove addresses from a key's notification list
     #[command(after_help = "Example:\n  apikey notify remove web ops@example.com")]
     Remove {
-        /// The key's id, name, or secret
+        /// The key's id, name, or secret; - reads it from stdin
         #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
         key: String,
         /// Addresses to remove
@@ -556,7 +556,7 @@ pub enum NotifyCommand {
     /// Show a key's notification list and low-balance threshold
     #[command(after_help = "Example:\n  apikey notify list web")]
     List {
-        /// The key's id, name, or secret
+        /// The key's id, name, or secret; - reads it from stdin
         #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
         key: String,
     },
@@ -564,7 +564,7 @@ pub enum NotifyCommand {
     /// Set (or turn off) the balance below which the list is warned
     #[command(after_help = "Example:\n  apikey notify threshold web 500")]
     Threshold {
-        /// The key's id, name, or secret
+        /// The key's id, name, or secret; - reads it from stdin
         #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
         key: String,
         /// A whole number of lookups, or off

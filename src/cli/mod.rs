@@ -19,6 +19,7 @@ mod rename;
 mod revoke;
 mod security;
 mod show;
+mod stdin_key;
 mod store;
 mod topup;
 mod usage;

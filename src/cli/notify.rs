@@ -4,8 +4,8 @@
 use super::args::NotifyCommand;
 use super::context::Context;
 use super::output::Report;
+use super::stdin_key::key_ref;
 use crate::error::{Error, Result};
-use crate::key::KeyRef;
 use crate::notify::smtp::Mailer;
 use crate::notify::{self, Email};
 use crate::store::Access;
@@ -15,7 +15,7 @@ use crate::store::NotifyChange;
 pub fn run(command: &NotifyCommand, ctx: &mut Context) -> Result<Report> {
     let change = |key: &str, change: NotifyChange<'_>, ctx: &mut Context| -> Result<Report> {
         let account = ctx.account()?;
-        let key = KeyRef::parse(key)?;
+        let key = key_ref(key)?;
         let threshold = matches!(change, NotifyChange::Threshold(_));
         let key = ctx
             .store(Access::Write)?
@@ -37,7 +37,7 @@ pub fn run(command: &NotifyCommand, ctx: &mut Context) -> Result<Report> {
         }
         NotifyCommand::List { key } => {
             let account = ctx.account()?;
-            let key = KeyRef::parse(key)?;
+            let key = key_ref(key)?;
             Ok(Report::NotifyList {
                 key: ctx.store(Access::Read)?.key(&account, &key)?,
                 threshold: false,

@@ -3,6 +3,7 @@
 use super::args::RevokeArgs;
 use super::context::Context;
 use super::output::Report;
+use super::stdin_key::key_ref;
 use crate::error::{Error, Result};
 use crate::key::{KeyRef, KeyStatus};
 use crate::store::Access;
@@ -10,7 +11,7 @@ use crate::store::Access;
 /// Confirms (or needs `--yes`), then revokes.
 pub fn run(args: &RevokeArgs, ctx: &mut Context) -> Result<Report> {
     let account = ctx.account()?;
-    let key_ref = KeyRef::parse(&args.key)?;
+    let key_ref = key_ref(&args.key)?;
     let key = ctx.store(Access::Write)?.key(&account, &key_ref)?;
     if key.status == KeyStatus::Revoked {
         return Err(Error::Refused(format!(

@@ -4,16 +4,16 @@
 use super::args::{SecurityArgs, SecurityFlags};
 use super::context::Context;
 use super::output::Report;
+use super::stdin_key::key_ref;
 use crate::clock::{self, Timestamp};
 use crate::error::Result;
-use crate::key::KeyRef;
 use crate::security::{self, IpRule, Scope, SecurityChange, UrlPattern};
 use crate::store::Access;
 
 /// Shows the settings, or applies the flags and shows the result.
 pub fn run(args: &SecurityArgs, ctx: &mut Context) -> Result<Report> {
     let account = ctx.account()?;
-    let key = KeyRef::parse(&args.key)?;
+    let key = key_ref(&args.key)?;
     let change = to_change(&args.flags, ctx.now())?;
     if change.is_empty() {
         return Ok(Report::Security {

@@ -3,15 +3,15 @@
 use super::args::TopupArgs;
 use super::context::Context;
 use super::output::Report;
+use super::stdin_key::key_ref;
 use crate::balance;
 use crate::error::Result;
-use crate::key::KeyRef;
 use crate::store::Access;
 
 /// Validates the amount (1 to 1,000,000,000) and adds it.
 pub fn run(args: &TopupArgs, ctx: &mut Context) -> Result<Report> {
     let account = ctx.account()?;
-    let key = KeyRef::parse(&args.key)?;
+    let key = key_ref(&args.key)?;
     let amount = balance::parse_amount(&args.amount)?;
     let key = ctx
         .store(Access::Write)?

@@ -3,15 +3,15 @@
 use super::args::{ByArg, UsageArgs};
 use super::context::Context;
 use super::output::Report;
+use super::stdin_key::key_ref;
 use crate::error::Result;
-use crate::key::KeyRef;
 use crate::store::Access;
 use crate::usage::{self, GroupBy};
 
 /// Reports a key's lookups over the last `--days`.
 pub fn run(args: &UsageArgs, ctx: &mut Context) -> Result<Report> {
     let account = ctx.account()?;
-    let key = KeyRef::parse(&args.key)?;
+    let key = key_ref(&args.key)?;
     let days = usage::parse_days(&args.days)?;
     let by = match args.by {
         ByArg::Day => GroupBy::Day,

@@ -1,19 +1,16 @@
 //! `apikey verify`: check a presented key as an API server would. The key
 //! comes from stdin when it is `-` or absent, so it need not appear in `ps`.
 
-use std::io::{IsTerminal, Read};
 use std::net::IpAddr;
 
 use super::args::VerifyArgs;
 use super::context::Context;
 use super::output::Report;
+use super::stdin_key::Presented;
 use crate::error::{Error, Result};
 use crate::store::Access;
 use crate::text::quoted;
 use crate::verify::{self, Verdict, VerifyCode, VerifyRequest};
-
-/// The most bytes read from stdin for a key; a key is 31.
-const MAX_STDIN: u64 = 4096;
 
 /// Reads the key, validates the request flags, and asks the store.
 pub fn run(args: &VerifyArgs, ctx: &mut Context) -> Result<Report> {
@@ -62,49 +59,4 @@ pub fn run(args: &VerifyArgs, ctx: &mut Context) -> Result<Report> {
     };
     let verdict = ctx.store(access)?.verify(&presented.0, &request)?;
     Ok(Report::Verdict(verdict))
-}
-
-/// The presented key, wiped from memory when dropped.
-struct Presented(String);
-
-impl Presented {
-    /// The first line of stdin that is not blank, or a hidden prompt on a
-    /// terminal.
-    fn from_stdin() -> Result<Presented> {
-        let stdin = std::io::stdin();
-        if stdin.is_terminal() {
-            let typed = dialoguer::Password::new()
-                .with_prompt("Key")
-                .allow_empty_password(true)
-                .interact()
-                .map_err(|e| Error::invalid(format!("cannot read the key: {e}")))?;
-            return Ok(Presented(typed.trim().to_owned()));
-        }
-        let mut raw = Vec::new();
-        stdin
-            .lock()
-            .take(MAX_STDIN)
-            .read_to_end(&mut raw)
-            .map_err(|e| {
-                Error::invalid(format!(
-                    "cannot read the key from stdin: {}",
-                    crate::text::io_reason(&e)
-                ))
-            })?;
-        let text = String::from_utf8_lossy(&raw);
-        let key = text
-            .lines()
-            .map(str::trim)
-            .find(|line| !line.is_empty())
-            .unwrap_or("")
-            .to_owned();
-        zeroize::Zeroize::zeroize(&mut raw);
-        Ok(Presented(key))
-    }
-}
-
-impl Drop for Presented {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.0);
-    }
 }

@@ -144,3 +144,28 @@ fn names_shaped_like_key_ids_are_refused() {
     assert_eq!(env.show(&id)["name"], "web");
     assert_eq!(env.json(&["list"]).as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn every_key_argument_reads_a_dash_from_stdin() {
+    let env = Env::new();
+    let (id, key) = env.create(&["--name", "web"]);
+    let line = format!("\n  {key}  \nignored\n");
+    let shown = env.run_with_stdin(&["show", "-", "--json"], &line).code(0);
+    assert_eq!(shown.json()["id"], id.as_str());
+    env.run_with_stdin(&["topup", "-", "5"], &line).code(0);
+    env.run_with_stdin(&["security", "-", "--daily-limit", "7"], "web\n")
+        .code(0);
+    env.run_with_stdin(&["notify", "add", "-", "a@example.com"], &id)
+        .code(0);
+    env.run_with_stdin(&["usage", "-"], &key).code(0);
+    env.run_with_stdin(&["log", "-"], &key).code(0);
+    let v = env.show("web");
+    assert_eq!(v["balance"], 105);
+    assert_eq!(v["security"]["daily_limit"], 7);
+    let run = env.run_with_stdin(&["show", "-"], "\n \n").code(2);
+    assert!(run.one_line_error().contains("no key on stdin"));
+    env.run_with_stdin(&["revoke", "-", "--yes"], &key).code(0);
+    assert_eq!(env.show(&id)["status"], "revoked");
+    let help = env.ok(&["show", "--help"]);
+    assert!(help.contains("- reads it from stdin"), "{help}");
+}
