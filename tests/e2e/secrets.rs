@@ -120,20 +120,19 @@ fn a_panic_prints_one_line_without_its_message() {
     assert!(!line.contains(&secret.expose()[3..]), "{line}");
 }
 
-#[test]
-fn the_store_and_its_wal_and_shm_files_are_private() {
+/// The modes (with the set-id and sticky bits) of the store, its -wal and
+/// its -shm file, caught while a long `apply` runs under `umask`, with the
+/// env it ran in. The files exist only while a write is under way, and a
+/// busy machine may let one finish unseen, so this tries a few times.
+pub fn store_modes_during_apply(umask: &str) -> (Env, Vec<u32>) {
     use std::os::unix::fs::PermissionsExt;
-    // The files exist while a write is under way: catch them during a long
-    // apply (a busy machine may let one finish unseen, so try a few times).
     for _attempt in 0..5 {
         let env = Env::new();
         let manifest = crate::faults::big_manifest(&env);
-        // umask 022 would give 0644 to files created with the default mode.
         let mut child = env
-            .shell(&format!(
-                "umask 022; exec \"$BIN\" apply {}",
-                manifest.display()
-            ))
+            .shell(&format!("umask {umask}; exec \"$BIN\" apply \"$1\""))
+            .arg("sh")
+            .arg(&manifest)
             .stdout(std::process::Stdio::null())
             .spawn()
             .unwrap();
@@ -147,7 +146,7 @@ fn the_store_and_its_wal_and_shm_files_are_private() {
             modes = files
                 .iter()
                 .filter_map(|f| std::fs::metadata(f).ok())
-                .map(|m| m.permissions().mode() & 0o777)
+                .map(|m| m.permissions().mode() & 0o7777)
                 .collect();
             if modes.len() == files.len() {
                 break;
@@ -157,14 +156,17 @@ fn the_store_and_its_wal_and_shm_files_are_private() {
         child.kill().ok();
         child.wait().unwrap();
         if modes.len() == files.len() {
-            assert!(
-                modes.iter().all(|m| *m == 0o600),
-                "store, WAL and SHM modes: {modes:?}"
-            );
-            return;
+            return (env, modes);
         }
     }
     panic!("never saw the WAL and SHM files while apply ran");
+}
+
+#[test]
+fn the_store_and_its_wal_and_shm_files_are_private() {
+    // umask 022 would give 0644 to files created with the default mode.
+    let (_, modes) = store_modes_during_apply("022");
+    assert_eq!(modes, [0o600; 3], "store, WAL and SHM modes");
 }
 
 #[test]
