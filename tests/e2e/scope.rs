@@ -36,6 +36,12 @@ fn a_newline_inside_an_allowed_url_is_refused_and_adds_no_origin() {
     env.ok(&["security", "web", "--allow-url", "https://a.example.com/x"]);
     let (code, v) = env.verify(&key, &["--origin", "https://evil.example.com"]);
     assert_eq!((code, v["code"].as_str()), (17, Some("FORBIDDEN_ORIGIN")));
+    // Lists are kept as JSON arrays: no entry can split into two.
+    let stored: String = env
+        .sql()
+        .query_row("SELECT allowed_urls FROM keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, r#"["https://a.example.com/x"]"#);
     // A presented origin with a control character matches nothing.
     let (code, _) = env.verify(&key, &["--origin", "https://a.example.com/x\n"]);
     assert_eq!(code, 17);
@@ -168,4 +174,43 @@ fn every_key_argument_reads_a_dash_from_stdin() {
     assert_eq!(env.show(&id)["status"], "revoked");
     let help = env.ok(&["show", "--help"]);
     assert!(help.contains("- reads it from stdin"), "{help}");
+}
+
+#[test]
+fn a_store_with_lists_kept_as_lines_is_migrated_entry_for_entry() {
+    let env = Env::new();
+    env.create(&[
+        "--name",
+        "web",
+        "--allow-url",
+        "https://a.example.com",
+        "--notify",
+        "ops@example.com",
+    ]);
+    // The store as schema 6 kept it: one entry per line, '' for none.
+    let conn = env.sql();
+    conn.execute_batch(
+        "UPDATE keys SET allowed_urls = 'https://a.example.com' || char(10) || 'https://b.example.com/x',
+                         allowed_ips = '10.0.0.0/8', scopes = '',
+                         notify_emails = 'ops@example.com' || char(10) || 'dev@example.com';
+         PRAGMA user_version = 6;",
+    )
+    .unwrap();
+    drop(conn);
+    env.ok(&["store", "upgrade"]);
+    let v = env.show("web");
+    assert_eq!(
+        v["security"]["allowed_urls"],
+        serde_json::json!(["https://a.example.com", "https://b.example.com/x"])
+    );
+    assert_eq!(
+        v["security"]["allowed_ips"],
+        serde_json::json!(["10.0.0.0/8"])
+    );
+    assert_eq!(v["security"]["scopes"], serde_json::json!([]));
+    let stored: String = env
+        .sql()
+        .query_row("SELECT notify_emails FROM keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, r#"["ops@example.com","dev@example.com"]"#);
 }

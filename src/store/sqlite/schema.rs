@@ -5,9 +5,25 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// Migration `i` takes a store from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[
+/// One migration: SQL, or Rust where a change needs more than SQL can say.
+enum Step {
+    Sql(&'static str),
+    Rust(fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>),
+}
+
+impl Step {
+    fn run(&self, tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+        match self {
+            Step::Sql(sql) => tx.execute_batch(sql),
+            Step::Rust(step) => step(tx),
+        }
+    }
+}
+
+const MIGRATIONS: &[Step] = &[
     // 1: accounts, keys, their secrets' digests, the ledger and the audit trail.
-    r"
+    Step::Sql(
+        r"
     CREATE TABLE accounts (
         id          INTEGER PRIMARY KEY,
         name        TEXT NOT NULL UNIQUE,
@@ -66,9 +82,11 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX audit_key ON audit(key_id, id);
     INSERT INTO accounts (name, created_at) VALUES ('default', unixepoch());
     ",
+    ),
     // 2: quota counters on keys (the day and month they belong to) and usage
     // per key, UTC day and client IP ('' = none given, '*' = redacted).
-    r"
+    Step::Sql(
+        r"
     ALTER TABLE keys ADD COLUMN day INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE keys ADD COLUMN day_count INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE keys ADD COLUMN month INTEGER NOT NULL DEFAULT 0;
@@ -81,10 +99,12 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (key_id, day, ip)
     ) WITHOUT ROWID;
     ",
+    ),
     // 3: notification events, and on each key which once-a-period events it
     // has raised (day of the last limit warning and daily limit, month of
     // the last monthly limit, whether the current expiry was announced).
-    r"
+    Step::Sql(
+        r"
     ALTER TABLE keys ADD COLUMN warned_day INTEGER NOT NULL DEFAULT -1;
     ALTER TABLE keys ADD COLUMN limit_day INTEGER NOT NULL DEFAULT -1;
     ALTER TABLE keys ADD COLUMN limit_month INTEGER NOT NULL DEFAULT -1;
@@ -111,6 +131,7 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX outbox_pending ON outbox(id) WHERE status = 'pending';
     ",
+    ),
     // 4: the same indexes without WHERE clauses. SQLite re-prepares a
     // statement whose bound values it must test against a partial index's
     // WHERE, on every new value, which cost the verification path a fifth of
@@ -118,7 +139,8 @@ const MIGRATIONS: &[&str] = &[
     // NULLs never collide.
     // Development builds between the two shipped the new indexes under
     // migrations 1 and 3, hence IF EXISTS.
-    r"
+    Step::Sql(
+        r"
     DROP INDEX IF EXISTS keys_active_name;
     CREATE UNIQUE INDEX keys_active_name
         ON keys(account_id, name, (CASE WHEN revoked_at IS NULL THEN 1 END));
@@ -128,20 +150,58 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX IF EXISTS outbox_status;
     CREATE INDEX outbox_status ON outbox(status, id);
     ",
+    ),
     // 5: apikey's mark in the file header, so a store is known as one
     // before anything is written to it (see `identify`).
-    r"
+    Step::Sql(
+        r"
     PRAGMA application_id = 1097557369;
     ",
+    ),
     // 6: the UTC day each store-wide chore last ran (the redaction of
     // client IPs past their keys' redact days runs once a day).
-    r"
+    Step::Sql(
+        r"
     CREATE TABLE housekeeping (
         chore   TEXT PRIMARY KEY,
         day     INTEGER NOT NULL
     ) WITHOUT ROWID;
     ",
+    ),
+    // 7: lists (allowed URLs and IPs, scopes, notification addresses and an
+    // event's recipients) as JSON arrays instead of lines, so that no entry
+    // can split into two, whatever it holds.
+    Step::Rust(lists_as_json),
 ];
+
+/// Migration 7: every list column from one entry per line to a JSON array
+/// of strings (`[]` when empty).
+fn lists_as_json(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    for (table, column) in [
+        ("keys", "allowed_urls"),
+        ("keys", "allowed_ips"),
+        ("keys", "scopes"),
+        ("keys", "notify_emails"),
+        ("outbox", "recipients"),
+    ] {
+        let rows: Vec<(i64, String)> = tx
+            .prepare(&format!("SELECT id, {column} FROM {table}"))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut update = tx.prepare(&format!("UPDATE {table} SET {column} = ?2 WHERE id = ?1"))?;
+        for (id, lines) in rows {
+            let entries: Vec<&str> = if lines.is_empty() {
+                Vec::new()
+            } else {
+                lines.split('\n').collect()
+            };
+            let json = serde_json::to_string(&entries)
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
+            update.execute(rusqlite::params![id, json])?;
+        }
+    }
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -221,7 +281,7 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Outcome> {
             Identity::Store(at) => at,
         };
         if at == seen {
-            tx.execute_batch(MIGRATIONS[at as usize])?;
+            MIGRATIONS[at as usize].run(&tx)?;
             tx.pragma_update(None, "user_version", at + 1)?;
         }
         tx.commit()?;
@@ -275,7 +335,9 @@ mod tests {
 
         // A store from before the mark: known by its version and tables.
         let old = memory();
-        old.execute_batch(MIGRATIONS[0]).unwrap();
+        let tx = old.unchecked_transaction().unwrap();
+        MIGRATIONS[0].run(&tx).unwrap();
+        tx.commit().unwrap();
         old.pragma_update(None, "user_version", 1).unwrap();
         assert_eq!(identify(&old).unwrap(), Identity::Store(1));
 
@@ -306,7 +368,9 @@ mod tests {
         let mut conn = memory();
         for (i, step) in MIGRATIONS.iter().enumerate() {
             assert_eq!(version(&conn).unwrap(), i as i64);
-            conn.execute_batch(step).unwrap();
+            let tx = conn.transaction().unwrap();
+            step.run(&tx).unwrap();
+            tx.commit().unwrap();
             conn.pragma_update(None, "user_version", i as i64 + 1)
                 .unwrap();
         }

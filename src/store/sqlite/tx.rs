@@ -90,13 +90,15 @@ fn ts(v: Option<i64>) -> Option<Timestamp> {
     v.map(Timestamp::from_unix)
 }
 
-/// Lists are stored one entry per line; entries never contain a newline.
-fn split_list(text: &str) -> Vec<String> {
-    if text.is_empty() {
-        Vec::new()
-    } else {
-        text.split('\n').map(str::to_owned).collect()
+/// Lists are stored as JSON arrays of strings (migration 7), so no entry
+/// can split into two whatever it holds; `''` (a column's default) is empty.
+fn split_list(text: &str) -> rusqlite::Result<Vec<String>> {
+    if text.is_empty() || text == "[]" {
+        return Ok(Vec::new());
     }
+    serde_json::from_str(text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+    })
 }
 
 /// Reads a stored list back through the parser that admitted its entries.
@@ -106,10 +108,14 @@ fn parse_list<T>(
     parse: impl Fn(&str) -> Result<T>,
 ) -> rusqlite::Result<Vec<T>> {
     let text = row.get_ref(column)?.as_str()?;
-    if text.is_empty() {
+    if text.is_empty() || text == "[]" {
         return Ok(Vec::new());
     }
-    text.split('\n')
+    let entries: Vec<String> = serde_json::from_str(text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, e.into())
+    })?;
+    entries
+        .iter()
         .map(|item| {
             parse(item).map_err(|e| {
                 rusqlite::Error::FromSqlConversionFailure(
@@ -123,11 +129,9 @@ fn parse_list<T>(
 }
 
 fn join_list<T: std::fmt::Display>(items: &[T]) -> String {
-    items
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
+    let entries: Vec<String> = items.iter().map(ToString::to_string).collect();
+    // A list of strings always serialises.
+    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_owned())
 }
 
 fn limit(v: Option<i64>) -> Option<u64> {
@@ -252,7 +256,7 @@ fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
         event: text_enum(row, 1, EventKind::parse)?,
         account: row.get(2)?,
         key_id: KeyId::from_store(row.get(3)?),
-        recipients: split_list(row.get_ref(4)?.as_str()?),
+        recipients: split_list(row.get_ref(4)?.as_str()?)?,
         status: text_enum(row, 5, EventStatus::parse)?,
         attempts: row.get(6)?,
         created_at: Timestamp::from_unix(row.get(7)?),
