@@ -27,9 +27,12 @@ pub fn printable(text: &str) -> String {
 /// key pasted into the wrong place does not reach a log.
 pub fn quoted(text: &str) -> String {
     const MAX: usize = 80;
+    // Hidden before the cut, so that a secret across the 80th character is
+    // not left as a fragment too short to be known as one.
+    let text = hide_secrets(text);
     match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", printable(&hide_secrets(&text[..cut]))),
-        None => printable(&hide_secrets(text)),
+        Some((cut, _)) => format!("{}…", printable(&text[..cut])),
+        None => printable(&text),
     }
 }
 
@@ -343,6 +346,8 @@ mod tests {
             hide_secrets(&format!("key '{body}' not found")),
             format!("key '{}…' not found", &body[..3])
         );
+        let long = format!("{} {body}", "x".repeat(70));
+        assert!(!quoted(&long).contains(&body[3..9]), "{}", quoted(&long));
         let typo = format!("{}x", &body[..27]);
         assert_eq!(hide_secrets(&typo), typo, "not a body: its checksum fails");
     }
