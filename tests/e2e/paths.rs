@@ -252,6 +252,20 @@ fn warnings(run: &Run) -> Vec<String> {
     lines
 }
 
+/// Asserts that `run` succeeded with exactly one warning, naming `path`,
+/// its `mode` and the `advice` that mends it.
+fn assert_one_warning(run: &Run, path: &Path, mode: u32, advice: &str) {
+    run.assert(run.status == Some(0), "a warning is not a failure");
+    let lines = warnings(run);
+    assert_eq!(lines.len(), 1, "once: {lines:?}");
+    assert!(
+        lines[0].contains(&path.display().to_string())
+            && lines[0].contains(&format!("{mode:04o}"))
+            && lines[0].contains(advice),
+        "{lines:?}"
+    );
+}
+
 #[test]
 fn a_config_file_others_can_write_is_warned_about_once() {
     let mut env = Env::new();
@@ -265,16 +279,8 @@ fn a_config_file_others_can_write_is_warned_about_once() {
     for loose in [0o666, 0o620, 0o602] {
         chmod(&config, loose);
         let run = env.run(&["list", "--json"]);
-        run.assert(run.status == Some(0), "a warning is not a failure");
+        assert_one_warning(&run, &config, loose, "chmod go-w");
         assert_eq!(run.json()[0]["name"], "web");
-        let lines = warnings(&run);
-        assert_eq!(lines.len(), 1, "once: {lines:?}");
-        assert!(
-            lines[0].contains(&config.display().to_string())
-                && lines[0].contains(&format!("{loose:04o}"))
-                && lines[0].contains("chmod go-w"),
-            "{lines:?}"
-        );
     }
 }
 
@@ -287,15 +293,7 @@ fn a_store_file_others_can_read_is_warned_about() {
     for loose in [0o644, 0o640, 0o606] {
         chmod(&env.db, loose);
         let run = env.run(&["list"]);
-        run.assert(run.status == Some(0), "a warning is not a failure");
-        let lines = warnings(&run);
-        assert_eq!(lines.len(), 1, "once: {lines:?}");
-        assert!(
-            lines[0].contains(&env.db.display().to_string())
-                && lines[0].contains(&format!("{loose:04o}"))
-                && lines[0].contains("chmod 600"),
-            "{lines:?}"
-        );
+        assert_one_warning(&run, &env.db, loose, "chmod 600");
     }
 }
 
@@ -309,15 +307,7 @@ fn a_store_folder_others_can_write_is_warned_about_sticky_or_not() {
         chmod(dir, loose);
         for args in [&["list"][..], &["topup", "web", "1"]] {
             let run = env.run(args);
-            run.assert(run.status == Some(0), "a warning is not a failure");
-            let lines = warnings(&run);
-            assert_eq!(lines.len(), 1, "once: {lines:?}");
-            assert!(
-                lines[0].contains(&dir.display().to_string())
-                    && lines[0].contains(&format!("{loose:04o}"))
-                    && lines[0].contains("chmod go-w"),
-                "{lines:?}"
-            );
+            assert_one_warning(&run, dir, loose, "chmod go-w");
         }
     }
     chmod(dir, 0o755);
