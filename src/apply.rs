@@ -27,6 +27,26 @@ pub struct Applied {
     /// has active keys the file does not name: a rename in the file, which
     /// `apply` carries out as a new key (and, with `--prune`, a revocation).
     pub possible_renames: Vec<PossibleRename>,
+    /// What the accounts' active keys hold that the rules no longer admit
+    /// (an older build wrote it), and whether this manifest replaces it.
+    pub stored_problems: Vec<StoredKeyProblem>,
+}
+
+/// A list entry or length of a stored key that the rules no longer admit.
+#[derive(Clone, Debug, Serialize)]
+pub struct StoredKeyProblem {
+    /// The key's account.
+    pub account: String,
+    /// Its name.
+    pub name: KeyName,
+    /// Its id.
+    pub id: KeyId,
+    /// The list, by its manifest name.
+    pub field: &'static str,
+    /// What is wrong.
+    pub problem: String,
+    /// Whether this run replaces the list (the manifest names the key).
+    pub replaced: bool,
 }
 
 /// New keys and unnamed keys side by side in one account, so that a plan

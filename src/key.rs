@@ -8,10 +8,10 @@ use serde::Serialize;
 use crate::account::AccountPk;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
-use crate::notify::NotifySettings;
 use crate::notify::event::Raised;
+use crate::notify::{MAX_EMAILS, NotifySettings};
 use crate::secret::{self, Secret};
-use crate::security::SecuritySettings;
+use crate::security::{SecuritySettings, StoredProblem};
 use crate::verify::Counters;
 
 /// At most this many active (not revoked) keys per account: rule 1.
@@ -253,6 +253,21 @@ impl Key {
     /// Lookups spent today (UTC), as of `now`.
     pub fn usage_today(&self, now: Timestamp) -> u64 {
         self.counters.today(now)
+    }
+
+    /// What the key's stored lists hold that the rules no longer admit.
+    pub fn stored_problems(&self) -> Vec<StoredProblem> {
+        let mut found = self.security.stored_problems();
+        let emails = self.notify.emails.len();
+        if emails > MAX_EMAILS {
+            found.push(StoredProblem::too_long(
+                "notify",
+                "notification addresses",
+                emails,
+                MAX_EMAILS,
+            ));
+        }
+        found
     }
 }
 

@@ -595,6 +595,13 @@ pub enum StoreCommand {
         after_help = "Commands that change the store upgrade it themselves; read-only commands never do.\nOlder apikey builds cannot open an upgraded store.\n\nExample:\n  apikey store upgrade"
     )]
     Upgrade,
+
+    /// Check every invariant: balances against the ledger, active keys and
+    /// test balances per account, stored lists, the database's integrity
+    #[command(
+        after_help = "Reads only. Exits 0 when the store is sound, 1 when any check fails (each violation is listed).\n\nExample:\n  apikey store check"
+    )]
+    Check,
 }
 
 /// `account …`.

@@ -44,7 +44,13 @@ pub fn to_change(flags: &SecurityFlags, now: Timestamp) -> Result<SecurityChange
     };
     Ok(SecurityChange {
         allow_urls: urls(&flags.allow_url)?,
-        remove_urls: urls(&flags.remove_url)?,
+        // An entry an older build stored, which no longer parses, can still
+        // be removed by its exact text.
+        remove_urls: flags
+            .remove_url
+            .iter()
+            .map(|u| UrlPattern::parse(u).unwrap_or_else(|_| UrlPattern::from_store(u)))
+            .collect(),
         allow_ips: ips(&flags.allow_ip)?,
         remove_ips: ips(&flags.remove_ip)?,
         daily_limit: limit("daily limit", &flags.daily_limit)?,

@@ -18,5 +18,9 @@ pub fn run(command: &StoreCommand, ctx: &mut Context) -> Result<Report> {
                 to,
             })
         }
+        StoreCommand::Check => Ok(Report::Checked {
+            store: ctx.db_path().display().to_string(),
+            report: ctx.store(Access::Read)?.check()?,
+        }),
     }
 }

@@ -6,6 +6,7 @@ use std::fmt;
 use super::{IpRule, Scope, SecuritySettings, UrlPattern};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
+use crate::text::quoted;
 
 /// A set of changes to a key's security settings (and expiry), as the
 /// security flags give them. Removals apply before additions.
@@ -164,7 +165,8 @@ fn remove_all<T: PartialEq + fmt::Display>(
     for item in items {
         let Some(i) = list.iter().position(|x| x == item) else {
             return Err(Error::invalid(format!(
-                "'{item}' is not among the key's {what}"
+                "'{}' is not among the key's {what}",
+                quoted(&item.to_string())
             )));
         };
         list.remove(i);

@@ -67,7 +67,63 @@ impl Default for SecuritySettings {
     }
 }
 
+/// Something a key's stored lists hold that the rules no longer admit (an
+/// older build wrote it): an entry that is not valid, or a list longer than
+/// its bound. The key keeps working fail-closed (such an entry matches
+/// nothing); `apply` and `apikey store check` name it so it can be fixed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StoredProblem {
+    /// The list, by its manifest name, e.g. `allowed_urls`.
+    pub field: &'static str,
+    /// What is wrong, in one line.
+    pub problem: String,
+}
+
+impl StoredProblem {
+    /// A list with `n` entries where at most `max` are allowed.
+    pub(crate) fn too_long(field: &'static str, what: &str, n: usize, max: usize) -> StoredProblem {
+        StoredProblem {
+            field,
+            problem: format!("{n} {what}, more than the {max} a key may have"),
+        }
+    }
+}
+
 impl SecuritySettings {
+    /// What these settings, as read from the store, hold that the rules no
+    /// longer admit.
+    pub fn stored_problems(&self) -> Vec<StoredProblem> {
+        let mut found: Vec<StoredProblem> = self
+            .allowed_urls
+            .iter()
+            .filter_map(|u| u.problem())
+            .map(|why| StoredProblem {
+                field: "allowed_urls",
+                problem: format!("{why}; it matches nothing"),
+            })
+            .collect();
+        for (field, what, n, max) in [
+            (
+                "allowed_urls",
+                "allowed URLs",
+                self.allowed_urls.len(),
+                MAX_URLS,
+            ),
+            (
+                "allowed_ips",
+                "allowed IPs",
+                self.allowed_ips.len(),
+                MAX_IPS,
+            ),
+            ("scopes", "scopes", self.scopes.len(), MAX_SCOPES),
+        ] {
+            if n > max {
+                found.push(StoredProblem::too_long(field, what, n, max));
+            }
+        }
+        found
+    }
+
     /// Checks the bounds a parser cannot see one value at a time: list
     /// lengths, limits and redact days.
     pub fn check(&self) -> Result<()> {

@@ -28,6 +28,9 @@ pub struct UrlPattern {
     host: String,
     port: Option<u16>,
     path: String,
+    /// Why an entry read back from the store is not a valid pattern (an
+    /// older build admitted it); such an entry matches nothing.
+    unusable: Option<String>,
 }
 
 /// The parts of a URL that patterns look at.
@@ -191,17 +194,45 @@ impl UrlPattern {
             host,
             port: url.port,
             path: url.path,
+            unusable: None,
         })
     }
 
+    /// An entry as the store holds it. One that is no longer valid (a space,
+    /// a control character or a dot segment that an older build let in) is
+    /// kept as written, so that writing the list back never drops it nor
+    /// turns it into something else, and it matches nothing: a list that
+    /// holds only such entries still allows no origin at all.
+    pub(crate) fn from_store(text: &str) -> UrlPattern {
+        match UrlPattern::parse(text) {
+            Ok(pattern) => pattern,
+            Err(err) => UrlPattern {
+                text: text.to_owned(),
+                scheme: String::new(),
+                wildcard: false,
+                host: String::new(),
+                port: None,
+                path: String::new(),
+                unusable: Some(err.to_string()),
+            },
+        }
+    }
+
+    /// Why this stored entry is not a valid pattern and matches nothing, or
+    /// `None` for a valid one.
+    pub fn problem(&self) -> Option<&str> {
+        self.unusable.as_deref()
+    }
+
     /// The pattern as stored and shown, canonical (lowercase host, no
-    /// default port, no trailing slash).
+    /// default port, no trailing slash); an unusable stored entry as it was
+    /// written.
     pub fn as_str(&self) -> &str {
         &self.text
     }
 
     fn matches(&self, url: &ParsedUrl) -> bool {
-        if url.scheme != self.scheme || url.port != self.port {
+        if self.unusable.is_some() || url.scheme != self.scheme || url.port != self.port {
             return false;
         }
         let host_ok = if self.wildcard {

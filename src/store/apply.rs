@@ -11,7 +11,9 @@ use super::backend::{NewAudit, Tx};
 use super::keys::create_in;
 use super::notify::raise;
 use crate::account::Account;
-use crate::apply::{Applied, CreatedKey, PossibleRename, RevokedKey, UnnamedKey, UpdatedKey, diff};
+use crate::apply::{
+    Applied, CreatedKey, PossibleRename, RevokedKey, StoredKeyProblem, UnnamedKey, UpdatedKey, diff,
+};
 use crate::audit::Action;
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyId, KeyName, KeyStatus, MAX_ACTIVE_KEYS};
@@ -53,6 +55,7 @@ struct Plan<'m> {
     update: Vec<Update<'m>>,
     revoke: Vec<Key>,
     possible_renames: Vec<PossibleRename>,
+    stored_problems: Vec<StoredKeyProblem>,
 }
 
 fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Plan<'m>> {
@@ -65,6 +68,18 @@ fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Pl
                 Vec::new()
             }
         };
+        let named: BTreeSet<&str> = account.keys.iter().map(|k| k.name.as_str()).collect();
+        for key in &existing {
+            plan.stored_problems
+                .extend(key.stored_problems().into_iter().map(|p| StoredKeyProblem {
+                    account: key.account.clone(),
+                    name: key.name.clone(),
+                    id: key.id.clone(),
+                    field: p.field,
+                    problem: p.problem,
+                    replaced: named.contains(key.name.as_str()),
+                }));
+        }
         let mut by_name: HashMap<&str, &Key> =
             existing.iter().map(|k| (k.name.as_str(), k)).collect();
         let mut active_after = existing.len();
@@ -265,6 +280,7 @@ impl Store {
             dry_run,
             created_accounts: plan.accounts.clone(),
             possible_renames: plan.possible_renames.clone(),
+            stored_problems: plan.stored_problems.clone(),
             ..Applied::default()
         };
         applied.updated = plan.update.iter().map(|u| u.report.clone()).collect();

@@ -101,6 +101,16 @@ pub struct Spend {
     pub raised: Raised,
 }
 
+/// A key whose balance is not the sum of its ledger rows.
+pub struct LedgerMismatch {
+    /// The key.
+    pub key: KeyPk,
+    /// Its balance.
+    pub balance: i64,
+    /// The sum of its ledger rows.
+    pub ledger: i64,
+}
+
 /// A key found by a secret's digest, with when that secret stops working
 /// (`None` for the current secret; a time for one replaced by `regenerate`).
 pub struct SecretMatch {
@@ -209,6 +219,14 @@ pub trait Tx {
 
     /// The sum of the key's ledger rows (always equal to its balance).
     fn ledger_sum(&mut self, key: KeyPk) -> Result<i64>;
+
+    /// Every key whose balance differs from the sum of its ledger rows.
+    fn ledger_mismatches(&mut self) -> Result<Vec<LedgerMismatch>>;
+    /// Accounts given the test balance more than once, with how often.
+    fn repeated_test_balances(&mut self) -> Result<Vec<(AccountPk, u64)>>;
+    /// The database's own consistency checks (for SQLite, its integrity
+    /// and foreign-key checks): one line per problem, none when sound.
+    fn integrity_problems(&mut self) -> Result<Vec<String>>;
 
     /// Appends to the audit trail, as the given OS user.
     fn audit(&mut self, actor: &str, entry: &NewAudit<'_>) -> Result<()>;

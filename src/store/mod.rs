@@ -14,6 +14,7 @@
 pub(crate) mod accounts;
 mod apply;
 pub mod backend;
+mod check;
 pub(crate) mod keys;
 mod notify;
 mod security;
@@ -27,6 +28,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use self::apply::Prune;
+pub use self::check::{CheckReport, Violation};
 pub use self::keys::{KeySpec, NewKey};
 pub use self::notify::{FailedEvent, NotifyChange, SendReport};
 use crate::clock::Timestamp;

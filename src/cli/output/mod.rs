@@ -4,6 +4,7 @@
 //! text is escaped before it reaches a terminal.
 
 mod chart;
+mod check;
 mod plan;
 mod tables;
 
@@ -26,8 +27,8 @@ use crate::key::{Key, KeyId, KeyName};
 use crate::notify::Email;
 use crate::notify::event::Event;
 use crate::security::SecuritySettings;
-use crate::store::NewKey;
 use crate::store::SendReport;
+use crate::store::{CheckReport, NewKey};
 use crate::text::printable;
 use crate::usage::UsageReport;
 use crate::verify::{Verdict, VerifyCode};
@@ -110,6 +111,13 @@ pub enum Report {
         /// The version it has now.
         to: i64,
     },
+    /// `store check`.
+    Checked {
+        /// The store file.
+        store: String,
+        /// What the check found.
+        report: CheckReport,
+    },
 }
 
 /// The JSON of a key just made: the key object plus its secret.
@@ -156,6 +164,7 @@ impl Report {
         match self {
             Report::Verdict(v) => v.code.exit_code(),
             Report::Sent(r) if !r.failed.is_empty() => 1,
+            Report::Checked { report, .. } if !report.violations.is_empty() => 1,
             _ => 0,
         }
     }
@@ -174,6 +183,7 @@ impl Report {
                     first.error
                 ))
             }
+            Report::Checked { store, report } => check::failure_line(store, report),
             _ => None,
         }
     }
@@ -291,6 +301,7 @@ fn print_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             &mut *out,
             &serde_json::json!({"store": store, "from": from, "to": to}),
         ),
+        Report::Checked { report, .. } => serde_json::to_writer_pretty(&mut *out, report),
     };
     result.map_err(io::Error::from)?;
     writeln!(out)
@@ -325,6 +336,7 @@ fn print_quiet(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         Report::Account { account, .. } => writeln!(out, "{}", account.name),
         Report::Audit(entries) => entries.iter().try_for_each(|e| writeln!(out, "{}", e.id)),
         Report::Upgraded { to, .. } => writeln!(out, "{to}"),
+        Report::Checked { report, .. } => writeln!(out, "{}", report.violations.len()),
     }
 }
 
@@ -467,6 +479,7 @@ fn print_human(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<
             writeln!(out, "{table}")
         }
         Report::Upgraded { store, from, to } => upgraded(store, *from, *to, out),
+        Report::Checked { store, report } => check::print_check(store, report, out),
     }
 }
 

@@ -68,7 +68,8 @@ fn print_plan(applied: &Applied, file: &str, color: bool, out: &mut dyn Write) -
         }
     };
     if applied.is_empty() {
-        return writeln!(out, "No changes: the store matches {file}.");
+        writeln!(out, "No changes: the store matches {file}.")?;
+        return print_stored_problems(applied, out);
     }
     if applied.dry_run {
         writeln!(out, "Plan for {file} (dry run, nothing changed):")?;
@@ -146,6 +147,7 @@ fn print_plan(applied: &Applied, file: &str, color: bool, out: &mut dyn Write) -
     for rename in &applied.possible_renames {
         writeln!(out, "\n{}", paint("33", rename_note(rename)))?;
     }
+    print_stored_problems(applied, out)?;
     let secrets: Vec<&CreatedKey> = applied
         .created
         .iter()
@@ -158,6 +160,30 @@ fn print_plan(applied: &Applied, file: &str, color: bool, out: &mut dyn Write) -
                 writeln!(out, "  {}/{}  {id}  {}", c.account, c.name, secret.expose())?;
             }
         }
+    }
+    Ok(())
+}
+
+/// The stored entries the rules no longer admit, each with whether this
+/// run replaces it: a key the file does not name keeps it.
+fn print_stored_problems(applied: &Applied, out: &mut dyn Write) -> io::Result<()> {
+    for p in &applied.stored_problems {
+        let fate = match (p.replaced, applied.dry_run) {
+            (true, true) => "this run replaces the list",
+            (true, false) => "replaced by this run",
+            (false, _) => {
+                "the file does not name this key, so it stays: name the key in the file or change it with `apikey security`"
+            }
+        };
+        writeln!(
+            out,
+            "\nNote: key {}/{} ({}), {}: {}; {fate}.",
+            p.account,
+            p.name,
+            p.id,
+            p.field,
+            printable(&p.problem)
+        )?;
     }
     Ok(())
 }

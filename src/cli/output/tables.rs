@@ -6,6 +6,7 @@ use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 
 use crate::clock::Timestamp;
 use crate::key::{Key, KeyStatus};
+use crate::security::UrlPattern;
 use crate::text::printable;
 
 pub(super) fn new_table(color: bool) -> Table {
@@ -99,6 +100,21 @@ pub(super) fn list_or<T: std::fmt::Display>(items: &[T], none: &str) -> String {
     }
 }
 
+/// The allowed URLs, one per line, an entry an older build stored that is
+/// not valid marked as matching nothing.
+fn urls_or_any(urls: &[UrlPattern]) -> String {
+    if urls.is_empty() {
+        return "any".to_owned();
+    }
+    urls.iter()
+        .map(|u| match u.problem() {
+            None => printable(u.as_str()),
+            Some(_) => format!("{} (not valid: matches nothing)", printable(u.as_str())),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub(super) fn limit_or(limit: Option<u64>, none: &str) -> String {
     limit.map_or_else(|| none.to_owned(), |n| n.to_string())
 }
@@ -107,7 +123,7 @@ pub(super) fn security_rows(key: &Key) -> Vec<(&'static str, String)> {
     let sec = &key.security;
     vec![
         ("Expires", when(key.expires_at, "never")),
-        ("Allowed URLs", list_or(&sec.allowed_urls, "any")),
+        ("Allowed URLs", urls_or_any(&sec.allowed_urls)),
         ("Allowed IPs", list_or(&sec.allowed_ips, "any")),
         ("Scopes", list_or(&sec.scopes, "any")),
         ("Daily limit", limit_or(sec.daily_limit, "none")),

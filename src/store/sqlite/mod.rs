@@ -4,6 +4,7 @@
 #[macro_use]
 #[doc(hidden)]
 pub mod sql;
+mod check;
 mod file;
 mod schema;
 mod tx;

@@ -15,7 +15,9 @@ use crate::notify::{Email, NotifySettings};
 use crate::secret::KeyDigest;
 use crate::security::{IpRule, Scope, SecuritySettings, UrlPattern};
 use crate::store::Clock;
-use crate::store::backend::{LedgerReason, NewAudit, NewKeyRow, SecretMatch, Spend, Tx};
+use crate::store::backend::{
+    LedgerMismatch, LedgerReason, NewAudit, NewKeyRow, SecretMatch, Spend, Tx,
+};
 use crate::usage::{UsageIp, UsageRow};
 use crate::verify::Counters;
 
@@ -198,7 +200,10 @@ fn key_from_row(row: &Row<'_>, now: Timestamp) -> rusqlite::Result<Key> {
         revoked_at,
         last_used_at: ts(opt_int(row, 9)?),
         security: SecuritySettings {
-            allowed_urls: parse_list(row, 10, UrlPattern::parse)?,
+            // An entry an older build let in is read as one that matches
+            // nothing, so the key still works as far as its other entries
+            // allow, and `store check` and `apply` can name the entry.
+            allowed_urls: parse_list(row, 10, |t| Ok(UrlPattern::from_store(t)))?,
             allowed_ips: parse_list(row, 11, IpRule::parse)?,
             scopes: parse_list(row, 12, Scope::parse)?,
             daily_limit: limit(opt_int(row, 13)?),
@@ -798,6 +803,18 @@ impl Tx for SqliteTx<'_> {
         self.stmt("SELECT COALESCE(SUM(delta), 0) FROM ledger WHERE key_id = ?1")
             .and_then(|mut s| s.query_row([key.0], |r| r.get(0)))
             .map_err(|e| self.fail(e))
+    }
+
+    fn ledger_mismatches(&mut self) -> Result<Vec<LedgerMismatch>> {
+        super::check::ledger_mismatches(self.txn).map_err(|e| self.fail(e))
+    }
+
+    fn repeated_test_balances(&mut self) -> Result<Vec<(AccountPk, u64)>> {
+        super::check::repeated_test_balances(self.txn).map_err(|e| self.fail(e))
+    }
+
+    fn integrity_problems(&mut self) -> Result<Vec<String>> {
+        super::check::integrity_problems(self.txn).map_err(|e| self.fail(e))
     }
 
     fn audit(&mut self, actor: &str, entry: &NewAudit<'_>) -> Result<()> {
