@@ -169,6 +169,9 @@ _apikey() {
             apikey__subcmd__help__subcmd__notify,threshold)
                 cmd="apikey__subcmd__help__subcmd__notify__subcmd__threshold"
                 ;;
+            apikey__subcmd__help__subcmd__store,check)
+                cmd="apikey__subcmd__help__subcmd__store__subcmd__check"
+                ;;
             apikey__subcmd__help__subcmd__store,upgrade)
                 cmd="apikey__subcmd__help__subcmd__store__subcmd__upgrade"
                 ;;
@@ -214,11 +217,17 @@ _apikey() {
             apikey__subcmd__notify__subcmd__help,threshold)
                 cmd="apikey__subcmd__notify__subcmd__help__subcmd__threshold"
                 ;;
+            apikey__subcmd__store,check)
+                cmd="apikey__subcmd__store__subcmd__check"
+                ;;
             apikey__subcmd__store,help)
                 cmd="apikey__subcmd__store__subcmd__help"
                 ;;
             apikey__subcmd__store,upgrade)
                 cmd="apikey__subcmd__store__subcmd__upgrade"
+                ;;
+            apikey__subcmd__store__subcmd__help,check)
+                cmd="apikey__subcmd__store__subcmd__help__subcmd__check"
                 ;;
             apikey__subcmd__store__subcmd__help,help)
                 cmd="apikey__subcmd__store__subcmd__help__subcmd__help"
@@ -1129,8 +1138,22 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__help__subcmd__store)
-            opts="upgrade"
+            opts="upgrade check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__help__subcmd__store__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2147,7 +2170,7 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__store)
-            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version upgrade help"
+            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version upgrade check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2202,9 +2225,79 @@ _apikey() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        apikey__subcmd__store__subcmd__help)
-            opts="upgrade help"
+        apikey__subcmd__store__subcmd__check)
+            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__store__subcmd__help)
+            opts="upgrade check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__store__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -501,6 +501,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand upgrade 'Bring a store made by an older apikey to this build''s schema'
+            cand check 'Check every invariant: balances against the ledger, active keys and test balances per account, stored lists, the database''s integrity'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'apikey;store;upgrade'= {
@@ -519,11 +520,30 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'apikey;store;check'= {
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'apikey;store;help'= {
             cand upgrade 'Bring a store made by an older apikey to this build''s schema'
+            cand check 'Check every invariant: balances against the ledger, active keys and test balances per account, stored lists, the database''s integrity'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'apikey;store;help;upgrade'= {
+        }
+        &'apikey;store;help;check'= {
         }
         &'apikey;store;help;help'= {
         }
@@ -636,8 +656,11 @@ set edit:completion:arg-completer[apikey] = {|@words|
         }
         &'apikey;help;store'= {
             cand upgrade 'Bring a store made by an older apikey to this build''s schema'
+            cand check 'Check every invariant: balances against the ledger, active keys and test balances per account, stored lists, the database''s integrity'
         }
         &'apikey;help;store;upgrade'= {
+        }
+        &'apikey;help;store;check'= {
         }
         &'apikey;help;apply'= {
         }

@@ -353,19 +353,20 @@ complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_s
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "list" -d 'List accounts with their key counts and balances'
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one account [default: the current one]'
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
 always\t'Always color'
 never\t'Never color'"
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -l json -d 'Print exactly one JSON document on stdout'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -s y -l yes -d 'Confirm destructive commands without asking'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -f -a "upgrade" -d 'Bring a store made by an older apikey to this build\'s schema'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -f -a "upgrade" -d 'Bring a store made by an older apikey to this build\'s schema'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -f -a "check" -d 'Check every invariant: balances against the ledger, active keys and test balances per account, stored lists, the database\'s integrity'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from upgrade" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from upgrade" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from upgrade" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
@@ -377,7 +378,19 @@ complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_sub
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from upgrade" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from upgrade" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from upgrade" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from check" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from check" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from check" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from check" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from check" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from check" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "upgrade" -d 'Bring a store made by an older apikey to this build\'s schema'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check every invariant: balances against the ledger, active keys and test balances per account, stored lists, the database\'s integrity'
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c apikey -n "__fish_apikey_using_subcommand apply" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand apply" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
@@ -431,3 +444,4 @@ complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subc
 complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "list" -d 'List accounts with their key counts and balances'
 complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show one account [default: the current one]'
 complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "upgrade" -d 'Bring a store made by an older apikey to this build\'s schema'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "check" -d 'Check every invariant: balances against the ledger, active keys and test balances per account, stored lists, the database\'s integrity'

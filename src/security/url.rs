@@ -361,4 +361,43 @@ mod tests {
             "empty list: any"
         );
     }
+
+    #[test]
+    fn a_stored_entry_that_no_longer_parses_is_kept_as_written_and_matches_nothing() {
+        let good = UrlPattern::from_store("https://ok.example.com");
+        assert_eq!(good, UrlPattern::parse("https://ok.example.com").unwrap());
+        assert_eq!(good.problem(), None);
+        for bad in [
+            "https://a.example.com/x\r",
+            "https://a.example.com/a b",
+            "https://a.example.com/app/../admin",
+        ] {
+            let p = UrlPattern::from_store(bad);
+            assert_eq!(
+                p.as_str(),
+                bad,
+                "kept as written, so writing it back keeps it"
+            );
+            assert!(p.problem().is_some(), "{bad}");
+            let s = SecuritySettings {
+                allowed_urls: vec![p.clone()],
+                ..SecuritySettings::default()
+            };
+            for origin in [
+                None,
+                Some(bad),
+                Some("https://a.example.com"),
+                Some("https://a.example.com/admin"),
+            ] {
+                assert!(!s.origin_allowed(origin), "{bad} let {origin:?} in");
+            }
+            let problems = s.stored_problems();
+            assert_eq!(problems.len(), 1);
+            assert_eq!(problems[0].field, "allowed_urls");
+            assert!(
+                problems[0].problem.ends_with("it matches nothing"),
+                "{problems:?}"
+            );
+        }
+    }
 }

@@ -407,6 +407,26 @@ pub(crate) fn a_handle_checks_the_redaction_once_a_day_whatever_the_keys_say(sto
     );
 }
 
+pub(crate) fn a_store_kept_by_the_rules_passes_its_check(mut store: Store) {
+    let acct = default_account();
+    let web = store.create_key(&acct, &named("web")).unwrap();
+    store.create_key(&acct, &named("shop")).unwrap();
+    store.topup(&acct, &by_name("shop"), 40, None).unwrap();
+    for _ in 0..3 {
+        store
+            .verify(web.secret.expose(), &VerifyRequest::default())
+            .unwrap();
+    }
+    store.revoke(&acct, &by_name("web"), None).unwrap();
+    let other = AccountName::parse("other").unwrap();
+    store.create_account(&other).unwrap();
+    store.create_key(&other, &named("web")).unwrap();
+    let report = store.check().unwrap();
+    assert!(report.violations.is_empty(), "{:?}", report.violations);
+    assert_eq!((report.accounts, report.keys), (2, 3));
+    assert_eq!(report.schema_version, store.schema_versions().1);
+}
+
 /// Instantiates every suite test for one backend factory.
 macro_rules! backend_suite {
     ($module:ident, $factory:expr) => {
@@ -477,6 +497,11 @@ macro_rules! backend_suite {
             fn a_handle_checks_the_redaction_once_a_day_whatever_the_keys_say() {
                 let (store, _keep) = $factory();
                 suite::a_handle_checks_the_redaction_once_a_day_whatever_the_keys_say(store);
+            }
+            #[test]
+            fn a_store_kept_by_the_rules_passes_its_check() {
+                let (store, _keep) = $factory();
+                suite::a_store_kept_by_the_rules_passes_its_check(store);
             }
         }
     };

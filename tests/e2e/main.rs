@@ -26,6 +26,7 @@ mod secrets;
 mod security;
 mod shells;
 mod smtp;
+mod store_check;
 mod tools;
 mod usage;
 mod util;
