@@ -197,3 +197,95 @@ fn a_secret_pasted_in_the_wrong_place_is_cut_short_in_errors() {
         );
     }
 }
+
+/// The owner of `/proc/PID/environ`: the process's own user while it may be
+/// dumped or traced, root once it has made itself not dumpable.
+fn proc_owner(pid: u32) -> u32 {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata(format!("/proc/{pid}/environ"))
+        .unwrap()
+        .uid()
+}
+
+/// Runs `program args` as an unprivileged user (root reads any process's
+/// memory whatever it says, so the check needs a process that is not
+/// root's), waiting on a stdin the test holds open, and returns the owner
+/// of its /proc files once it runs `program` and `settled` holds (or ten
+/// seconds have passed: a wait for an event, not a timing).
+fn owner_while_waiting(
+    env: &Env,
+    program: &str,
+    args: &[&str],
+    settled: impl Fn(u32) -> bool,
+) -> u32 {
+    use std::io::Read as _;
+    use std::process::Stdio;
+    let mut cmd = if own_uid() == 0 {
+        crate::tools::require("setpriv");
+        let mut c = env.scrubbed("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", program]);
+        c
+    } else {
+        env.scrubbed(program)
+    };
+    // A HOME that does not exist, in a folder the unprivileged user may
+    // look into: no config is found, and the program goes on to wait.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(
+        home.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o711),
+    )
+    .unwrap();
+    let mut child = cmd
+        .args(args)
+        .env("HOME", home.path().join("nobody"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let wanted = std::fs::canonicalize(program).unwrap();
+    let mut owner = None;
+    for _ in 0..1000 {
+        // setpriv execs into the program under the same pid.
+        let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
+        if exe.as_deref() == Some(wanted.as_path()) {
+            let now = proc_owner(pid);
+            owner = Some(now);
+            if settled(now) {
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    drop(child.stdin.take());
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    owner.unwrap_or_else(|| panic!("{program} never ran ({status}): {err}"))
+}
+
+fn own_uid() -> u32 {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata("/proc/self").unwrap().uid()
+}
+
+#[test]
+fn a_process_that_may_hold_a_secret_is_not_dumpable() {
+    let env = Env::new();
+    // apikey waiting for a key on stdin: its /proc files are root's, so no
+    // other process of its user can read its memory or attach to it.
+    let owner = owner_while_waiting(&env, crate::util::BIN, &["verify", "-"], |o| o == 0);
+    assert_eq!(owner, 0, "apikey's memory is readable by its own user");
+    // The same check on a program that does nothing of the kind sees its
+    // user, so the check above can fail.
+    let cat = std::fs::canonicalize("/bin/cat").unwrap();
+    let owner = owner_while_waiting(&env, cat.to_str().unwrap(), &[], |o| o != 0);
+    assert_ne!(owner, 0, "the control process should be dumpable");
+}

@@ -75,7 +75,7 @@ impl Env {
         cmd
     }
 
-    fn scrubbed(&self, program: &str) -> Command {
+    pub fn scrubbed(&self, program: &str) -> Command {
         let mut cmd = Command::new(program);
         cmd.env_clear();
         if let Some(path) = std::env::var_os("PATH") {
