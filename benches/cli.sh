@@ -65,7 +65,8 @@ for c in json.load(open(sys.argv[1]))["created"]:
 PY
     rm -f "$CACHE"/applied-*.json "$CACHE/m.toml"
     while read -r secret; do
-        APIKEY_DB=$db "$BIN" topup "$secret" 1000000000 --quiet > /dev/null
+        # A secret names a key of the selected account only.
+        APIKEY_DB=$db "$BIN" -a acct0 topup "$secret" 1000000000 --quiet > /dev/null
     done < "$CACHE/keys-$size.secrets"
 }
 

@@ -73,6 +73,7 @@ pub fn store(keys: usize) -> BenchStore {
     let accounts = (keys / KEYS_PER_ACCOUNT).max(1);
     let every = (keys / SAMPLE).max(1);
     let mut secrets = Vec::new();
+    let mut sampled = Vec::new();
     let mut made = 0;
     let mut first = 0;
     while first < accounts {
@@ -82,7 +83,9 @@ pub fn store(keys: usize) -> BenchStore {
         let applied = store.apply(&manifest, &Prune::Off, false).unwrap();
         for created in applied.created {
             if made % every == 0 && secrets.len() < SAMPLE {
-                secrets.push(created.secret.unwrap().expose().to_owned());
+                let secret = created.secret.unwrap().expose().to_owned();
+                sampled.push((created.account, secret.clone()));
+                secrets.push(secret);
             }
             made += 1;
         }
@@ -92,11 +95,12 @@ pub fn store(keys: usize) -> BenchStore {
             started.elapsed().as_secs_f64()
         );
     }
-    let any = AccountName::parse("default").unwrap();
-    for secret in &secrets {
+    // A secret names a key of its own account only.
+    for (account, secret) in &sampled {
+        let account = AccountName::parse(account).unwrap();
         let key = KeyRef::Secret(Secret::parse(secret).unwrap());
         store
-            .topup(&any, &key, SAMPLE_BALANCE, Some("bench"))
+            .topup(&account, &key, SAMPLE_BALANCE, Some("bench"))
             .unwrap();
     }
     drop(store);

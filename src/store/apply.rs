@@ -68,18 +68,6 @@ fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Pl
                 Vec::new()
             }
         };
-        let named: BTreeSet<&str> = account.keys.iter().map(|k| k.name.as_str()).collect();
-        for key in &existing {
-            plan.stored_problems
-                .extend(key.stored_problems().into_iter().map(|p| StoredKeyProblem {
-                    account: key.account.clone(),
-                    name: key.name.clone(),
-                    id: key.id.clone(),
-                    field: p.field,
-                    problem: p.problem,
-                    replaced: named.contains(key.name.as_str()),
-                }));
-        }
         let mut by_name: HashMap<&str, &Key> =
             existing.iter().map(|k| (k.name.as_str(), k)).collect();
         let mut active_after = existing.len();
@@ -116,6 +104,24 @@ fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Pl
         // on every run and CI can diff it.
         unnamed.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
         let pruning = !matches!(prune, Prune::Off);
+        // What the keys that stay active hold that the rules no longer
+        // admit: a named key's lists become the file's; an unnamed one
+        // keeps them (unless --prune revokes it, which ends its use).
+        for key in &existing {
+            let named = !unnamed.iter().any(|k| k.pk == key.pk);
+            if !named && pruning {
+                continue;
+            }
+            plan.stored_problems
+                .extend(key.stored_problems().into_iter().map(|p| StoredKeyProblem {
+                    account: key.account.clone(),
+                    name: key.name.clone(),
+                    id: key.id.clone(),
+                    field: p.field,
+                    problem: p.problem,
+                    replaced: named,
+                }));
+        }
         // This account's creations are the ones pushed since it began.
         let created: Vec<KeyName> = plan.create[first_create..]
             .iter()

@@ -133,6 +133,11 @@ fn an_allowed_url_an_older_build_stored_matches_nothing_and_is_named() {
         "{report}"
     );
 
+    // A key --prune revokes has nothing left to fix.
+    let pruned = env.json(&["apply", &only_web, "--dry-run", "--prune"]);
+    assert_eq!(pruned["stored_problems"], serde_json::json!([]), "{pruned}");
+    assert_eq!(pruned["revoked"][0]["name"], "shop");
+
     // The entry can be removed by its exact text; then the store is sound.
     let err = env.fails(
         &[
@@ -160,6 +165,19 @@ fn an_allowed_url_an_older_build_stored_matches_nothing_and_is_named() {
     env.ok(&["apply", &manifest]);
     let again = env.ok(&["apply", &manifest]);
     assert!(again.starts_with("No changes"), "{again}");
+
+    // A revoked key is never used nor changed again: what its lists hold
+    // is no violation.
+    env.sql()
+        .execute(
+            "UPDATE keys SET allowed_urls = '[\"https://a.example.com/a b\"]' WHERE name = 'shop'",
+            [],
+        )
+        .unwrap();
+    env.run(&["store", "check"]).code(1);
+    env.ok(&["revoke", "shop", "--yes"]);
+    let sound = env.ok(&["store", "check"]);
+    assert!(sound.contains("is sound"), "{sound}");
 }
 
 #[test]
