@@ -20,7 +20,7 @@ pub(super) fn any_matches(patterns: &[UrlPattern], origin: &str) -> bool {
 
 /// An allowed origin or URL prefix, e.g. `https://shop.example.com`,
 /// `https://*.example.com` (any subdomain) or `https://example.com/app/`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct UrlPattern {
     text: String,
     scheme: String,
@@ -253,6 +253,16 @@ impl UrlPattern {
                     .is_some_and(|rest| rest.starts_with('/')))
     }
 }
+
+/// Two patterns are the same entry when they read the same (valid ones
+/// are canonical), whatever message explains an unusable one.
+impl PartialEq for UrlPattern {
+    fn eq(&self, other: &UrlPattern) -> bool {
+        self.text == other.text && self.unusable.is_some() == other.unusable.is_some()
+    }
+}
+
+impl Eq for UrlPattern {}
 
 impl fmt::Display for UrlPattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

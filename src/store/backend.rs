@@ -101,10 +101,16 @@ pub struct Spend {
     pub raised: Raised,
 }
 
-/// A key whose balance is not the sum of its ledger rows.
+/// A key whose balance is not the sum of its ledger rows, named as a
+/// report names it (read with the sums, so that a key row that no longer
+/// maps into a [`Key`] is still named).
 pub struct LedgerMismatch {
-    /// The key.
-    pub key: KeyPk,
+    /// The key's account.
+    pub account: String,
+    /// The key's id.
+    pub key: KeyId,
+    /// The key's name.
+    pub name: String,
     /// Its balance.
     pub balance: i64,
     /// The sum of its ledger rows.
@@ -222,8 +228,9 @@ pub trait Tx {
 
     /// Every key whose balance differs from the sum of its ledger rows.
     fn ledger_mismatches(&mut self) -> Result<Vec<LedgerMismatch>>;
-    /// Accounts given the test balance more than once, with how often.
-    fn repeated_test_balances(&mut self) -> Result<Vec<(AccountPk, u64)>>;
+    /// Accounts given the test balance more than once, by name, with how
+    /// often.
+    fn repeated_test_balances(&mut self) -> Result<Vec<(String, u64)>>;
     /// The database's own consistency checks (for SQLite, its integrity
     /// and foreign-key checks): one line per problem, none when sound.
     fn integrity_problems(&mut self) -> Result<Vec<String>>;

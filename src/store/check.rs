@@ -2,13 +2,10 @@
 //! one snapshot of the store, so that a store edited by hand, damaged on
 //! disk or written by an older build says what is wrong with it.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use super::Store;
-use crate::account::AccountPk;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::key::{KeyId, KeyStatus, MAX_ACTIVE_KEYS};
 
 /// What the check found, and how much it looked at.
@@ -28,8 +25,9 @@ pub struct CheckReport {
 /// One broken invariant.
 #[derive(Debug, Serialize)]
 pub struct Violation {
-    /// Which check: `integrity`, `ledger`, `active_keys`, `test_balance`
-    /// or `stored_list`.
+    /// Which check: `integrity`, `ledger`, `active_keys`, `test_balance`,
+    /// `stored_list`, or `unreadable` (a part of the store that could not
+    /// be read).
     pub check: &'static str,
     /// The account it concerns, if one.
     pub account: Option<String>,
@@ -44,91 +42,131 @@ impl Store {
     /// integrity, each balance against its ledger, at most
     /// [`MAX_ACTIVE_KEYS`] active keys and one test balance per account,
     /// and no stored list entry or length the rules do not admit on a key
-    /// that is not revoked.
+    /// that is not revoked. A part of the store that cannot be read is a
+    /// violation too (`unreadable`), so a damaged store is reported with
+    /// everything found, not as the first read that failed.
     pub fn check(&mut self) -> Result<CheckReport> {
         let schema_version = self.schema_versions().1;
         let mut tx = self.backend.read(self.clock)?;
-        let mut violations: Vec<Violation> = tx
-            .integrity_problems()?
-            .into_iter()
-            .map(|message| Violation {
-                check: "integrity",
-                account: None,
-                key: None,
-                message,
-            })
-            .collect();
-        let accounts = tx.accounts()?;
-        let names: HashMap<AccountPk, &str> =
-            accounts.iter().map(|a| (a.pk, a.name.as_str())).collect();
+        let mut found = Found::default();
+        match tx.integrity_problems() {
+            Ok(problems) => {
+                for message in problems {
+                    found.push("integrity", None, None, message);
+                }
+            }
+            Err(e) => found.unreadable("the database's own checks", &e),
+        }
+        let accounts = match tx.accounts() {
+            Ok(accounts) => accounts,
+            Err(e) => {
+                found.unreadable("the accounts", &e);
+                Vec::new()
+            }
+        };
         let mut keys = 0;
         for account in &accounts {
-            let active = tx.count_active_keys(account.pk)?;
-            if active > MAX_ACTIVE_KEYS {
-                violations.push(Violation {
-                    check: "active_keys",
-                    account: Some(account.name.clone()),
-                    key: None,
-                    message: format!(
+            match tx.count_active_keys(account.pk) {
+                Ok(active) if active > MAX_ACTIVE_KEYS => found.push(
+                    "active_keys",
+                    Some(&account.name),
+                    None,
+                    format!(
                         "account {} has {active} active keys, more than {MAX_ACTIVE_KEYS}",
                         account.name
                     ),
-                });
+                ),
+                Ok(_) => {}
+                Err(e) => found.unreadable(&format!("account {}", account.name), &e),
             }
-            for key in tx.keys(account.pk, true)? {
-                keys += 1;
-                // A revoked key is never used again, nor can it be changed:
-                // what its lists hold no longer matters.
-                if key.status == KeyStatus::Revoked {
+            let account_keys = match tx.keys(account.pk, true) {
+                Ok(k) => k,
+                Err(e) => {
+                    found.unreadable(&format!("the keys of account {}", account.name), &e);
                     continue;
                 }
+            };
+            keys += account_keys.len();
+            // A revoked key is never used again, nor can it be changed:
+            // what its lists hold no longer matters.
+            for key in account_keys
+                .iter()
+                .filter(|k| k.status != KeyStatus::Revoked)
+            {
                 for problem in key.stored_problems() {
-                    violations.push(Violation {
-                        check: "stored_list",
-                        account: Some(key.account.clone()),
-                        key: Some(key.id.clone()),
-                        message: format!(
+                    found.push(
+                        "stored_list",
+                        Some(&key.account),
+                        Some(&key.id),
+                        format!(
                             "key {}/{}, {}: {}",
                             key.account,
                             key.label(),
                             problem.field,
                             problem.problem
                         ),
-                    });
+                    );
                 }
             }
         }
-        for (account, times) in tx.repeated_test_balances()? {
-            let name = names.get(&account).copied().unwrap_or("?");
-            violations.push(Violation {
-                check: "test_balance",
-                account: Some(name.to_owned()),
-                key: None,
-                message: format!(
-                    "account {name} was given the test balance {times} times, not once"
-                ),
-            });
+        match tx.repeated_test_balances() {
+            Ok(repeated) => {
+                for (account, times) in repeated {
+                    let message = format!(
+                        "account {account} was given the test balance {times} times, not once"
+                    );
+                    found.push("test_balance", Some(&account), None, message);
+                }
+            }
+            Err(e) => found.unreadable("the test balances", &e),
         }
-        for off in tx.ledger_mismatches()? {
-            let key = tx.key_by_pk(off.key)?;
-            violations.push(Violation {
-                check: "ledger",
-                account: Some(key.account.clone()),
-                key: Some(key.id.clone()),
-                message: format!(
-                    "key {}/{} has a balance of {} but its ledger sums to {}",
-                    key.account,
-                    key.label(),
-                    off.balance,
-                    off.ledger
-                ),
-            });
+        match tx.ledger_mismatches() {
+            Ok(mismatches) => {
+                for off in mismatches {
+                    let message = format!(
+                        "key {}/{} ({}) has a balance of {} but its ledger sums to {}",
+                        off.account, off.name, off.key, off.balance, off.ledger
+                    );
+                    found.push("ledger", Some(&off.account), Some(&off.key), message);
+                }
+            }
+            Err(e) => found.unreadable("the balances and the ledger", &e),
         }
         Ok(CheckReport {
             schema_version,
             accounts: accounts.len(),
             keys,
-            violations,
+            violations: found.0,
         })
+    }
+}
+
+/// The violations found so far.
+#[derive(Default)]
+struct Found(Vec<Violation>);
+
+impl Found {
+    fn push(
+        &mut self,
+        check: &'static str,
+        account: Option<&str>,
+        key: Option<&KeyId>,
+        message: String,
+    ) {
+        self.0.push(Violation {
+            check,
+            account: account.map(str::to_owned),
+            key: key.cloned(),
+            message,
+        });
+    }
+
+    fn unreadable(&mut self, what: &str, error: &Error) {
+        self.push(
+            "unreadable",
+            None,
+            None,
+            format!("{what} cannot be read: {error}"),
+        );
     }
 }

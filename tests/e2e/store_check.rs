@@ -149,18 +149,25 @@ fn an_allowed_url_an_older_build_stored_matches_nothing_and_is_named() {
         2,
     );
     assert!(err.contains("is not among"), "{err}");
+    // Removed with what was meant added in the same command, so the list
+    // never becomes empty (which would allow any origin).
     env.ok(&[
         "security",
         "shop",
         "--remove-url",
         "https://a.example.com/a b",
+        "--allow-url",
+        "https://a.example.com/a%20b",
     ]);
     let sound = env.ok(&["store", "check"]);
     assert!(sound.contains("is sound"), "{sound}");
     assert_eq!(
         env.show("shop")["security"]["allowed_urls"],
-        serde_json::json!([])
+        serde_json::json!(["https://a.example.com/a%20b"])
     );
+    env.ok(&["topup", "shop", "5"]);
+    let (code, _) = env.verify(&shop, &["--origin", "https://a.example.com/a%20b"]);
+    assert_eq!(code, 0);
     // A second apply of the full file reports what it changes, then nothing.
     env.ok(&["apply", &manifest]);
     let again = env.ok(&["apply", &manifest]);
@@ -251,4 +258,28 @@ fn store_check_names_each_broken_invariant_and_changes_nothing() {
     assert!(run.one_line_error().contains("5 violations"));
     assert_eq!(env.run(&["store", "check", "-q"]).code(1).stdout, "5\n");
     assert_eq!(std::fs::read(&env.db).unwrap(), before, "check wrote");
+}
+
+#[test]
+fn a_part_of_the_store_that_cannot_be_read_is_a_violation_beside_the_others() {
+    let env = Env::new();
+    env.create(&["--name", "web"]);
+    env.ok(&["account", "create", "b"]);
+    env.create(&["-a", "b", "--name", "api"]);
+    env.sql()
+        .execute_batch(
+            "UPDATE keys SET allowed_ips = 'not a list'
+                 WHERE account_id = (SELECT id FROM accounts WHERE name = 'b');
+             UPDATE keys SET balance = 99 WHERE name = 'web';",
+        )
+        .unwrap();
+    let run = env.run(&["store", "check", "--json"]).code(1);
+    let report = run.json();
+    assert_eq!(checks(&report), ["unreadable", "ledger"], "{report}");
+    let unreadable = report["violations"][0]["message"].as_str().unwrap();
+    assert!(
+        unreadable.starts_with("the keys of account b cannot be read"),
+        "{unreadable}"
+    );
+    assert!(run.one_line_error().contains("2 violations"));
 }

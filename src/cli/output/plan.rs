@@ -101,10 +101,14 @@ fn print_plan(applied: &Applied, file: &str, color: bool, out: &mut dyn Write) -
             )
         )?;
         for change in &key.changes {
+            // serde_json escapes only C0 controls: DEL, C1 and bidi
+            // controls in a stored entry must not reach a terminal raw.
             writeln!(
                 out,
                 "      {}: {} -> {}",
-                change.field, change.from, change.to
+                change.field,
+                printable(&change.from.to_string()),
+                printable(&change.to.to_string())
             )?;
         }
     }

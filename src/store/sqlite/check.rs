@@ -3,14 +3,15 @@
 
 use rusqlite::Connection;
 
-use crate::account::AccountPk;
+use crate::key::KeyId;
 use crate::store::backend::{LedgerMismatch, LedgerReason};
 
 /// Keys whose balance differs from their ledger, in one pass over each.
 pub(super) fn ledger_mismatches(conn: &Connection) -> rusqlite::Result<Vec<LedgerMismatch>> {
     conn.prepare(
-        "SELECT k.id, k.balance, COALESCE(l.total, 0)
+        "SELECT a.name, k.public_id, k.name, k.balance, COALESCE(l.total, 0)
            FROM keys k
+           JOIN accounts a ON a.id = k.account_id
            LEFT JOIN (SELECT key_id, SUM(delta) AS total FROM ledger GROUP BY key_id) l
              ON l.key_id = k.id
           WHERE k.balance IS NOT COALESCE(l.total, 0)
@@ -18,26 +19,30 @@ pub(super) fn ledger_mismatches(conn: &Connection) -> rusqlite::Result<Vec<Ledge
     )?
     .query_map([], |r| {
         Ok(LedgerMismatch {
-            key: crate::key::KeyPk(r.get(0)?),
-            balance: r.get(1)?,
-            ledger: r.get(2)?,
+            account: r.get(0)?,
+            key: KeyId::from_store(r.get(1)?),
+            name: r.get(2)?,
+            balance: r.get(3)?,
+            ledger: r.get(4)?,
         })
     })?
     .collect()
 }
 
 /// Accounts whose keys received the test balance more than once.
-pub(super) fn repeated_test_balances(conn: &Connection) -> rusqlite::Result<Vec<(AccountPk, u64)>> {
+pub(super) fn repeated_test_balances(conn: &Connection) -> rusqlite::Result<Vec<(String, u64)>> {
     conn.prepare(
-        "SELECT k.account_id, COUNT(*)
-           FROM ledger l JOIN keys k ON k.id = l.key_id
+        "SELECT a.name, COUNT(*)
+           FROM ledger l
+           JOIN keys k ON k.id = l.key_id
+           JOIN accounts a ON a.id = k.account_id
           WHERE l.reason = ?1
-          GROUP BY k.account_id
+          GROUP BY a.id
          HAVING COUNT(*) > 1
-          ORDER BY k.account_id",
+          ORDER BY a.name",
     )?
     .query_map([LedgerReason::TestBalance.as_str()], |r| {
-        Ok((AccountPk(r.get(0)?), r.get::<_, i64>(1)?.unsigned_abs()))
+        Ok((r.get(0)?, r.get::<_, i64>(1)?.unsigned_abs()))
     })?
     .collect()
 }

@@ -809,7 +809,7 @@ impl Tx for SqliteTx<'_> {
         super::check::ledger_mismatches(self.txn).map_err(|e| self.fail(e))
     }
 
-    fn repeated_test_balances(&mut self) -> Result<Vec<(AccountPk, u64)>> {
+    fn repeated_test_balances(&mut self) -> Result<Vec<(String, u64)>> {
         super::check::repeated_test_balances(self.txn).map_err(|e| self.fail(e))
     }
 
