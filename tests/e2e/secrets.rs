@@ -218,7 +218,6 @@ fn owner_while_waiting(
     args: &[&str],
     settled: impl Fn(u32) -> bool,
 ) -> u32 {
-    use std::io::Read as _;
     use std::process::Stdio;
     let mut cmd = if own_uid() == 0 {
         crate::tools::require("setpriv");
@@ -260,15 +259,14 @@ fn owner_while_waiting(
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     drop(child.stdin.take());
-    let status = child.wait().unwrap();
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    owner.unwrap_or_else(|| panic!("{program} never ran ({status}): {err}"))
+    let done = child.wait_with_output().unwrap();
+    owner.unwrap_or_else(|| {
+        panic!(
+            "{program} never ran ({}): {}",
+            done.status,
+            String::from_utf8_lossy(&done.stderr)
+        )
+    })
 }
 
 fn own_uid() -> u32 {
