@@ -90,19 +90,11 @@ impl StoredProblem {
 }
 
 impl SecuritySettings {
-    /// What these settings, as read from the store, hold that the rules no
-    /// longer admit.
-    pub fn stored_problems(&self) -> Vec<StoredProblem> {
-        let mut found: Vec<StoredProblem> = self
-            .allowed_urls
-            .iter()
-            .filter_map(|u| u.problem())
-            .map(|why| StoredProblem {
-                field: "allowed_urls",
-                problem: format!("{why}; it matches nothing"),
-            })
-            .collect();
-        for (field, what, n, max) in [
+    /// Each bounded list: its manifest name, its name in messages, its
+    /// length and its bound. `check` refuses a change past a bound;
+    /// `stored_problems` names a stored list already past one.
+    fn list_lengths(&self) -> [(&'static str, &'static str, usize, usize); 3] {
+        [
             (
                 "allowed_urls",
                 "allowed URLs",
@@ -116,7 +108,22 @@ impl SecuritySettings {
                 MAX_IPS,
             ),
             ("scopes", "scopes", self.scopes.len(), MAX_SCOPES),
-        ] {
+        ]
+    }
+
+    /// What these settings, as read from the store, hold that the rules no
+    /// longer admit.
+    pub fn stored_problems(&self) -> Vec<StoredProblem> {
+        let mut found: Vec<StoredProblem> = self
+            .allowed_urls
+            .iter()
+            .filter_map(|u| u.problem())
+            .map(|why| StoredProblem {
+                field: "allowed_urls",
+                problem: format!("{why}; it matches nothing"),
+            })
+            .collect();
+        for (field, what, n, max) in self.list_lengths() {
             if n > max {
                 found.push(StoredProblem::too_long(field, what, n, max));
             }
@@ -127,19 +134,10 @@ impl SecuritySettings {
     /// Checks the bounds a parser cannot see one value at a time: list
     /// lengths, limits and redact days.
     pub fn check(&self) -> Result<()> {
-        let too_many = |what: &str, max: usize, n: usize| {
-            Error::invalid(format!(
+        if let Some((_, what, n, max)) = self.list_lengths().into_iter().find(|l| l.2 > l.3) {
+            return Err(Error::invalid(format!(
                 "a key can have at most {max} {what} (this would make {n})"
-            ))
-        };
-        if self.allowed_urls.len() > MAX_URLS {
-            return Err(too_many("allowed URLs", MAX_URLS, self.allowed_urls.len()));
-        }
-        if self.allowed_ips.len() > MAX_IPS {
-            return Err(too_many("allowed IPs", MAX_IPS, self.allowed_ips.len()));
-        }
-        if self.scopes.len() > MAX_SCOPES {
-            return Err(too_many("scopes", MAX_SCOPES, self.scopes.len()));
+            )));
         }
         for limit in [self.daily_limit, self.monthly_limit, self.ip_daily_limit]
             .into_iter()
