@@ -25,6 +25,10 @@ pub enum Action {
     Security,
     /// Notification list or threshold changed.
     Notify,
+    /// A failed notification event set to be delivered again.
+    NotifyRetry,
+    /// A notification event dropped unsent.
+    NotifyDiscard,
 }
 
 impl Action {
@@ -39,6 +43,8 @@ impl Action {
             Action::Topup => "topup",
             Action::Security => "security",
             Action::Notify => "notify",
+            Action::NotifyRetry => "notify_retry",
+            Action::NotifyDiscard => "notify_discard",
         }
     }
 
@@ -53,6 +59,8 @@ impl Action {
             Action::Topup,
             Action::Security,
             Action::Notify,
+            Action::NotifyRetry,
+            Action::NotifyDiscard,
         ]
         .into_iter()
         .find(|a| a.as_str() == text)

@@ -54,6 +54,10 @@ pub enum Error {
         key: String,
     },
 
+    /// No outbox event has the given id.
+    #[error("event {0} not found: see `apikey notify outbox --all`")]
+    EventNotFound(i64),
+
     /// Another process held the store longer than the busy timeout.
     #[error(
         "store {path} is locked by another process: try again, or raise busy_timeout_ms (now {timeout_ms}) in the config file"
@@ -160,7 +164,7 @@ impl Error {
             Error::NotKept(cause) => cause.exit_code(),
             Error::Invalid(_) | Error::Config(_) => 2,
             Error::Refused(_) | Error::NeedsConfirmation { .. } => 3,
-            Error::AccountNotFound(_) | Error::KeyNotFound { .. } => 4,
+            Error::AccountNotFound(_) | Error::KeyNotFound { .. } | Error::EventNotFound(_) => 4,
         }
     }
 

@@ -582,9 +582,25 @@ pub enum NotifyCommand {
 
     /// Deliver pending events over SMTP ([smtp] in the config file)
     #[command(
-        after_help = "Exits 0 when every pending event was delivered, 1 when any failed (those stay pending).\n\nExample:\n  APIKEY_SMTP_PASSWORD=... apikey notify send"
+        after_help = "Each event goes to each of its recipients once; a recipient the server refuses for good (5xx), or 5 times for now (4xx), is given up on and the event shows as failed.\nExits 0 when every pending event was delivered, 1 when any was not (those stay pending, or failed).\n\nExample:\n  APIKEY_SMTP_PASSWORD=... apikey notify send"
     )]
     Send,
+
+    /// Send a failed event again, to the recipients who did not get it
+    #[command(after_help = "Example:\n  apikey notify retry 42 && apikey notify send")]
+    Retry {
+        /// The event's id, from `apikey notify outbox --all`
+        #[arg(value_name = "ID")]
+        id: i64,
+    },
+
+    /// Drop a pending or failed event, so that it is never sent
+    #[command(after_help = "Example:\n  apikey notify discard 42")]
+    Discard {
+        /// The event's id, from `apikey notify outbox`
+        #[arg(value_name = "ID")]
+        id: i64,
+    },
 }
 
 /// `store …`.

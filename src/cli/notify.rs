@@ -6,6 +6,8 @@ use super::context::Context;
 use super::output::Report;
 use super::stdin_key::key_ref;
 use crate::error::{Error, Result};
+use crate::notify::delivery;
+use crate::notify::event::Event;
 use crate::notify::smtp::Mailer;
 use crate::notify::{self, Email};
 use crate::store::Access;
@@ -51,13 +53,33 @@ pub fn run(command: &NotifyCommand, ctx: &mut Context) -> Result<Report> {
                     ctx.config_path().display()
                 ))
             })?;
-            let mailer = Mailer::new(config)?;
-            let report = ctx
-                .store(Access::Write)?
-                .send_pending(|event| mailer.send(event))?;
+            let mut mailer = Mailer::new(config)?;
+            let report = ctx.store(Access::Write)?.send_pending(&mut mailer)?;
+            mailer.finish();
             Ok(Report::Sent(report))
         }
+        NotifyCommand::Retry { id } => {
+            let event = ctx.store(Access::Write)?.retry_event(*id)?;
+            Ok(Report::EventChanged {
+                message: format!(
+                    "Event {id} is pending again: `apikey notify send` delivers it to {}.",
+                    pending_list(&event)
+                ),
+                event,
+            })
+        }
+        NotifyCommand::Discard { id } => {
+            let event = ctx.store(Access::Write)?.discard_event(*id)?;
+            Ok(Report::EventChanged {
+                message: format!("Discarded event {id}: it is never sent."),
+                event,
+            })
+        }
     }
+}
+
+fn pending_list(event: &Event) -> String {
+    delivery::pending_recipients(event).join(", ")
 }
 
 fn parse_emails(emails: &[String]) -> Result<Vec<Email>> {

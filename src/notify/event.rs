@@ -7,6 +7,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::delivery::Delivery;
+use super::sender::Holder;
 use crate::clock::Timestamp;
 use crate::key::KeyId;
 
@@ -83,6 +85,12 @@ pub enum EventStatus {
     Sent,
     /// Nobody to tell: the key had no addresses when it happened.
     Skipped,
+    /// Given up: a recipient was refused for good (a 5xx reply, or too many
+    /// temporary refusals). Those the server accepted got it; `notify
+    /// retry` tries the refused ones again.
+    Failed,
+    /// Dropped by an admin with `notify discard`: never sent again.
+    Discarded,
 }
 
 impl EventStatus {
@@ -92,6 +100,8 @@ impl EventStatus {
             EventStatus::Pending => "pending",
             EventStatus::Sent => "sent",
             EventStatus::Skipped => "skipped",
+            EventStatus::Failed => "failed",
+            EventStatus::Discarded => "discarded",
         }
     }
 
@@ -101,6 +111,8 @@ impl EventStatus {
             EventStatus::Pending,
             EventStatus::Sent,
             EventStatus::Skipped,
+            EventStatus::Failed,
+            EventStatus::Discarded,
         ]
         .into_iter()
         .find(|s| s.as_str() == text)
@@ -139,7 +151,7 @@ pub struct Event {
     pub key_id: KeyId,
     /// Who was on the key's list when it happened.
     pub recipients: Vec<String>,
-    /// Pending, sent or skipped.
+    /// Pending, sent, skipped, failed or discarded.
     pub status: EventStatus,
     /// Delivery attempts so far.
     pub attempts: u32,
@@ -149,6 +161,10 @@ pub struct Event {
     pub sent_at: Option<Timestamp>,
     /// Why the last attempt failed.
     pub last_error: Option<String>,
+    /// Each recipient's own outcome, in the order of `recipients`.
+    pub deliveries: Vec<Delivery>,
+    /// The `notify send` run delivering it right now, if one is.
+    pub claimed_by: Option<Holder>,
     /// The key's name when it happened.
     #[serde(skip)]
     pub key_name: String,

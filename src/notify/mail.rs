@@ -111,6 +111,10 @@ mod tests {
             created_at: Timestamp::from_unix(1_795_338_000),
             sent_at: None,
             last_error: None,
+            deliveries: vec![crate::notify::delivery::Delivery::pending(
+                "ops@acme.example",
+            )],
+            claimed_by: None,
             key_name: "web".into(),
             key_hint: "ak_…xI88".into(),
             balance: 42,

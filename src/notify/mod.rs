@@ -2,8 +2,10 @@
 //! events that concern the people on it ([`event`]), the mail they get
 //! ([`mail`]) and its delivery over SMTP ([`smtp`]).
 
+pub mod delivery;
 pub mod event;
 pub mod mail;
+pub mod sender;
 pub mod smtp;
 
 use std::fmt;

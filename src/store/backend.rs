@@ -11,7 +11,9 @@ use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::key::{Key, KeyId, KeyName, KeyPk};
 use crate::notify::NotifySettings;
+use crate::notify::delivery::EventUpdate;
 use crate::notify::event::{Event, NewEvent, Raised};
+use crate::notify::sender::Holder;
 use crate::secret::KeyDigest;
 use crate::security::SecuritySettings;
 use crate::usage::{UsageIp, UsageRow};
@@ -214,12 +216,18 @@ pub trait Tx {
     fn insert_event(&mut self, key: &Key, event: &NewEvent) -> Result<()>;
     /// Outbox events, oldest first: pending ones, or all.
     fn events(&mut self, all: bool) -> Result<Vec<Event>>;
-    /// Claims pending events nobody else holds, until `until`, oldest first.
-    fn claim_events(&mut self, until: Timestamp) -> Result<Vec<Event>>;
-    /// Marks an event delivered.
-    fn mark_sent(&mut self, id: i64) -> Result<()>;
-    /// Counts a failed delivery attempt; the event stays pending.
-    fn mark_failed(&mut self, id: i64, error: &str) -> Result<()>;
+    /// The ids of pending events, oldest first.
+    fn pending_event_ids(&mut self) -> Result<Vec<i64>>;
+    /// One outbox event, with each recipient's delivery and its claim.
+    fn event(&mut self, id: i64) -> Result<Option<Event>>;
+    /// Records `holder` as the run delivering the event, until `holder.until`.
+    fn claim_event(&mut self, id: i64, holder: &Holder) -> Result<()>;
+    /// Writes an attempt's outcome (counting the attempt) and drops the
+    /// claim, if the run `token` still holds the event; false if it does not.
+    fn record_attempt(&mut self, id: i64, token: &str, update: &EventUpdate) -> Result<bool>;
+    /// Sets an event's state as an admin decided (retry, discard), dropping
+    /// any claim.
+    fn set_event_state(&mut self, id: i64, update: &EventUpdate) -> Result<()>;
     /// Keys whose expiry falls before `horizon` and was not yet announced.
     fn keys_expiring_before(&mut self, horizon: Timestamp) -> Result<Vec<Key>>;
 

@@ -17,6 +17,7 @@ pub mod backend;
 mod check;
 pub(crate) mod keys;
 mod notify;
+mod outbox;
 mod security;
 pub mod sqlite;
 #[cfg(test)]
@@ -30,7 +31,8 @@ use std::time::Duration;
 pub use self::apply::Prune;
 pub use self::check::{CheckReport, Violation};
 pub use self::keys::{KeySpec, NewKey};
-pub use self::notify::{FailedEvent, NotifyChange, SendReport};
+pub use self::notify::NotifyChange;
+pub use self::outbox::{FailedEvent, HeldEvent, SendReport};
 use crate::clock::Timestamp;
 use crate::error::Result;
 use backend::Backend;

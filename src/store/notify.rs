@@ -1,9 +1,6 @@
-//! Notification operations: a key's list and threshold, the outbox, the
-//! claim-send-mark cycle of `notify send`, and the sweep that announces
-//! expiries. Events themselves are raised by the operations that cause
+//! Notification operations: a key's list and threshold, the outbox, and
+//! the sweep that announces expiries (delivery is in [`super::outbox`]). Events themselves are raised by the operations that cause
 //! them, through [`raise`].
-
-use std::time::Duration;
 
 use super::Store;
 use super::accounts;
@@ -16,10 +13,6 @@ use crate::error::Result;
 use crate::key::{Key, KeyRef};
 use crate::notify::event::{self, EXPIRY_NOTICE_SECS, Event, NewEvent};
 use crate::notify::{self as rules, Email};
-
-/// How long a `notify send` run holds the events it claimed; another run
-/// may take them over after this (the first one must have died).
-const CLAIM: Duration = Duration::from_secs(600);
 
 /// Writes events for `key` inside the caller's transaction.
 pub(super) fn raise(tx: &mut dyn Tx, key: &Key, events: &[NewEvent]) -> Result<()> {
@@ -37,24 +30,6 @@ pub enum NotifyChange<'a> {
     Remove(&'a [Email]),
     /// Set or clear the low-balance threshold.
     Threshold(Option<u64>),
-}
-
-/// The outcome of one `notify send` run.
-#[derive(Debug, Default, serde::Serialize)]
-pub struct SendReport {
-    /// Events delivered.
-    pub sent: Vec<i64>,
-    /// Events that failed and stay pending, with why.
-    pub failed: Vec<FailedEvent>,
-}
-
-/// One failed delivery.
-#[derive(Debug, serde::Serialize)]
-pub struct FailedEvent {
-    /// The event.
-    pub id: i64,
-    /// What the server (or the network) said.
-    pub error: String,
 }
 
 impl Store {
@@ -106,42 +81,6 @@ impl Store {
     pub fn outbox(&mut self, all: bool) -> Result<Vec<Event>> {
         let mut tx = self.backend.read(self.clock)?;
         tx.events(all)
-    }
-
-    /// Delivers pending events with `deliver`, each claimed first so two
-    /// runs never send the same event, and marked sent (or failed, staying
-    /// pending with the error) in its own transaction right after.
-    pub fn send_pending(
-        &mut self,
-        mut deliver: impl FnMut(&Event) -> std::result::Result<(), String>,
-    ) -> Result<SendReport> {
-        let claimed = {
-            let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
-            let until = tx.now().plus(CLAIM);
-            let claimed = tx.claim_events(until)?;
-            tx.commit()?;
-            claimed
-        };
-        let mut report = SendReport::default();
-        for event in claimed {
-            let outcome = deliver(&event);
-            let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
-            match outcome {
-                Ok(()) => {
-                    tx.mark_sent(event.id)?;
-                    report.sent.push(event.id);
-                }
-                Err(error) => {
-                    tx.mark_failed(event.id, &error)?;
-                    report.failed.push(FailedEvent {
-                        id: event.id,
-                        error,
-                    });
-                }
-            }
-            tx.commit()?;
-        }
-        Ok(report)
     }
 
     /// Announces every expiry that is within 7 days (or past) and was not

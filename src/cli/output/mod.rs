@@ -5,6 +5,7 @@
 
 mod chart;
 mod check;
+mod outbox;
 mod plan;
 mod tables;
 
@@ -68,6 +69,13 @@ pub enum Report {
     Outbox(Vec<Event>),
     /// `notify send`.
     Sent(SendReport),
+    /// `notify retry` or `notify discard`: the event afterwards.
+    EventChanged {
+        /// The event.
+        event: Event,
+        /// What happened to it.
+        message: String,
+    },
     /// `completions`: a script for a shell.
     Script {
         /// Which shell.
@@ -163,7 +171,7 @@ impl Report {
     pub fn exit_code(&self) -> u8 {
         match self {
             Report::Verdict(v) => v.code.exit_code(),
-            Report::Sent(r) if !r.failed.is_empty() => 1,
+            Report::Sent(r) if !r.complete() => 1,
             Report::Checked { report, .. } if !report.violations.is_empty() => 1,
             _ => 0,
         }
@@ -173,16 +181,7 @@ impl Report {
     /// still printed its report.
     pub fn failure_line(&self) -> Option<String> {
         match self {
-            Report::Sent(r) if !r.failed.is_empty() => {
-                let first = &r.failed[0];
-                Some(format!(
-                    "{} of {} notifications could not be delivered and stay pending (event {}: {}): check the [smtp] settings and run `apikey notify send` again",
-                    r.failed.len(),
-                    r.failed.len() + r.sent.len(),
-                    first.id,
-                    first.error
-                ))
-            }
+            Report::Sent(r) => outbox::failure_line(r),
             Report::Checked { store, report } => check::failure_line(store, report),
             _ => None,
         }
@@ -289,6 +288,7 @@ fn print_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         ),
         Report::Outbox(events) => serde_json::to_writer_pretty(&mut *out, events),
         Report::Sent(report) => serde_json::to_writer_pretty(&mut *out, report),
+        Report::EventChanged { event, .. } => serde_json::to_writer_pretty(&mut *out, event),
         Report::Script { shell, text } => serde_json::to_writer_pretty(
             &mut *out,
             &serde_json::json!({"shell": shell, "script": text}),
@@ -324,6 +324,7 @@ fn print_quiet(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .try_for_each(|e| writeln!(out, "{e}")),
         Report::Outbox(events) => events.iter().try_for_each(|e| writeln!(out, "{}", e.id)),
         Report::Sent(report) => writeln!(out, "{}", report.sent.len()),
+        Report::EventChanged { event, .. } => writeln!(out, "{}", event.id),
         Report::Script { text, .. } => out.write_all(text.as_bytes()),
         Report::Changed { quiet, .. } => match quiet {
             Some(value) => writeln!(out, "{value}"),
@@ -372,46 +373,10 @@ fn print_human(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<
                 limit_or(key.notify.low_balance, "off")
             )
         }
-        Report::Outbox(events) => {
-            if events.is_empty() {
-                return writeln!(out, "No notifications waiting.");
-            }
-            let mut table = new_table(color);
-            table.set_header(header(
-                [
-                    "ID",
-                    "EVENT",
-                    "KEY",
-                    "RECIPIENTS",
-                    "STATUS",
-                    "TRIES",
-                    "CREATED",
-                    "LAST ERROR",
-                ],
-                color,
-            ));
-            for e in events {
-                table.add_row(vec![
-                    Cell::new(e.id),
-                    Cell::new(e.event),
-                    Cell::new(format!("{} ({})", printable(&e.key_name), e.key_id)),
-                    Cell::new(e.recipients.join("\n")),
-                    Cell::new(e.status.as_str()),
-                    Cell::new(e.attempts),
-                    Cell::new(e.created_at.short()),
-                    Cell::new(printable(e.last_error.as_deref().unwrap_or(""))),
-                ]);
-            }
-            writeln!(out, "{table}")
-        }
+        Report::Outbox(events) => outbox::print_outbox(events, color, out),
         Report::Script { text, .. } => out.write_all(text.as_bytes()),
-        Report::Sent(report) => {
-            if report.sent.is_empty() && report.failed.is_empty() {
-                writeln!(out, "Nothing to send.")
-            } else {
-                writeln!(out, "Sent {} notifications.", report.sent.len())
-            }
-        }
+        Report::Sent(report) => outbox::print_sent(report, out),
+        Report::EventChanged { message, .. } => writeln!(out, "{message}"),
         Report::Changed { message, .. } => writeln!(out, "{}", printable(message)),
         Report::Keys { account, keys } => {
             if keys.is_empty() {

@@ -6,6 +6,7 @@
 pub mod sql;
 mod check;
 mod file;
+mod outbox;
 mod schema;
 mod tx;
 

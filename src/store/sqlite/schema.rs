@@ -172,6 +172,22 @@ const MIGRATIONS: &[Step] = &[
     // event's recipients) as JSON arrays instead of lines, so that no entry
     // can split into two, whatever it holds.
     Step::Rust(lists_as_json),
+    // 8: each recipient's own delivery of an event (those sent before are
+    // sent to everyone on their list), and which process on which machine
+    // holds an event's claim, so a claim dies with its process.
+    Step::Sql(
+        r"
+    ALTER TABLE outbox ADD COLUMN deliveries TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE outbox ADD COLUMN claim_host TEXT;
+    ALTER TABLE outbox ADD COLUMN claim_pid INTEGER;
+    ALTER TABLE outbox ADD COLUMN claim_process TEXT;
+    UPDATE outbox SET deliveries = (
+        SELECT json_group_array(json_object('to', value, 'status', 'sent', 'at', outbox.sent_at,
+                                            'refusals', 0, 'error', NULL))
+          FROM json_each(outbox.recipients))
+     WHERE status = 'sent';
+    ",
+    ),
 ];
 
 /// Migration 7: every list column from one entry per line to a JSON array

@@ -10,7 +10,9 @@ use crate::audit::{Action, AuditEntry};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyId, KeyName, KeyPk, KeyStatus};
-use crate::notify::event::{Event, EventKind, EventStatus, NewEvent, Raised};
+use crate::notify::delivery::EventUpdate;
+use crate::notify::event::{Event, NewEvent, Raised};
+use crate::notify::sender::Holder;
 use crate::notify::{Email, NotifySettings};
 use crate::secret::KeyDigest;
 use crate::security::{IpRule, Scope, SecuritySettings, UrlPattern};
@@ -94,7 +96,7 @@ fn ts(v: Option<i64>) -> Option<Timestamp> {
 
 /// Lists are stored as JSON arrays of strings (migration 7), so no entry
 /// can split into two whatever it holds; `''` (a column's default) is empty.
-fn split_list(text: &str) -> rusqlite::Result<Vec<String>> {
+pub(super) fn split_list(text: &str) -> rusqlite::Result<Vec<String>> {
     if text.is_empty() || text == "[]" {
         return Ok(Vec::new());
     }
@@ -236,15 +238,11 @@ fn key_from_row(row: &Row<'_>, now: Timestamp) -> rusqlite::Result<Key> {
     })
 }
 
-/// Every column `event_from_row` reads; `o` is outbox, `a` accounts, `k` keys.
-macro_rules! event_columns {
-    () => {
-        "o.id, o.event, a.name, k.public_id, o.recipients, o.status, o.attempts, \
-         o.created_at, o.sent_at, o.last_error, o.key_name, o.key_hint, o.balance, o.detail"
-    };
-}
-
-fn text_enum<T>(row: &Row<'_>, column: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+pub(super) fn text_enum<T>(
+    row: &Row<'_>,
+    column: usize,
+    parse: fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
     let text = row.get_ref(column)?.as_str()?;
     parse(text).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
@@ -252,25 +250,6 @@ fn text_enum<T>(row: &Row<'_>, column: usize, parse: fn(&str) -> Option<T>) -> r
             rusqlite::types::Type::Text,
             format!("unknown value '{text}'").into(),
         )
-    })
-}
-
-fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
-    Ok(Event {
-        id: row.get(0)?,
-        event: text_enum(row, 1, EventKind::parse)?,
-        account: row.get(2)?,
-        key_id: KeyId::from_store(row.get(3)?),
-        recipients: split_list(row.get_ref(4)?.as_str()?)?,
-        status: text_enum(row, 5, EventStatus::parse)?,
-        attempts: row.get(6)?,
-        created_at: Timestamp::from_unix(row.get(7)?),
-        sent_at: ts(row.get(8)?),
-        last_error: row.get(9)?,
-        key_name: row.get(10)?,
-        key_hint: row.get(11)?,
-        balance: row.get(12)?,
-        detail: row.get(13)?,
     })
 }
 
@@ -692,98 +671,38 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn insert_event(&mut self, key: &Key, event: &NewEvent) -> Result<()> {
-        let status = if key.notify.emails.is_empty() {
-            EventStatus::Skipped
-        } else {
-            EventStatus::Pending
-        };
-        self.stmt(
-            "INSERT INTO outbox (event, account_id, key_id, key_name, key_hint, recipients,
-                    balance, detail, status, created_at)
-                 SELECT ?1, account_id, id, name, hint, ?3, balance, ?4, ?5, ?6
-                 FROM keys WHERE id = ?2",
+        super::outbox::insert(
+            self.txn,
+            key,
+            event,
+            &join_list(&key.notify.emails),
+            self.now,
         )
-        .and_then(|mut s| {
-            s.execute(params![
-                event.kind.as_str(),
-                key.pk.0,
-                join_list(&key.notify.emails),
-                event.detail,
-                status.as_str(),
-                self.now.unix()
-            ])
-        })
-        .map(drop)
         .map_err(|e| self.fail(e))
     }
 
     fn events(&mut self, all: bool) -> Result<Vec<Event>> {
-        let sql = if all {
-            concat!(
-                "SELECT ",
-                event_columns!(),
-                " FROM outbox o JOIN accounts a ON a.id = o.account_id \
-                 JOIN keys k ON k.id = o.key_id ORDER BY o.id"
-            )
-        } else {
-            concat!(
-                "SELECT ",
-                event_columns!(),
-                " FROM outbox o JOIN accounts a ON a.id = o.account_id \
-                 JOIN keys k ON k.id = o.key_id WHERE o.status = 'pending' ORDER BY o.id"
-            )
-        };
-        let mut stmt = self.stmt(sql).map_err(|e| self.errors.wrap(e))?;
-        stmt.query_map([], event_from_row)
-            .and_then(Iterator::collect)
-            .map_err(|e| self.errors.wrap(e))
+        super::outbox::events(self.txn, all).map_err(|e| self.fail(e))
     }
 
-    fn claim_events(&mut self, until: Timestamp) -> Result<Vec<Event>> {
-        let mut token = String::new();
-        crate::secret::random_base62(16, &mut token)?;
-        self.stmt(
-            "UPDATE outbox SET claimed_until = ?2, claimed_by = ?3
-                 WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until <= ?1)",
-        )
-        .and_then(|mut s| s.execute(params![self.now.unix(), until.unix(), token]))
-        .map_err(|e| self.fail(e))?;
-        let mut stmt = self
-            .stmt(concat!(
-                "SELECT ",
-                event_columns!(),
-                " FROM outbox o JOIN accounts a ON a.id = o.account_id \
-                 JOIN keys k ON k.id = o.key_id WHERE o.claimed_by = ?1"
-            ))
-            .map_err(|e| self.errors.wrap(e))?;
-        let mut events: Vec<Event> = stmt
-            .query_map([token], event_from_row)
-            .and_then(Iterator::collect)
-            .map_err(|e| self.errors.wrap(e))?;
-        events.sort_by_key(|e| e.id);
-        Ok(events)
+    fn pending_event_ids(&mut self) -> Result<Vec<i64>> {
+        super::outbox::pending_ids(self.txn).map_err(|e| self.fail(e))
     }
 
-    fn mark_sent(&mut self, id: i64) -> Result<()> {
-        self.stmt(
-            "UPDATE outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1,
-                    last_error = NULL, claimed_until = NULL, claimed_by = NULL
-                 WHERE id = ?1",
-        )
-        .and_then(|mut s| s.execute(params![id, self.now.unix()]))
-        .map(drop)
-        .map_err(|e| self.fail(e))
+    fn event(&mut self, id: i64) -> Result<Option<Event>> {
+        super::outbox::event(self.txn, id).map_err(|e| self.fail(e))
     }
 
-    fn mark_failed(&mut self, id: i64, error: &str) -> Result<()> {
-        self.stmt(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, claimed_until = NULL,
-                    claimed_by = NULL
-                 WHERE id = ?1",
-        )
-        .and_then(|mut s| s.execute(params![id, error]))
-        .map(drop)
-        .map_err(|e| self.fail(e))
+    fn claim_event(&mut self, id: i64, holder: &Holder) -> Result<()> {
+        super::outbox::claim(self.txn, id, holder).map_err(|e| self.fail(e))
+    }
+
+    fn record_attempt(&mut self, id: i64, token: &str, update: &EventUpdate) -> Result<bool> {
+        super::outbox::record(self.txn, id, token, update).map_err(|e| self.fail(e))
+    }
+
+    fn set_event_state(&mut self, id: i64, update: &EventUpdate) -> Result<()> {
+        super::outbox::set_state(self.txn, id, update).map_err(|e| self.fail(e))
     }
 
     fn keys_expiring_before(&mut self, horizon: Timestamp) -> Result<Vec<Key>> {

@@ -1,0 +1,172 @@
+//! Who is delivering an event right now. A `notify send` run claims each
+//! event just before it hands it to SMTP; another run must never hand the
+//! same event over while the first may still be doing so. On the same
+//! machine that is known for certain (the claiming process either still
+//! runs or is gone), whatever the wall clock does; a run on another machine
+//! can only be trusted until its lease ends.
+
+use serde::Serialize;
+
+use crate::clock::Timestamp;
+use crate::error::Result;
+
+/// This process, as a claimant of outbox events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sender {
+    /// Random per run: which claims are this run's own.
+    pub token: String,
+    /// The machine's host name, for people reading the outbox.
+    pub host: String,
+    /// The process id.
+    pub pid: u32,
+    /// The boot and the process's start time, so that a claim is known to
+    /// be dead once this exact process is gone (a reused pid or a reboot
+    /// does not revive it). Empty where the system does not say.
+    pub process: String,
+}
+
+impl Sender {
+    /// The running process.
+    pub fn this_process() -> Result<Sender> {
+        let mut token = String::new();
+        crate::secret::random_base62(16, &mut token)?;
+        let pid = std::process::id();
+        Ok(Sender {
+            token,
+            host: host_name(),
+            pid,
+            process: fingerprint(pid).unwrap_or_default(),
+        })
+    }
+}
+
+/// The run holding an event, as the outbox records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Holder {
+    /// The run's token.
+    #[serde(skip)]
+    pub token: String,
+    /// Its machine.
+    pub host: String,
+    /// Its process id.
+    pub pid: u32,
+    /// Its process fingerprint (see [`Sender::process`]).
+    #[serde(skip)]
+    pub process: String,
+    /// When its lease ends.
+    pub until: Timestamp,
+}
+
+impl Holder {
+    /// Whether the claim still stands at `now`: while the claiming process
+    /// runs, when it ran on this machine; until the lease ends otherwise.
+    pub fn stands(&self, now: Timestamp) -> bool {
+        match self.process_here() {
+            Some(alive) => alive,
+            None => now < self.until,
+        }
+    }
+
+    /// Whether the claiming process still runs, when it ran on this machine
+    /// since its last boot; `None` when that cannot be told.
+    fn process_here(&self) -> Option<bool> {
+        let (boot, _) = self.process.split_once('/')?;
+        if boot.is_empty() || boot != boot_id()? {
+            return None;
+        }
+        Some(fingerprint(self.pid).is_some_and(|now| now == self.process))
+    }
+}
+
+impl From<&Sender> for Holder {
+    fn from(sender: &Sender) -> Holder {
+        Holder {
+            token: sender.token.clone(),
+            host: sender.host.clone(),
+            pid: sender.pid,
+            process: sender.process.clone(),
+            until: Timestamp::from_unix(0),
+        }
+    }
+}
+
+fn boot_id() -> Option<String> {
+    let id = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+    Some(id.trim().to_owned()).filter(|id| !id.is_empty())
+}
+
+/// `BOOT/START`: the boot id and the process's start time in clock ticks
+/// since boot (field 22 of `/proc/PID/stat`), or `None` when the process
+/// does not exist (or this is not Linux).
+fn fingerprint(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces and parentheses; the
+    // fields after its closing parenthesis start at field 3.
+    let fields = &stat[stat.rfind(')')? + 1..];
+    let started = fields.split_whitespace().nth(22 - 3)?;
+    Some(format!("{}/{started}", boot_id()?))
+}
+
+fn host_name() -> String {
+    let name = rustix::system::uname();
+    let name = name.nodename().to_string_lossy();
+    if name.is_empty() {
+        "localhost".to_owned()
+    } else {
+        name.into_owned()
+    }
+}
+
+/// The name this machine gives itself in SMTP's `EHLO`.
+pub fn hello_name() -> String {
+    host_name()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_claim_of_this_process_stands_whatever_the_clock_says() {
+        let me = Sender::this_process().unwrap();
+        assert!(!me.process.is_empty(), "Linux says who runs");
+        let mut holder = Holder::from(&me);
+        holder.until = Timestamp::from_unix(10);
+        assert!(holder.stands(Timestamp::from_unix(1_000_000)));
+    }
+
+    #[test]
+    fn a_claim_of_a_gone_process_falls_at_once() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        let process = fingerprint(pid);
+        child.wait().unwrap();
+        let holder = Holder {
+            token: "t".into(),
+            host: host_name(),
+            pid,
+            // The fingerprint taken while it ran, or one it never had.
+            process: process.unwrap_or_else(|| format!("{}/0", boot_id().unwrap())),
+            until: Timestamp::from_unix(i64::MAX),
+        };
+        assert!(!holder.stands(Timestamp::from_unix(0)));
+    }
+
+    #[test]
+    fn a_claim_from_elsewhere_stands_until_its_lease_ends() {
+        let holder = Holder {
+            token: "t".into(),
+            host: "other".into(),
+            pid: 1,
+            process: "another-boot/5".into(),
+            until: Timestamp::from_unix(100),
+        };
+        assert!(holder.stands(Timestamp::from_unix(99)));
+        assert!(!holder.stands(Timestamp::from_unix(100)));
+        let old = Holder {
+            process: String::new(),
+            ..holder
+        };
+        assert!(old.stands(Timestamp::from_unix(99)));
+    }
+}

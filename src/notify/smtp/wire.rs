@@ -1,0 +1,293 @@
+//! The connection under an SMTP session: TCP, or TLS over TCP, where every
+//! read and write is bounded by one deadline for the whole conversation
+//! about a message. A per-read timeout alone would let a server that
+//! trickles a byte at a time hold a delivery for ever.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rustls::pki_types::ServerName;
+use rustls::{ClientConfig, ClientConnection, StreamOwned};
+
+/// The longest reply line accepted (RFC 5321 allows 512; Postfix 1000).
+const MAX_LINE: usize = 1000;
+/// The most lines one reply may have.
+const MAX_LINES: usize = 100;
+
+/// A TCP stream whose reads and writes end at a deadline.
+pub(super) struct Timed {
+    tcp: TcpStream,
+    deadline: Instant,
+}
+
+impl Timed {
+    fn remaining(&self) -> io::Result<Duration> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "deadline passed"));
+        }
+        Ok(left)
+    }
+}
+
+impl Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.tcp.set_read_timeout(Some(self.remaining()?))?;
+        self.tcp.read(buf)
+    }
+}
+
+impl Write for Timed {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.tcp.set_write_timeout(Some(self.remaining()?))?;
+        self.tcp.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.tcp.flush()
+    }
+}
+
+enum Stream {
+    Plain(Timed),
+    Tls(Box<StreamOwned<ClientConnection, Timed>>),
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// A server's reply: its code and text lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Reply {
+    /// 2xx, 3xx, 4xx or 5xx.
+    pub code: u16,
+    /// Each line's text after the code.
+    pub lines: Vec<String>,
+}
+
+impl Reply {
+    /// The reply as one printable line: `550 5.1.1 no such user`.
+    pub fn one_line(&self) -> String {
+        let text = self.lines.join(" / ");
+        let text: String = crate::text::printable(text.trim())
+            .chars()
+            .take(300)
+            .collect();
+        if text.is_empty() {
+            self.code.to_string()
+        } else {
+            format!("{} {text}", self.code)
+        }
+    }
+}
+
+/// One connection to the server.
+pub(super) struct Wire {
+    stream: BufReader<Stream>,
+}
+
+/// How to read a failure of the connection.
+pub(super) fn io_words(e: &io::Error, timeout: Duration) -> String {
+    match e.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+            format!("timed out after {}", seconds(timeout))
+        }
+        io::ErrorKind::UnexpectedEof => "the server closed the connection".to_owned(),
+        _ => crate::text::io_reason(e),
+    }
+}
+
+/// "3 s", "1.5 s".
+pub(super) fn seconds(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+impl Wire {
+    /// Connects to the first address of `host:port` that answers, before
+    /// `deadline`.
+    pub fn connect(host: &str, port: u16, deadline: Instant) -> io::Result<Wire> {
+        let addrs: Vec<SocketAddr> = (host, port).to_socket_addrs()?.collect();
+        let mut last = io::Error::new(io::ErrorKind::NotFound, "the host name has no address");
+        for addr in addrs {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(io::Error::new(io::ErrorKind::TimedOut, "deadline passed"));
+            }
+            match TcpStream::connect_timeout(&addr, left) {
+                Ok(tcp) => {
+                    tcp.set_nodelay(true)?;
+                    return Ok(Wire {
+                        stream: BufReader::new(Stream::Plain(Timed { tcp, deadline })),
+                    });
+                }
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
+    /// Moves the deadline for everything from now on.
+    pub fn set_deadline(&mut self, deadline: Instant) {
+        match self.stream.get_mut() {
+            Stream::Plain(s) => s.deadline = deadline,
+            Stream::Tls(s) => s.sock.deadline = deadline,
+        }
+    }
+
+    /// Starts TLS on the connection (at once for SMTPS, or after STARTTLS),
+    /// finishing the handshake here so that its errors read as such.
+    pub fn start_tls(
+        self,
+        config: &Arc<ClientConfig>,
+        name: ServerName<'static>,
+    ) -> Result<Wire, String> {
+        if !self.stream.buffer().is_empty() {
+            // Bytes sent before the handshake would be read as if they came
+            // through TLS: a known injection, so nothing is trusted.
+            return Err("the server sent data before the TLS handshake".to_owned());
+        }
+        let Stream::Plain(mut timed) = self.stream.into_inner() else {
+            return Err("TLS is already on".to_owned());
+        };
+        let mut tls = ClientConnection::new(Arc::clone(config), name)
+            .map_err(|e| format!("TLS setup failed: {e}"))?;
+        while tls.is_handshaking() {
+            tls.complete_io(&mut timed).map_err(|e| tls_words(&e))?;
+        }
+        Ok(Wire {
+            stream: BufReader::new(Stream::Tls(Box::new(StreamOwned::new(tls, timed)))),
+        })
+    }
+
+    /// Sends a command line (CRLF added).
+    pub fn command(&mut self, line: &str) -> io::Result<Reply> {
+        self.send_raw(format!("{line}\r\n").as_bytes())?;
+        self.read_reply()
+    }
+
+    /// Writes bytes as they are.
+    pub fn send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let stream = self.stream.get_mut();
+        stream.write_all(bytes)?;
+        stream.flush()
+    }
+
+    /// Reads one (possibly multi-line) reply.
+    pub fn read_reply(&mut self) -> io::Result<Reply> {
+        let bad = |why: &str| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("the server's reply {why}"),
+            )
+        };
+        let mut lines = Vec::new();
+        loop {
+            let line = self.read_line()?;
+            let line = String::from_utf8_lossy(&line);
+            let line = line.trim_end_matches(['\r', '\n']);
+            let code = line
+                .get(..3)
+                .filter(|c| c.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|c| c.parse::<u16>().ok())
+                .filter(|c| (200..600).contains(c))
+                .ok_or_else(|| bad("does not start with a status code"))?;
+            let (more, text) = match line.as_bytes().get(3) {
+                Some(b'-') => (true, &line[4..]),
+                Some(b' ') => (false, &line[4..]),
+                None => (false, ""),
+                Some(_) => return Err(bad("is malformed")),
+            };
+            lines.push(text.to_owned());
+            if !more {
+                return Ok(Reply { code, lines });
+            }
+            if lines.len() >= MAX_LINES {
+                return Err(bad("has too many lines"));
+            }
+        }
+    }
+
+    fn read_line(&mut self) -> io::Result<Vec<u8>> {
+        let mut line = Vec::new();
+        loop {
+            let buf = self.stream.fill_buf()?;
+            if buf.is_empty() {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            let (take, done) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
+            };
+            line.extend_from_slice(&buf[..take]);
+            self.stream.consume(take);
+            if line.len() > MAX_LINE {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "the server's reply line is too long",
+                ));
+            }
+            if done {
+                return Ok(line);
+            }
+        }
+    }
+
+    /// Closes the connection at once.
+    pub fn shut(&mut self) {
+        let tcp = match self.stream.get_ref() {
+            Stream::Plain(s) => &s.tcp,
+            Stream::Tls(s) => &s.sock.tcp,
+        };
+        let _ = tcp.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+/// A failed handshake in words a mail admin can act on.
+fn tls_words(e: &io::Error) -> String {
+    let text = e.to_string();
+    if text.contains("CaUsedAsEndEntity") {
+        return "TLS handshake failed: the server presents a CA certificate as its own (CaUsedAsEndEntity); it needs a server certificate for its host name signed by a CA, and [smtp] ca_file names that CA's certificate".to_owned();
+    }
+    if text.contains("UnknownIssuer") {
+        return "TLS handshake failed: the server's certificate is not signed by a CA this apikey trusts (UnknownIssuer); for a private CA, name its certificate in [smtp] ca_file".to_owned();
+    }
+    if text.contains("NotValidForName") {
+        return "TLS handshake failed: the server's certificate is not for the host named in [smtp] host (NotValidForName)".to_owned();
+    }
+    if matches!(
+        e.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    ) {
+        return "TLS handshake timed out".to_owned();
+    }
+    format!("TLS handshake failed: {}", crate::text::io_reason(e))
+}

@@ -1,0 +1,330 @@
+//! `notify send` and the admin's hand on single events (`notify retry`,
+//! `notify discard`). A run claims one event at a time, just before it
+//! hands that event to SMTP, and records the outcome only if it still holds
+//! the claim; a claim stands while its process runs (see
+//! [`crate::notify::sender`]), so no two runs ever deliver the same event,
+//! and a run that died leaves nothing hidden behind its claims.
+
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use super::Store;
+use super::backend::{NewAudit, Tx};
+use crate::audit::Action;
+use crate::error::{Error, Result};
+use crate::notify::delivery::{
+    self, Attempt, Courier, DeliveryStatus, EventUpdate, FailureKind, RecipientResult,
+};
+use crate::notify::event::{Event, EventStatus};
+use crate::notify::sender::{Holder, Sender};
+
+/// A claim lasts the courier's deadline and this much more: the time to
+/// record the outcome, retries included, whatever the lock waits.
+const LEASE_MARGIN: Duration = Duration::from_secs(90);
+
+/// Recording an outcome is tried this many times before the run gives up.
+const RECORD_TRIES: u32 = 3;
+
+/// How often a run looks again at events another run is delivering.
+const POLL: Duration = Duration::from_millis(100);
+
+/// The outcome of one `notify send` run.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct SendReport {
+    /// Events delivered to every recipient by this run.
+    pub sent: Vec<i64>,
+    /// Events this run tried that are not delivered to everyone: still
+    /// pending, or failed for good.
+    pub failed: Vec<FailedEvent>,
+    /// Events left pending because another run holds them.
+    pub held: Vec<HeldEvent>,
+    /// Events the run did not get to, because it stopped.
+    pub not_attempted: Vec<i64>,
+    /// Why the run stopped before the end, when it was not a failed
+    /// delivery: it lost a claim, or could not record a delivery.
+    pub stopped: Option<String>,
+}
+
+impl SendReport {
+    /// Whether everything the run was asked to deliver is delivered.
+    pub fn complete(&self) -> bool {
+        self.failed.is_empty()
+            && self.held.is_empty()
+            && self.not_attempted.is_empty()
+            && self.stopped.is_none()
+    }
+}
+
+/// One event a run tried and did not deliver to everyone.
+#[derive(Debug, serde::Serialize)]
+pub struct FailedEvent {
+    /// The event.
+    pub id: i64,
+    /// `pending` (tried again by the next run) or `failed` (given up).
+    pub status: EventStatus,
+    /// What the server (or the network) said.
+    pub error: String,
+}
+
+/// One event another run holds.
+#[derive(Debug, serde::Serialize)]
+pub struct HeldEvent {
+    /// The event.
+    pub id: i64,
+    /// Who holds it, and until when at the latest.
+    pub claimed_by: Holder,
+}
+
+enum Step {
+    Done,
+    Held(Holder),
+    Stop,
+}
+
+impl Store {
+    /// Delivers every pending event through `courier`, one at a time: each
+    /// is claimed just before its delivery and recorded right after, only
+    /// while this run still holds it. Events another live run holds are
+    /// waited for (up to one lease), then reported.
+    pub fn send_pending(&mut self, courier: &mut dyn Courier) -> Result<SendReport> {
+        let me = Sender::this_process()?;
+        let lease = courier.deadline() + LEASE_MARGIN;
+        let ids = self.backend.read(self.clock)?.pending_event_ids()?;
+        let mut report = SendReport::default();
+        let mut held = Vec::new();
+        for (i, &id) in ids.iter().enumerate() {
+            match self.send_one(id, &me, lease, courier, &mut report)? {
+                Step::Done => {}
+                Step::Held(holder) => held.push((id, holder)),
+                Step::Stop => {
+                    report.not_attempted = ids[i + 1..].to_vec();
+                    report.not_attempted.extend(held.iter().map(|(id, _)| *id));
+                    return Ok(report);
+                }
+            }
+        }
+        let give_up = Instant::now() + lease;
+        while !held.is_empty() && Instant::now() < give_up {
+            sleep(POLL);
+            let mut still = Vec::new();
+            for (id, holder) in held {
+                match self.send_one(id, &me, lease, courier, &mut report)? {
+                    Step::Done => {}
+                    Step::Held(holder) => still.push((id, holder)),
+                    Step::Stop => {
+                        report.not_attempted.push(id);
+                        report.not_attempted.extend(still.iter().map(|(id, _)| *id));
+                        return Ok(report);
+                    }
+                }
+                let _ = holder;
+            }
+            held = still;
+        }
+        report.held = held
+            .into_iter()
+            .map(|(id, claimed_by)| HeldEvent { id, claimed_by })
+            .collect();
+        Ok(report)
+    }
+
+    fn send_one(
+        &mut self,
+        id: i64,
+        me: &Sender,
+        lease: Duration,
+        courier: &mut dyn Courier,
+        report: &mut SendReport,
+    ) -> Result<Step> {
+        let event = {
+            let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
+            let now = tx.now();
+            let Some(event) = tx.event(id)? else {
+                return Ok(Step::Done);
+            };
+            if event.status != EventStatus::Pending {
+                return Ok(Step::Done);
+            }
+            if let Some(holder) = &event.claimed_by
+                && holder.token != me.token
+                && holder.stands(now)
+            {
+                return Ok(Step::Held(holder.clone()));
+            }
+            let holder = Holder {
+                until: now.plus(lease),
+                ..Holder::from(me)
+            };
+            tx.claim_event(id, &holder)?;
+            tx.commit()?;
+            event
+        };
+        let recipients = delivery::pending_recipients(&event);
+        let attempt = courier.deliver(&event, &recipients);
+        let update = match self.record(&event, &me.token, &attempt) {
+            Ok(Some(update)) => update,
+            Ok(None) => {
+                report.stopped = Some(format!(
+                    "event {id} was taken over, retried or discarded by someone else while this run delivered it: stopping so that nothing is sent twice"
+                ));
+                return Ok(Step::Stop);
+            }
+            Err(e) => {
+                let delivered: Vec<&str> = attempt
+                    .results
+                    .iter()
+                    .filter(|(_, r)| *r == RecipientResult::Delivered)
+                    .map(|(to, _)| to.as_str())
+                    .collect();
+                if delivered.is_empty() {
+                    return Err(e);
+                }
+                report.stopped = Some(format!(
+                    "event {id} was delivered to {} but could not be recorded ({e}): it stays pending and will be mailed again unless you run `apikey notify discard {id}`",
+                    delivered.join(", ")
+                ));
+                return Ok(Step::Stop);
+            }
+        };
+        match update.status {
+            EventStatus::Sent => report.sent.push(id),
+            status => report.failed.push(FailedEvent {
+                id,
+                status,
+                error: update
+                    .last_error
+                    .clone()
+                    .unwrap_or_else(|| "not delivered".to_owned()),
+            }),
+        }
+        // No session: the events after this one would fail the same way.
+        if attempt
+            .failure
+            .as_ref()
+            .is_some_and(|f| f.kind == FailureKind::Connection)
+        {
+            return Ok(Step::Stop);
+        }
+        Ok(Step::Done)
+    }
+
+    /// Records an attempt, trying again while the store is busy; `None`
+    /// when this run no longer holds the event.
+    fn record(
+        &mut self,
+        event: &Event,
+        token: &str,
+        attempt: &Attempt,
+    ) -> Result<Option<EventUpdate>> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let outcome = (|| {
+                let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
+                let update = delivery::record(event, attempt, tx.now());
+                let held = tx.record_attempt(event.id, token, &update)?;
+                tx.commit()?;
+                Ok(held.then_some(update))
+            })();
+            match outcome {
+                Err(e) if tries < RECORD_TRIES => {
+                    let _ = e;
+                    sleep(Duration::from_millis(500) * tries);
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    /// `notify retry`: the event's recipients that did not get it become
+    /// pending again, so the next `notify send` tries them.
+    pub fn retry_event(&mut self, id: i64) -> Result<Event> {
+        self.change_event(id, Action::NotifyRetry, |event| {
+            let unsent = event
+                .deliveries
+                .iter()
+                .any(|d| d.status != DeliveryStatus::Sent);
+            if !unsent || event.status == EventStatus::Skipped {
+                return Err(Error::refused(format!(
+                    "event {id} is {}: there is nobody left to send it to",
+                    event.status.as_str()
+                )));
+            }
+            if event.status == EventStatus::Pending
+                && !event
+                    .deliveries
+                    .iter()
+                    .any(|d| d.status == DeliveryStatus::Failed)
+            {
+                return Err(Error::refused(format!(
+                    "event {id} is already pending: `apikey notify send` delivers it"
+                )));
+            }
+            Ok(delivery::retry(event))
+        })
+    }
+
+    /// `notify discard`: the event is never sent (again).
+    pub fn discard_event(&mut self, id: i64) -> Result<Event> {
+        self.change_event(id, Action::NotifyDiscard, |event| {
+            if !matches!(event.status, EventStatus::Pending | EventStatus::Failed) {
+                return Err(Error::refused(format!(
+                    "event {id} is {}: only a pending or failed event can be discarded",
+                    event.status.as_str()
+                )));
+            }
+            Ok(EventUpdate {
+                status: EventStatus::Discarded,
+                deliveries: event.deliveries.clone(),
+                last_error: event.last_error.clone(),
+                sent_at: event.sent_at,
+            })
+        })
+    }
+
+    fn change_event(
+        &mut self,
+        id: i64,
+        action: Action,
+        change: impl FnOnce(&Event) -> Result<EventUpdate>,
+    ) -> Result<Event> {
+        let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
+        let event = tx.event(id)?.ok_or(Error::EventNotFound(id))?;
+        if let Some(holder) = &event.claimed_by
+            && event.status == EventStatus::Pending
+            && holder.stands(tx.now())
+        {
+            return Err(Error::refused(format!(
+                "event {id} is being delivered right now by `notify send` (pid {} on {}): try again when it is done",
+                holder.pid, holder.host
+            )));
+        }
+        let update = change(&event)?;
+        tx.set_event_state(id, &update)?;
+        audit_event(&mut *tx, &self.actor, &event, action)?;
+        let event = tx.event(id)?.ok_or(Error::EventNotFound(id))?;
+        tx.commit()?;
+        Ok(event)
+    }
+}
+
+fn audit_event(tx: &mut dyn Tx, actor: &str, event: &Event, action: Action) -> Result<()> {
+    let account = tx
+        .account(&event.account)?
+        .ok_or_else(|| Error::AccountNotFound(event.account.clone()))?;
+    let key = tx
+        .key_by_id(&event.key_id)?
+        .ok_or_else(|| Error::KeyNotFound {
+            account: event.account.clone(),
+            key: event.key_id.to_string(),
+        })?;
+    tx.audit(
+        actor,
+        &NewAudit {
+            action,
+            account: account.pk,
+            key: Some(key.pk),
+            detail: &format!("event {} ({})", event.id, event.event),
+        },
+    )
+}
