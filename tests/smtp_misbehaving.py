@@ -15,7 +15,7 @@ recipients answered 250, and "answered" says whether the end of data got its
   python3 tests/smtp_misbehaving.py --out mail.jsonl [--delay SECS]
       [--reject ADDR]... [--tempfail ADDR]... [--auth USER:PASS | --auth-echo]
       [--trickle SECS] [--hang-after-data | --drop-after-data]
-      [--lock-db PATH --lock-secs SECS]
+      [--lock-db PATH --lock-secs SECS] [--hang-at-mail N]
 
   --delay SECS       sleep before every reply, the greeting included
   --reject ADDR      RCPT TO:<ADDR> gets 550 (case-insensitive; repeatable)
@@ -29,6 +29,8 @@ recipients answered 250, and "answered" says whether the end of data got its
   --lock-db PATH     after the first message's data (across all connections),
   --lock-secs SECS   hold BEGIN EXCLUSIVE on the SQLite file PATH, answer 250,
                      sleep SECS, then ROLLBACK
+  --hang-at-mail N   never answer the N-th MAIL FROM (counted across all
+                     connections); appends {"hung": N} to <--out>.conns first
 """
 
 import argparse
@@ -44,7 +46,7 @@ import time
 
 HOST = "test.local"
 LOCK = threading.Lock()
-STATE = {"conns": 0, "messages": 0, "locked_once": False}
+STATE = {"conns": 0, "messages": 0, "mails": 0, "locked_once": False}
 
 
 def append_json(path, record):
@@ -101,6 +103,14 @@ class Session:
             elif verb == "HELO":
                 self.reply(f"250 {HOST}")
             elif verb == "MAIL":
+                with LOCK:
+                    STATE["mails"] += 1
+                    nth = STATE["mails"]
+                if nth == self.args.hang_at_mail:
+                    append_json(self.args.out + ".conns", {"hung": nth})
+                    while self.rfile.readline():  # hang: read and ignore until the client closes
+                        pass
+                    return
                 self.mail_from = address(arg)
                 self.rcpts = []
                 self.reply("250 2.1.0 ok" if self.mail_from is not None else "501 5.5.4 syntax: MAIL FROM:<address>")
@@ -246,6 +256,7 @@ def main():
     p.add_argument("--drop-after-data", action="store_true")
     p.add_argument("--lock-db")
     p.add_argument("--lock-secs", type=float, default=0.0)
+    p.add_argument("--hang-at-mail", type=int, default=0)
     args = p.parse_args()
     args.reject = {a.lower() for a in args.reject}
     args.tempfail = {a.lower() for a in args.tempfail}

@@ -33,7 +33,7 @@ fn kinds(env: &Env) -> Vec<String> {
     outbox(env).into_iter().map(|e| e.0).collect()
 }
 
-fn with_config(env: &mut Env, text: &str) {
+pub fn with_config(env: &mut Env, text: &str) {
     let path = env.path("config.toml");
     std::fs::write(&path, text).unwrap();
     env.set("APIKEY_CONFIG", &path);

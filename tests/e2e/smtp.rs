@@ -65,21 +65,49 @@ impl SmtpServer {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start python3 tests/smtp_server.py");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("PORT ")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("the SMTP server did not start: {line:?}"));
+        let port = read_port(&mut child);
         SmtpServer {
             child,
             port,
             out,
             ca,
         }
+    }
+
+    /// The misbehaving server (`tests/smtp_misbehaving.py`) with `args`.
+    pub fn misbehaving(dir: &Path, args: &[&str]) -> SmtpServer {
+        let out = dir.join(format!("faulty-{}.jsonl", rand_suffix()));
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_misbehaving.py");
+        crate::tools::require("python3");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg("--out")
+            .arg(&out)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start python3 tests/smtp_misbehaving.py");
+        let port = read_port(&mut child);
+        SmtpServer {
+            child,
+            port,
+            out,
+            ca: None,
+        }
+    }
+
+    /// Lines the misbehaving server wrote about connections: one
+    /// `{"connection": n}` per connection, `{"hung": n}` when it hung.
+    pub fn events(&self) -> Vec<Value> {
+        let mut path = self.out.clone().into_os_string();
+        path.push(".conns");
+        std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
     }
 
     /// Every message received so far, in order.
@@ -110,6 +138,17 @@ impl Drop for SmtpServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+fn read_port(child: &mut Child) -> u16 {
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    line.trim()
+        .strip_prefix("PORT ")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("the SMTP server did not start: {line:?}"))
 }
 
 fn rand_suffix() -> u64 {
