@@ -128,6 +128,18 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// An input file (a manifest) could not be read: an I/O failure, not
+    /// bad input, however the path was mistyped.
+    #[error("cannot read {what} {}: {}", path.display(), crate::text::io_reason(source))]
+    Unreadable {
+        /// What the file is, e.g. "manifest".
+        what: &'static str,
+        /// The file, or `-` for stdin.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+
     /// Writing the output failed (other than a closed pipe, which is not an error).
     #[error("cannot write output: {}", crate::text::io_reason(.0))]
     Output(std::io::Error),
@@ -159,6 +171,7 @@ impl Error {
             | Error::ConfigUnreadable { .. }
             | Error::Store { .. }
             | Error::Io { .. }
+            | Error::Unreadable { .. }
             | Error::Output(_)
             | Error::NotShown(_) => 1,
             Error::NotKept(cause) => cause.exit_code(),

@@ -267,6 +267,16 @@ impl Key {
                 MAX_EMAILS,
             ));
         }
+        for email in &self.notify.emails {
+            if email.at_ip_address() {
+                found.push(StoredProblem {
+                    field: "notify",
+                    problem: format!(
+                        "the address {email} is at an IP address, which apikey no longer accepts: mail to it is still sent; replace it with an address at a host name"
+                    ),
+                });
+            }
+        }
         found
     }
 }

@@ -173,12 +173,10 @@ impl Locator<'_> {
 impl Manifest {
     /// Reads and validates a manifest file.
     pub fn load(path: &Path) -> Result<Manifest> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::Invalid(format!(
-                "cannot read manifest {}: {}",
-                path.display(),
-                crate::text::io_reason(&e)
-            ))
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Unreadable {
+            what: "manifest",
+            path: path.to_path_buf(),
+            source,
         })?;
         Manifest::parse(&text, path)
     }

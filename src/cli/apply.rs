@@ -2,19 +2,32 @@
 //! show what that would change.
 
 use std::collections::BTreeSet;
-use std::io::Write;
+use std::io::{Read, Write};
+use std::path::Path;
 
 use super::args::ApplyArgs;
 use super::context::Context;
 use super::deliver::Delivery;
 use super::output::{self, Report};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::store::{Access, Prune};
 
 /// Validates the file, settles `--prune` (asking on a terminal), applies.
 pub fn run(args: &ApplyArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<Report> {
-    let manifest = Manifest::load(&args.file)?;
+    let manifest = if args.file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|source| Error::Unreadable {
+                what: "manifest",
+                path: args.file.clone(),
+                source,
+            })?;
+        Manifest::parse(&text, Path::new("<stdin>"))?
+    } else {
+        Manifest::load(&args.file)?
+    };
     // A dry run reads, and must not make a store (nor its folder) where a
     // mistyped --db points.
     let access = if args.dry_run {

@@ -247,7 +247,7 @@ Examples:
 /// `apply`.
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    /// The manifest (TOML)
+    /// The manifest (TOML); - reads it from stdin
     #[arg(value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub file: PathBuf,
 

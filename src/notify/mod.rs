@@ -37,6 +37,21 @@ pub struct Email(String);
 impl Email {
     /// Validates an address given by a user or a manifest.
     pub fn parse(text: &str) -> Result<Email> {
+        let email = Email::from_store(text)?;
+        if email.at_ip_address() {
+            return Err(Error::invalid(format!(
+                "invalid email address '{}': the domain is an IP address; use a host name, like example.com",
+                quoted(text)
+            )));
+        }
+        Ok(email)
+    }
+
+    /// Reads an address back from the store by the rules it was admitted
+    /// under: builds before 2026-12 let an address at an IP literal
+    /// (`x@127.0.0.1`) through, and such a key must still load; `store
+    /// check` and `apply` name it (see [`Email::at_ip_address`]).
+    pub(crate) fn from_store(text: &str) -> Result<Email> {
         let bad =
             |why: &str| Error::invalid(format!("invalid email address '{}': {why}", quoted(text)));
         if text.len() > 254 {
@@ -73,6 +88,24 @@ impl Email {
         Ok(Email(format!("{local}@{domain}")))
     }
 
+    /// Whether the domain is an IP address rather than a host name: a
+    /// top-level domain is never all digits (RFC 3696), so `x@1.2` and
+    /// `x@127.0.0.1` are both refused.
+    pub fn at_ip_address(&self) -> bool {
+        self.0
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+    }
+
+    /// Whether two addresses reach the same mailbox as far as apikey can
+    /// tell: equal but for case. Mail systems treat the part before '@'
+    /// as case-blind in practice, so `Ops@x.io` and `ops@x.io` are one
+    /// recipient, never two mails.
+    pub fn same_as(&self, other: &Email) -> bool {
+        self.0.eq_ignore_ascii_case(&other.0)
+    }
+
     /// The address as text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -94,7 +127,7 @@ pub fn parse_threshold(text: &str) -> Result<Option<u64>> {
 /// to go past [`MAX_EMAILS`].
 pub fn add_emails(list: &mut Vec<Email>, new: &[Email]) -> Result<()> {
     for email in new {
-        if !list.contains(email) {
+        if !list.iter().any(|e| e.same_as(email)) {
             list.push(email.clone());
         }
     }
@@ -111,7 +144,7 @@ pub fn add_emails(list: &mut Vec<Email>, new: &[Email]) -> Result<()> {
 /// a typo would otherwise pass silently.
 pub fn remove_emails(list: &mut Vec<Email>, gone: &[Email]) -> Result<()> {
     for email in gone {
-        let Some(i) = list.iter().position(|e| e == email) else {
+        let Some(i) = list.iter().position(|e| e.same_as(email)) else {
             return Err(Error::invalid(format!(
                 "'{email}' is not on the key's notification list"
             )));
@@ -153,6 +186,8 @@ mod tests {
             "\u{1b}[31m@example.com",
             "a@b@c.com",
             "a@[127.0.0.1]",
+            "x@127.0.0.1",
+            "a@1.2",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }
@@ -164,10 +199,12 @@ mod tests {
         let mut list = Vec::new();
         add_emails(&mut list, &[e("a@x.io"), e("a@x.io"), e("b@x.io")]).unwrap();
         assert_eq!(list.len(), 2);
+        add_emails(&mut list, &[e("A@X.io"), e("B@x.IO")]).unwrap();
+        assert_eq!(list.len(), 2, "case makes no new address: {list:?}");
         add_emails(&mut list, &[e("c@x.io"), e("d@x.io"), e("e@x.io")]).unwrap();
         let err = add_emails(&mut list.clone(), &[e("f@x.io")]).unwrap_err();
         assert_eq!(err.exit_code(), 3);
-        remove_emails(&mut list, &[e("a@x.io")]).unwrap();
+        remove_emails(&mut list, &[e("A@x.io")]).unwrap();
         assert_eq!(
             remove_emails(&mut list, &[e("a@x.io")])
                 .unwrap_err()

@@ -19,9 +19,10 @@ pub struct Sender {
     pub host: String,
     /// The process id.
     pub pid: u32,
-    /// The boot and the process's start time, so that a claim is known to
-    /// be dead once this exact process is gone (a reused pid or a reboot
-    /// does not revive it). Empty where the system does not say.
+    /// The boot, the pid namespace and the process's start time, so that a
+    /// claim is known to be dead once this exact process is gone (a reused
+    /// pid or a reboot does not revive it). Empty where the system does
+    /// not say.
     pub process: String,
 }
 
@@ -68,10 +69,11 @@ impl Holder {
     }
 
     /// Whether the claiming process still runs, when it ran on this machine
-    /// since its last boot; `None` when that cannot be told.
+    /// since its last boot and in this process's pid namespace (another
+    /// container's pids mean nothing here); `None` when that cannot be told.
     fn process_here(&self) -> Option<bool> {
-        let (boot, _) = self.process.split_once('/')?;
-        if boot.is_empty() || boot != boot_id()? {
+        let (place, _) = self.process.rsplit_once('/')?;
+        if place.is_empty() || place != this_place()? {
             return None;
         }
         Some(fingerprint(self.pid).is_some_and(|now| now == self.process))
@@ -90,21 +92,28 @@ impl From<&Sender> for Holder {
     }
 }
 
-fn boot_id() -> Option<String> {
-    let id = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
-    Some(id.trim().to_owned()).filter(|id| !id.is_empty())
+/// `BOOT/PIDNS`: this boot of this machine and this process's pid
+/// namespace, within which a pid names one process.
+fn this_place() -> Option<String> {
+    let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+    let namespace = std::fs::read_link("/proc/self/ns/pid").ok()?;
+    let boot = boot.trim();
+    if boot.is_empty() {
+        return None;
+    }
+    Some(format!("{boot}/{}", namespace.display()))
 }
 
-/// `BOOT/START`: the boot id and the process's start time in clock ticks
-/// since boot (field 22 of `/proc/PID/stat`), or `None` when the process
-/// does not exist (or this is not Linux).
+/// `BOOT/PIDNS/START`: where (see [`this_place`]) and the process's start
+/// time in clock ticks since boot (field 22 of `/proc/PID/stat`), or
+/// `None` when the process does not exist (or this is not Linux).
 fn fingerprint(pid: u32) -> Option<String> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name (field 2) may hold spaces and parentheses; the
     // fields after its closing parenthesis start at field 3.
     let fields = &stat[stat.rfind(')')? + 1..];
     let started = fields.split_whitespace().nth(22 - 3)?;
-    Some(format!("{}/{started}", boot_id()?))
+    Some(format!("{}/{started}", this_place()?))
 }
 
 fn host_name() -> String {
@@ -146,7 +155,7 @@ mod tests {
             host: host_name(),
             pid,
             // The fingerprint taken while it ran, or one it never had.
-            process: process.unwrap_or_else(|| format!("{}/0", boot_id().unwrap())),
+            process: process.unwrap_or_else(|| format!("{}/0", this_place().unwrap())),
             until: Timestamp::from_unix(i64::MAX),
         };
         assert!(!holder.stands(Timestamp::from_unix(0)));
@@ -158,15 +167,24 @@ mod tests {
             token: "t".into(),
             host: "other".into(),
             pid: 1,
-            process: "another-boot/5".into(),
+            process: "another-boot/pid:[1]/5".into(),
             until: Timestamp::from_unix(100),
         };
         assert!(holder.stands(Timestamp::from_unix(99)));
         assert!(!holder.stands(Timestamp::from_unix(100)));
         let old = Holder {
             process: String::new(),
-            ..holder
+            ..holder.clone()
         };
         assert!(old.stands(Timestamp::from_unix(99)));
+        // This boot, another container's pid namespace: only the lease.
+        let boot = this_place().unwrap();
+        let boot = boot.split_once('/').unwrap().0;
+        let container = Holder {
+            process: format!("{boot}/pid:[1]/5"),
+            ..holder
+        };
+        assert!(container.stands(Timestamp::from_unix(99)));
+        assert!(!container.stands(Timestamp::from_unix(100)));
     }
 }

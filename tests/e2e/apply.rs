@@ -433,3 +433,36 @@ fn a_renamed_entry_is_called_a_new_key_and_rename_keeps_the_balance() {
     assert_eq!(json["possible_renames"], serde_json::json!([]));
     assert_eq!(env.json(&["-a", "acme", "show", "shop"])["balance"], 600);
 }
+
+#[test]
+fn a_manifest_from_stdin_and_one_that_cannot_be_read() {
+    let env = Env::new();
+    let run = env.run_with_stdin(&["apply", "-", "--json"], MANIFEST);
+    assert_eq!(run.status, Some(0), "{}", run.stderr);
+    assert_eq!(
+        env.json(&["-a", "acme", "show", "web"])["notify"]["emails"][0],
+        "ops@acme.example"
+    );
+    // A second run from stdin changes nothing.
+    let again = env.run_with_stdin(&["apply", "-", "--dry-run", "--json"], MANIFEST);
+    assert_eq!(again.status, Some(0), "{}", again.stderr);
+    // A file that is not there is an I/O failure in the usual words, and
+    // touches nothing.
+    let before = dump(&env);
+    let missing = env.path("nope.toml").display().to_string();
+    let err = env.fails(&["apply", &missing], 1);
+    assert_eq!(
+        err,
+        format!("apikey: cannot read manifest {missing}: no such file or directory")
+    );
+    let err = env.fails(&["apply", env.dir.path().to_str().unwrap()], 1);
+    assert!(
+        err.contains("cannot read manifest") && err.contains("directory"),
+        "{err}"
+    );
+    assert_eq!(dump(&env), before);
+    // Bad TOML on stdin is named as coming from there.
+    let run = env.run_with_stdin(&["apply", "-"], "[[account]\n");
+    assert_eq!(run.status, Some(2));
+    assert!(run.one_line_error().contains("<stdin>"), "{}", run.stderr);
+}

@@ -68,9 +68,24 @@ fn lists_are_validated_capped_and_shown() {
         serde_json::json!(["Ops@acme.example", "b@x.io"]),
         "twice is harmless"
     );
+    // The same mailbox whatever the case: one address, one mail.
+    let v = env.json(&["notify", "add", "web", "OPS@ACME.example", "B@X.IO"]);
+    assert_eq!(
+        v["emails"],
+        serde_json::json!(["Ops@acme.example", "b@x.io"])
+    );
     let before = env.show("web");
-    for bad in ["plain", "a@b", "a b@x.io", "\u{1b}[2J@x.io", "a@x.io\n"] {
-        env.fails(&["notify", "add", "web", "c@x.io", bad], 2);
+    for bad in [
+        "plain",
+        "a@b",
+        "a b@x.io",
+        "\u{1b}[2J@x.io",
+        "a@x.io\n",
+        "x@127.0.0.1",
+        "a@1.2",
+    ] {
+        let err = env.fails(&["notify", "add", "web", "c@x.io", bad], 2);
+        assert!(err.contains("invalid email address"), "{err}");
     }
     env.ok(&["notify", "add", "web", "c@x.io", "d@x.io", "e@x.io"]);
     let err = env.fails(&["notify", "add", "web", "f@x.io"], 3);

@@ -220,7 +220,7 @@ fn key_from_row(row: &Row<'_>, now: Timestamp) -> rusqlite::Result<Key> {
             })?,
         },
         notify: NotifySettings {
-            emails: parse_list(row, 17, Email::parse)?,
+            emails: parse_list(row, 17, Email::from_store)?,
             low_balance: limit(opt_int(row, 18)?),
         },
         counters: Counters {
