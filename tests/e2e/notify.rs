@@ -491,6 +491,22 @@ fn implicit_tls_checks_the_certificate() {
 }
 
 #[test]
+fn a_ca_certificate_served_as_the_server_s_own_is_explained() {
+    let mut env = Env::new();
+    let server = SmtpServer::start_with(env.dir.path(), Mode::TlsWithCaAsServer, None, None);
+    env.create(&["--name", "web", "--notify", "a@x.io"]);
+    env.ok(&["topup", "web", "5"]);
+    with_config(&mut env, &server.config("tls", ""));
+    let err = env.run(&["notify", "send"]).one_line_error();
+    assert!(
+        err.contains("CaUsedAsEndEntity")
+            && err.contains("needs a server certificate for its host name signed by a CA"),
+        "{err}"
+    );
+    assert!(server.messages().is_empty());
+}
+
+#[test]
 fn send_needs_an_smtp_section() {
     let env = Env::new();
     let err = env.fails(&["notify", "send"], 2);

@@ -13,6 +13,9 @@ pub enum Mode {
     Plain,
     Starttls,
     Tls,
+    /// TLS from the first byte, with the CA's own certificate as the
+    /// server's: a setup mistake clients must explain.
+    TlsWithCaAsServer,
 }
 
 /// A running server; killed when dropped.
@@ -44,9 +47,17 @@ impl SmtpServer {
         cmd.arg(script).arg("--out").arg(&out);
         let mut ca = None;
         if mode != Mode::Plain {
-            let (ca_cert, cert, key) = make_certificates(dir);
+            let (ca_cert, mut cert, mut key) = make_certificates(dir);
+            if mode == Mode::TlsWithCaAsServer {
+                cert = ca_cert.clone();
+                key = dir.join("ca.key");
+            }
             cmd.arg("--tls")
-                .arg(if mode == Mode::Tls { "tls" } else { "starttls" })
+                .arg(if mode == Mode::Starttls {
+                    "starttls"
+                } else {
+                    "tls"
+                })
                 .arg("--cert")
                 .arg(cert)
                 .arg("--key")
