@@ -279,6 +279,8 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('threshold', 'threshold', [CompletionResultType]::ParameterValue, 'Set (or turn off) the balance below which the list is warned')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List queued notification events (pending ones, or all)')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Deliver pending events over SMTP ([smtp] in the config file)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Send a failed event again, to the recipients who did not get it')
+            [CompletionResult]::new('discard', 'discard', [CompletionResultType]::ParameterValue, 'Drop a pending or failed event, so that it is never sent')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -385,6 +387,40 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'apikey;notify;retry' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the essential value (e.g. the new key)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the essential value (e.g. the new key)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'apikey;notify;discard' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the essential value (e.g. the new key)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the essential value (e.g. the new key)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'apikey;notify;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add addresses to a key''s notification list (at most 5 in all)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove addresses from a key''s notification list')
@@ -392,6 +428,8 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('threshold', 'threshold', [CompletionResultType]::ParameterValue, 'Set (or turn off) the balance below which the list is warned')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List queued notification events (pending ones, or all)')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Deliver pending events over SMTP ([smtp] in the config file)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Send a failed event again, to the recipients who did not get it')
+            [CompletionResult]::new('discard', 'discard', [CompletionResultType]::ParameterValue, 'Drop a pending or failed event, so that it is never sent')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -411,6 +449,12 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;notify;help;send' {
+            break
+        }
+        'apikey;notify;help;retry' {
+            break
+        }
+        'apikey;notify;help;discard' {
             break
         }
         'apikey;notify;help;help' {
@@ -687,6 +731,8 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('threshold', 'threshold', [CompletionResultType]::ParameterValue, 'Set (or turn off) the balance below which the list is warned')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List queued notification events (pending ones, or all)')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Deliver pending events over SMTP ([smtp] in the config file)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Send a failed event again, to the recipients who did not get it')
+            [CompletionResult]::new('discard', 'discard', [CompletionResultType]::ParameterValue, 'Drop a pending or failed event, so that it is never sent')
             break
         }
         'apikey;help;notify;add' {
@@ -705,6 +751,12 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;help;notify;send' {
+            break
+        }
+        'apikey;help;notify;retry' {
+            break
+        }
+        'apikey;help;notify;discard' {
             break
         }
         'apikey;help;log' {

@@ -154,6 +154,9 @@ _apikey() {
             apikey__subcmd__help__subcmd__notify,add)
                 cmd="apikey__subcmd__help__subcmd__notify__subcmd__add"
                 ;;
+            apikey__subcmd__help__subcmd__notify,discard)
+                cmd="apikey__subcmd__help__subcmd__notify__subcmd__discard"
+                ;;
             apikey__subcmd__help__subcmd__notify,list)
                 cmd="apikey__subcmd__help__subcmd__notify__subcmd__list"
                 ;;
@@ -162,6 +165,9 @@ _apikey() {
                 ;;
             apikey__subcmd__help__subcmd__notify,remove)
                 cmd="apikey__subcmd__help__subcmd__notify__subcmd__remove"
+                ;;
+            apikey__subcmd__help__subcmd__notify,retry)
+                cmd="apikey__subcmd__help__subcmd__notify__subcmd__retry"
                 ;;
             apikey__subcmd__help__subcmd__notify,send)
                 cmd="apikey__subcmd__help__subcmd__notify__subcmd__send"
@@ -178,6 +184,9 @@ _apikey() {
             apikey__subcmd__notify,add)
                 cmd="apikey__subcmd__notify__subcmd__add"
                 ;;
+            apikey__subcmd__notify,discard)
+                cmd="apikey__subcmd__notify__subcmd__discard"
+                ;;
             apikey__subcmd__notify,help)
                 cmd="apikey__subcmd__notify__subcmd__help"
                 ;;
@@ -190,6 +199,9 @@ _apikey() {
             apikey__subcmd__notify,remove)
                 cmd="apikey__subcmd__notify__subcmd__remove"
                 ;;
+            apikey__subcmd__notify,retry)
+                cmd="apikey__subcmd__notify__subcmd__retry"
+                ;;
             apikey__subcmd__notify,send)
                 cmd="apikey__subcmd__notify__subcmd__send"
                 ;;
@@ -198,6 +210,9 @@ _apikey() {
                 ;;
             apikey__subcmd__notify__subcmd__help,add)
                 cmd="apikey__subcmd__notify__subcmd__help__subcmd__add"
+                ;;
+            apikey__subcmd__notify__subcmd__help,discard)
+                cmd="apikey__subcmd__notify__subcmd__help__subcmd__discard"
                 ;;
             apikey__subcmd__notify__subcmd__help,help)
                 cmd="apikey__subcmd__notify__subcmd__help__subcmd__help"
@@ -210,6 +225,9 @@ _apikey() {
                 ;;
             apikey__subcmd__notify__subcmd__help,remove)
                 cmd="apikey__subcmd__notify__subcmd__help__subcmd__remove"
+                ;;
+            apikey__subcmd__notify__subcmd__help,retry)
+                cmd="apikey__subcmd__notify__subcmd__help__subcmd__retry"
                 ;;
             apikey__subcmd__notify__subcmd__help,send)
                 cmd="apikey__subcmd__notify__subcmd__help__subcmd__send"
@@ -970,7 +988,7 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__help__subcmd__notify)
-            opts="add remove list threshold outbox send"
+            opts="add remove list threshold outbox send retry discard"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -984,6 +1002,20 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__help__subcmd__notify__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__help__subcmd__notify__subcmd__discard)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1026,6 +1058,20 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__help__subcmd__notify__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__help__subcmd__notify__subcmd__retry)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1334,7 +1380,7 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__notify)
-            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version add remove list threshold outbox send help"
+            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version add remove list threshold outbox send retry discard help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1445,8 +1491,64 @@ _apikey() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        apikey__subcmd__notify__subcmd__discard)
+            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         apikey__subcmd__notify__subcmd__help)
-            opts="add remove list threshold outbox send help"
+            opts="add remove list threshold outbox send retry discard help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1460,6 +1562,20 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__notify__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__notify__subcmd__help__subcmd__discard)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1516,6 +1632,20 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__notify__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__notify__subcmd__help__subcmd__retry)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1670,6 +1800,62 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__notify__subcmd__remove)
+            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__notify__subcmd__retry)
             opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

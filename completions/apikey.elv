@@ -265,6 +265,8 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand threshold 'Set (or turn off) the balance below which the list is warned'
             cand outbox 'List queued notification events (pending ones, or all)'
             cand send 'Deliver pending events over SMTP ([smtp] in the config file)'
+            cand retry 'Send a failed event again, to the recipients who did not get it'
+            cand discard 'Drop a pending or failed event, so that it is never sent'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'apikey;notify;add'= {
@@ -364,6 +366,38 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'apikey;notify;retry'= {
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;notify;discard'= {
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'apikey;notify;help'= {
             cand add 'Add addresses to a key''s notification list (at most 5 in all)'
             cand remove 'Remove addresses from a key''s notification list'
@@ -371,6 +405,8 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand threshold 'Set (or turn off) the balance below which the list is warned'
             cand outbox 'List queued notification events (pending ones, or all)'
             cand send 'Deliver pending events over SMTP ([smtp] in the config file)'
+            cand retry 'Send a failed event again, to the recipients who did not get it'
+            cand discard 'Drop a pending or failed event, so that it is never sent'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'apikey;notify;help;add'= {
@@ -384,6 +420,10 @@ set edit:completion:arg-completer[apikey] = {|@words|
         &'apikey;notify;help;outbox'= {
         }
         &'apikey;notify;help;send'= {
+        }
+        &'apikey;notify;help;retry'= {
+        }
+        &'apikey;notify;help;discard'= {
         }
         &'apikey;notify;help;help'= {
         }
@@ -628,6 +668,8 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand threshold 'Set (or turn off) the balance below which the list is warned'
             cand outbox 'List queued notification events (pending ones, or all)'
             cand send 'Deliver pending events over SMTP ([smtp] in the config file)'
+            cand retry 'Send a failed event again, to the recipients who did not get it'
+            cand discard 'Drop a pending or failed event, so that it is never sent'
         }
         &'apikey;help;notify;add'= {
         }
@@ -640,6 +682,10 @@ set edit:completion:arg-completer[apikey] = {|@words|
         &'apikey;help;notify;outbox'= {
         }
         &'apikey;help;notify;send'= {
+        }
+        &'apikey;help;notify;retry'= {
+        }
+        &'apikey;help;notify;discard'= {
         }
         &'apikey;help;log'= {
         }

@@ -198,24 +198,26 @@ complete -c apikey -n "__fish_apikey_using_subcommand usage" -s y -l yes -d 'Con
 complete -c apikey -n "__fish_apikey_using_subcommand usage" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand usage" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
 always\t'Always color'
 never\t'Never color'"
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -l json -d 'Print exactly one JSON document on stdout'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -s y -l yes -d 'Confirm destructive commands without asking'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "add" -d 'Add addresses to a key\'s notification list (at most 5 in all)'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "remove" -d 'Remove addresses from a key\'s notification list'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "list" -d 'Show a key\'s notification list and low-balance threshold'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "threshold" -d 'Set (or turn off) the balance below which the list is warned'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "outbox" -d 'List queued notification events (pending ones, or all)'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "send" -d 'Deliver pending events over SMTP ([smtp] in the config file)'
-complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -f -a "add" -d 'Add addresses to a key\'s notification list (at most 5 in all)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -f -a "remove" -d 'Remove addresses from a key\'s notification list'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -f -a "list" -d 'Show a key\'s notification list and low-balance threshold'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -f -a "threshold" -d 'Set (or turn off) the balance below which the list is warned'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -f -a "outbox" -d 'List queued notification events (pending ones, or all)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -f -a "send" -d 'Deliver pending events over SMTP ([smtp] in the config file)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -f -a "retry" -d 'Send a failed event again, to the recipients who did not get it'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -f -a "discard" -d 'Drop a pending or failed event, so that it is never sent'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and not __fish_seen_subcommand_from add remove list threshold outbox send retry discard help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from add" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
@@ -283,12 +285,36 @@ complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_su
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from retry" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from retry" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from retry" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from retry" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from retry" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from retry" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from retry" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from retry" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from retry" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from discard" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from discard" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from discard" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from discard" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from discard" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from discard" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from discard" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from discard" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from discard" -s V -l version -d 'Print version'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add addresses to a key\'s notification list (at most 5 in all)'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove addresses from a key\'s notification list'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "list" -d 'Show a key\'s notification list and low-balance threshold'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "threshold" -d 'Set (or turn off) the balance below which the list is warned'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "outbox" -d 'List queued notification events (pending ones, or all)'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "send" -d 'Deliver pending events over SMTP ([smtp] in the config file)'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "retry" -d 'Send a failed event again, to the recipients who did not get it'
+complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "discard" -d 'Drop a pending or failed event, so that it is never sent'
 complete -c apikey -n "__fish_apikey_using_subcommand notify; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c apikey -n "__fish_apikey_using_subcommand log" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand log" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
@@ -440,6 +466,8 @@ complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subc
 complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "threshold" -d 'Set (or turn off) the balance below which the list is warned'
 complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "outbox" -d 'List queued notification events (pending ones, or all)'
 complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "send" -d 'Deliver pending events over SMTP ([smtp] in the config file)'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "retry" -d 'Send a failed event again, to the recipients who did not get it'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "discard" -d 'Drop a pending or failed event, so that it is never sent'
 complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "create" -d 'Create an account'
 complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "list" -d 'List accounts with their key counts and balances'
 complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show one account [default: the current one]'

@@ -107,17 +107,18 @@ impl Store {
         while !held.is_empty() && Instant::now() < give_up {
             sleep(POLL);
             let mut still = Vec::new();
-            for (id, holder) in held {
+            for (i, &(id, _)) in held.iter().enumerate() {
                 match self.send_one(id, &me, lease, courier, &mut report)? {
                     Step::Done => {}
                     Step::Held(holder) => still.push((id, holder)),
                     Step::Stop => {
-                        report.not_attempted.push(id);
                         report.not_attempted.extend(still.iter().map(|(id, _)| *id));
+                        report
+                            .not_attempted
+                            .extend(held[i + 1..].iter().map(|(id, _)| *id));
                         return Ok(report);
                     }
                 }
-                let _ = holder;
             }
             held = still;
         }
@@ -227,10 +228,7 @@ impl Store {
                 Ok(held.then_some(update))
             })();
             match outcome {
-                Err(e) if tries < RECORD_TRIES => {
-                    let _ = e;
-                    sleep(Duration::from_millis(500) * tries);
-                }
+                Err(_) if tries < RECORD_TRIES => sleep(Duration::from_millis(500) * tries),
                 outcome => return outcome,
             }
         }

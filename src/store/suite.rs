@@ -2,6 +2,8 @@
 //! a factory (with a guard that owns its resources), so a PostgreSQL backend
 //! proves the same rules with one more `backend_suite!` line.
 
+mod outbox;
+
 use std::time::Duration;
 
 use crate::account::AccountName;
@@ -502,6 +504,21 @@ macro_rules! backend_suite {
             fn a_store_kept_by_the_rules_passes_its_check() {
                 let (store, _keep) = $factory();
                 suite::a_store_kept_by_the_rules_passes_its_check(store);
+            }
+            #[test]
+            fn each_recipient_is_delivered_once() {
+                let (store, _keep) = $factory();
+                suite::outbox::each_recipient_is_delivered_once(store);
+            }
+            #[test]
+            fn claims_fall_with_their_holder() {
+                let (store, _keep) = $factory();
+                suite::outbox::claims_fall_with_their_holder(store);
+            }
+            #[test]
+            fn a_discarded_event_is_never_sent() {
+                let (store, _keep) = $factory();
+                suite::outbox::a_discarded_event_is_never_sent(store);
             }
         }
     };

@@ -299,7 +299,7 @@ fn manifest_errors_name_the_file_line_and_column_and_change_nothing() {
     assert!(err.contains("at most 10"), "{err}");
     env.fails(
         &["apply", &env.path("missing.toml").display().to_string()],
-        2,
+        1,
     );
     assert_eq!(dump(&env), before);
 }

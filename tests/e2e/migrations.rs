@@ -160,3 +160,44 @@ fn a_command_that_writes_upgrades_the_store_itself() {
     let upgraded = env.json(&["store", "upgrade"]);
     assert_eq!(upgraded["from"], upgraded["to"], "{upgraded}");
 }
+
+#[test]
+fn events_sent_before_schema_8_read_as_sent_to_everyone() {
+    let env = Env::new();
+    env.create(&["--name", "web", "--notify", "a@x.io", "--notify", "b@x.io"]);
+    env.ok(&["topup", "web", "5"]);
+    env.ok(&["topup", "web", "6"]);
+    // Schema 7: the first event was sent by an older build, the second not.
+    let conn = env.sql();
+    conn.execute_batch(
+        "UPDATE outbox SET status = 'sent', sent_at = 1790000000, attempts = 1 WHERE id = 1;",
+    )
+    .unwrap();
+    conn.execute_batch(crate::util::UNDO_SCHEMA_8).unwrap();
+    conn.execute_batch("PRAGMA user_version = 7;").unwrap();
+    drop(conn);
+    let upgraded = env.json(&["store", "upgrade"]);
+    assert_eq!(
+        (upgraded["from"].as_i64(), upgraded["to"].as_i64()),
+        (Some(7), Some(apikey::store::sqlite::SCHEMA_VERSION))
+    );
+    let events = env.json(&["notify", "outbox", "--all"]);
+    let sent = &events[0]["deliveries"];
+    assert_eq!(
+        sent,
+        &serde_json::json!([
+            {"to": "a@x.io", "status": "sent", "at": "2026-09-21T14:13:20Z", "refusals": 0, "error": null},
+            {"to": "b@x.io", "status": "sent", "at": "2026-09-21T14:13:20Z", "refusals": 0, "error": null},
+        ])
+    );
+    let pending = &events[1]["deliveries"];
+    assert!(
+        pending
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["status"] == "pending"),
+        "{pending}"
+    );
+    assert!(events[1]["claimed_by"].is_null());
+}

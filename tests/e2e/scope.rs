@@ -196,6 +196,7 @@ fn a_store_with_lists_kept_as_lines_is_migrated_entry_for_entry() {
          PRAGMA user_version = 6;",
     )
     .unwrap();
+    conn.execute_batch(crate::util::UNDO_SCHEMA_8).unwrap();
     drop(conn);
     env.ok(&["store", "upgrade"]);
     let v = env.show("web");

@@ -35,6 +35,7 @@ fn as_schema_6(env: &Env, lines: &[(&str, &str)]) {
          PRAGMA user_version = 6;",
     )
     .unwrap();
+    conn.execute_batch(crate::util::UNDO_SCHEMA_8).unwrap();
     for (name, urls) in lines {
         conn.execute(
             "UPDATE keys SET allowed_urls = ?2 WHERE name = ?1",

@@ -359,11 +359,7 @@ mod tests {
     #[test]
     fn a_plain_text_login_goes_only_to_this_machine() {
         let refused = |c: &SmtpConfig| Mailer::new(c).err().map(|e| (e.exit_code(), e.to_string()));
-        for (user, var) in [
-            (Some("mailer"), None),
-            (None, Some("PATH")),
-            (Some("mailer"), Some("PATH")),
-        ] {
+        for (user, var) in [(Some("mailer"), None), (Some("mailer"), Some("PATH"))] {
             let (code, message) =
                 refused(&config("smtp.example.com", TlsMode::None, user, var)).unwrap();
             assert_eq!(code, 2);
@@ -376,5 +372,24 @@ mod tests {
             assert!(refused(&config("smtp.example.com", TlsMode::Tls, user, var)).is_none());
         }
         assert!(refused(&config("smtp.example.com", TlsMode::None, None, None)).is_none());
+    }
+
+    #[test]
+    fn settings_that_could_never_deliver_are_refused() {
+        let (code, message) = Mailer::new(&config("127.0.0.1", TlsMode::None, None, Some("PATH")))
+            .err()
+            .map(|e| (e.exit_code(), e.to_string()))
+            .unwrap();
+        assert_eq!(code, 2);
+        assert!(
+            message.contains("password_env is set but user is not"),
+            "{message}"
+        );
+        for (secs, words) in [(0, "timeout_secs = 0"), (86_401, "more than a day")] {
+            let mut c = config("127.0.0.1", TlsMode::None, None, None);
+            c.timeout_secs = Some(secs);
+            let message = Mailer::new(&c).err().unwrap().to_string();
+            assert!(message.contains(words), "{message}");
+        }
     }
 }

@@ -235,6 +235,19 @@ impl Session {
         what: &str,
         reply: &Reply,
     ) -> (Attempt, bool) {
+        if reply.code == 421 {
+            // The server is closing the session, not judging the message.
+            return (
+                Attempt {
+                    results,
+                    failure: Some(Failure {
+                        kind: FailureKind::Broken,
+                        text: format!("the server closed the session: {}", reply.one_line()),
+                    }),
+                },
+                false,
+            );
+        }
         let keep = self.wire.command("RSET").is_ok_and(|r| r.code == 250);
         (
             Attempt {
