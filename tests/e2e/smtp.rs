@@ -49,7 +49,7 @@ impl SmtpServer {
         if mode != Mode::Plain {
             let (ca_cert, mut cert, mut key) = make_certificates(dir);
             if mode == Mode::TlsWithCaAsServer {
-                cert = ca_cert.clone();
+                cert.clone_from(&ca_cert);
                 key = dir.join("ca.key");
             }
             cmd.arg("--tls")
