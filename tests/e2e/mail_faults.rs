@@ -425,3 +425,43 @@ fn smtp_settings_that_cannot_work_are_refused_before_sending() {
     assert!(err.contains("password_env is set but user is not"), "{err}");
     assert!(server.events().is_empty(), "nothing was tried");
 }
+
+#[test]
+fn a_sender_that_lost_its_claim_stops_and_says_so() {
+    let mut env = Env::new();
+    let server = SmtpServer::misbehaving(env.dir.path(), &["--hang-at-mail", "1"]);
+    with_config(&mut env, &config(&server, "timeout_secs = 3\n"));
+    events(&env, &["a@x.io"], 3);
+    let sender = env
+        .command(["notify", "send"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for("the server to hang", || {
+        server.events().iter().any(|e| e["hung"] == 1)
+    });
+    // What a run on another machine does once it believes the lease over.
+    env.sql()
+        .execute_batch(
+            "UPDATE outbox SET claimed_by = 'another-run', claim_host = 'elsewhere',
+                    claim_pid = 7, claim_process = 'other-boot/pid:[1]/1',
+                    claimed_until = 4102444800
+              WHERE id = 1",
+        )
+        .unwrap();
+    let out = sender.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("event 1 was taken over")
+            && stderr.contains("stopping so that nothing is sent twice")
+            && stderr.contains("2 events not tried"),
+        "{stderr}"
+    );
+    // Its attempt was not recorded over the other run's claim.
+    let first = &outbox(&env)[0];
+    assert_eq!(first["attempts"], 0);
+    assert_eq!(first["claimed_by"]["host"], "elsewhere");
+    assert!(server.messages().is_empty());
+}
