@@ -106,13 +106,18 @@ fn this_place() -> Option<String> {
 
 /// `BOOT/PIDNS/START`: where (see [`this_place`]) and the process's start
 /// time in clock ticks since boot (field 22 of `/proc/PID/stat`), or
-/// `None` when the process does not exist (or this is not Linux).
+/// `None` when the process does not exist or has exited (or this is not
+/// Linux).
 fn fingerprint(pid: u32) -> Option<String> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name (field 2) may hold spaces and parentheses; the
     // fields after its closing parenthesis start at field 3.
-    let fields = &stat[stat.rfind(')')? + 1..];
-    let started = fields.split_whitespace().nth(22 - 3)?;
+    let mut fields = stat[stat.rfind(')')? + 1..].split_whitespace();
+    // A zombie (Z) or dead (X) process runs no more code, reaped or not.
+    if matches!(fields.next()?, "Z" | "X") {
+        return None;
+    }
+    let started = fields.nth(22 - 4)?;
     Some(format!("{}/{started}", this_place()?))
 }
 
@@ -142,6 +147,32 @@ mod tests {
         let mut holder = Holder::from(&me);
         holder.until = Timestamp::from_unix(10);
         assert!(holder.stands(Timestamp::from_unix(1_000_000)));
+    }
+
+    #[test]
+    fn a_claim_of_an_exited_process_falls_before_it_is_reaped() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let holder = Holder {
+            token: "t".into(),
+            host: host_name(),
+            pid,
+            process: fingerprint(pid).unwrap(),
+            until: Timestamp::from_unix(0),
+        };
+        assert!(holder.stands(Timestamp::from_unix(1)));
+        child.kill().unwrap();
+        // A zombie until reaped: gone all the same.
+        while std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|s| !s.contains(") Z "))
+        {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(!holder.stands(Timestamp::from_unix(1)));
+        child.wait().unwrap();
     }
 
     #[test]
