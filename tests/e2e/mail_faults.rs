@@ -201,9 +201,13 @@ fn one_refused_recipient_fails_alone_and_the_others_get_the_mail_once() {
     events(&env, &["a@x.io", "bad@x.io", "c@x.io"], 1);
     let run = env.run(&["notify", "send"]);
     assert_eq!(run.status, Some(1));
+    assert_eq!(
+        run.stdout,
+        "Sent 0 notifications; 1 not delivered to everyone.\n"
+    );
     let err = run.one_line_error();
     assert!(
-        err.contains("1 of 1 notifications failed")
+        err.contains("1 of 1 notifications failed, a recipient refused for good")
             && err.contains("bad@x.io: 550")
             && err.contains("notify retry"),
         "{err}"

@@ -82,7 +82,16 @@ pub(super) fn print_sent(report: &SendReport, out: &mut dyn Write) -> io::Result
     {
         return writeln!(out, "Nothing to send.");
     }
-    writeln!(out, "Sent {}.", count(report.sent.len(), "notification"))
+    let undelivered = report.failed.len() + report.held.len() + report.not_attempted.len();
+    if undelivered == 0 {
+        writeln!(out, "Sent {}.", count(report.sent.len(), "notification"))
+    } else {
+        writeln!(
+            out,
+            "Sent {}; {undelivered} not delivered to everyone.",
+            count(report.sent.len(), "notification")
+        )
+    }
 }
 
 /// Why a run exits 1, if it does: what stopped it, what it could not
@@ -111,7 +120,7 @@ pub(super) fn failure_line(r: &SendReport) -> Option<String> {
             "check the [smtp] settings and run `apikey notify send` again"
         };
         let what = if given_up == r.failed.len() {
-            "failed (a recipient was refused)"
+            "failed, a recipient refused for good"
         } else if given_up == 0 {
             "could not be delivered and stay pending"
         } else {
