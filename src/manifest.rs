@@ -173,12 +173,25 @@ impl Locator<'_> {
 impl Manifest {
     /// Reads and validates a manifest file.
     pub fn load(path: &Path) -> Result<Manifest> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Unreadable {
+        let bytes = std::fs::read(path).map_err(|source| Error::Unreadable {
             what: "manifest",
             path: path.to_path_buf(),
             source,
         })?;
-        Manifest::parse(&text, path)
+        Manifest::parse_bytes(bytes, path)
+    }
+
+    /// Validates a manifest read as bytes: text that is not UTF-8 is bad
+    /// input (exit 2), like any other manifest that is not valid.
+    pub fn parse_bytes(bytes: Vec<u8>, origin: &Path) -> Result<Manifest> {
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Error::invalid(format!(
+                "{}: the manifest is not UTF-8 text (byte {} is not)",
+                origin.display(),
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
+        Manifest::parse(&text, origin)
     }
 
     /// Validates manifest text; `origin` names it in errors.

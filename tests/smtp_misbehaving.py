@@ -16,6 +16,7 @@ recipients answered 250, and "answered" says whether the end of data got its
       [--reject ADDR]... [--tempfail ADDR]... [--auth USER:PASS | --auth-echo]
       [--trickle SECS] [--hang-after-data | --drop-after-data]
       [--lock-db PATH --lock-secs SECS] [--hang-at-mail N]
+      [--reject-sender] [--close-at-rcpt ADDR] [--tempfail-data]
 
   --delay SECS       sleep before every reply, the greeting included
   --reject ADDR      RCPT TO:<ADDR> gets 550 (case-insensitive; repeatable)
@@ -31,6 +32,9 @@ recipients answered 250, and "answered" says whether the end of data got its
                      sleep SECS, then ROLLBACK
   --hang-at-mail N   never answer the N-th MAIL FROM (counted across all
                      connections); appends {"hung": N} to <--out>.conns first
+  --reject-sender    MAIL FROM gets 550 (the sender is not allowed)
+  --close-at-rcpt ADDR  RCPT TO:<ADDR> gets 421 and the connection is closed
+  --tempfail-data    the end of data gets 451 (nothing is recorded)
 """
 
 import argparse
@@ -111,10 +115,16 @@ class Session:
                     while self.rfile.readline():  # hang: read and ignore until the client closes
                         pass
                     return
+                if self.args.reject_sender:
+                    self.reply("550 5.7.1 sender not allowed to send here")
+                    continue
                 self.mail_from = address(arg)
                 self.rcpts = []
                 self.reply("250 2.1.0 ok" if self.mail_from is not None else "501 5.5.4 syntax: MAIL FROM:<address>")
             elif verb == "RCPT":
+                if (address(arg) or "").lower() == (self.args.close_at_rcpt or "").lower():
+                    self.reply("421 4.3.2 service shutting down")
+                    return
                 self.rcpt(address(arg))
             elif verb == "DATA":
                 if not self.rcpts:
@@ -156,6 +166,10 @@ class Session:
         while (line := self.readline()) != b".":
             lines.append(line[1:] if line.startswith(b"..") else line)
         message = email.message_from_bytes(b"\r\n".join(lines) + b"\r\n", policy=email.policy.default)
+        if self.args.tempfail_data:
+            self.mail_from, self.rcpts = None, []
+            self.reply("451 4.3.0 try again later")
+            return True
         with LOCK:
             STATE["messages"] += 1
             number = STATE["messages"]
@@ -257,6 +271,9 @@ def main():
     p.add_argument("--lock-db")
     p.add_argument("--lock-secs", type=float, default=0.0)
     p.add_argument("--hang-at-mail", type=int, default=0)
+    p.add_argument("--reject-sender", action="store_true")
+    p.add_argument("--close-at-rcpt")
+    p.add_argument("--tempfail-data", action="store_true")
     args = p.parse_args()
     args.reject = {a.lower() for a in args.reject}
     args.tempfail = {a.lower() for a in args.tempfail}

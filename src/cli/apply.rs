@@ -16,15 +16,15 @@ use crate::store::{Access, Prune};
 /// Validates the file, settles `--prune` (asking on a terminal), applies.
 pub fn run(args: &ApplyArgs, ctx: &mut Context, out: &mut dyn Write) -> Result<Report> {
     let manifest = if args.file.as_os_str() == "-" {
-        let mut text = String::new();
+        let mut bytes = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut text)
+            .read_to_end(&mut bytes)
             .map_err(|source| Error::Unreadable {
                 what: "manifest",
                 path: args.file.clone(),
                 source,
             })?;
-        Manifest::parse(&text, Path::new("<stdin>"))?
+        Manifest::parse_bytes(bytes, Path::new("<stdin>"))?
     } else {
         Manifest::load(&args.file)?
     };

@@ -3,75 +3,18 @@
 //! so one address a server refuses never holds the mail back from the
 //! others, and never blocks the event forever.
 
-use serde::Serialize;
-
 use super::event::{Event, EventStatus};
+use super::recipient::{Delivery, DeliveryStatus};
 use crate::clock::Timestamp;
 
-/// After this many temporary refusals (4xx) a recipient is given up on.
+/// After this many temporary refusals (4xx at `RCPT`) a recipient is
+/// given up on.
 pub const MAX_REFUSALS: u32 = 5;
 
-/// Where one recipient stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DeliveryStatus {
-    /// Not delivered yet: the next `notify send` tries again.
-    Pending,
-    /// The server took the mail for this address.
-    Sent,
-    /// Refused for good; only `notify retry` tries again.
-    Failed,
-}
-
-impl DeliveryStatus {
-    /// The word stored and shown.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryStatus::Pending => "pending",
-            DeliveryStatus::Sent => "sent",
-            DeliveryStatus::Failed => "failed",
-        }
-    }
-
-    /// The inverse of [`DeliveryStatus::as_str`].
-    pub fn parse(text: &str) -> Option<DeliveryStatus> {
-        [
-            DeliveryStatus::Pending,
-            DeliveryStatus::Sent,
-            DeliveryStatus::Failed,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
-    }
-}
-
-/// One recipient's outcome for one event.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Delivery {
-    /// The address.
-    pub to: String,
-    /// Pending, sent or failed.
-    pub status: DeliveryStatus,
-    /// When it was sent or given up on.
-    pub at: Option<Timestamp>,
-    /// Temporary refusals so far.
-    pub refusals: u32,
-    /// What the server said when it last refused this address.
-    pub error: Option<String>,
-}
-
-impl Delivery {
-    /// A recipient nothing has happened to yet.
-    pub fn pending(to: &str) -> Delivery {
-        Delivery {
-            to: to.to_owned(),
-            status: DeliveryStatus::Pending,
-            at: None,
-            refusals: 0,
-            error: None,
-        }
-    }
-}
+/// After this many attempts that ended in doubt (the message sent, its
+/// confirmation lost) a recipient is given up on rather than mailed again
+/// and again by a server whose confirmation always comes too late.
+pub const MAX_DOUBTS: u32 = 2;
 
 /// What the server said about one recipient in one attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,17 +35,16 @@ pub enum RecipientResult {
 /// How an attempt that did not finish ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FailureKind {
-    /// No usable session: the server could not be reached, TLS or the
-    /// login failed. Nothing later in the run can do better, so it stops.
-    Connection,
-    /// The server refused the message itself (at `MAIL` or `DATA`), for
-    /// good (5xx) or for now (4xx).
-    Refused {
-        /// A 5xx reply.
-        permanent: bool,
-    },
-    /// The session broke before the message was sent (a timeout, a closed
-    /// connection): the next event gets a new connection.
+    /// The server takes no mail now: it cannot be reached, TLS or the
+    /// login failed, it refused the sender, or it put the message off
+    /// (4xx at or after `DATA`). Nothing later in the run would do better,
+    /// so the run stops, and no recipient is counted against.
+    Unavailable,
+    /// The server refused the message itself for good (5xx after the
+    /// data): every recipient asked fails.
+    Rejected,
+    /// The session broke before the whole message was sent (a timeout, a
+    /// closed connection, a 421): the next event gets a new connection.
     Broken,
     /// The session broke after the whole message was sent and before the
     /// server confirmed it: SMTP cannot tell whether it arrived.
@@ -167,6 +109,7 @@ pub fn record(event: &Event, attempt: &Attempt, now: Timestamp) -> EventUpdate {
     let mut deliveries = event.deliveries.clone();
     let mut sent_at = event.sent_at;
     let mut refusals = Vec::new();
+    let failure = attempt.failure.as_ref();
     for (to, result) in &attempt.results {
         let Some(d) = deliveries
             .iter_mut()
@@ -182,18 +125,27 @@ pub fn record(event: &Event, attempt: &Attempt, now: Timestamp) -> EventUpdate {
                 sent_at = Some(now);
             }
             RecipientResult::Refused { permanent, reply } => {
-                refuse(d, *permanent, reply, now);
+                d.refusals += u32::from(!permanent);
+                d.error = Some(reply.clone());
+                if *permanent || d.refusals >= MAX_REFUSALS {
+                    give_up(d, now);
+                }
                 refusals.push(format!("{to}: {reply}"));
             }
-            RecipientResult::NotReached => {
-                if let Some(Failure {
-                    kind: FailureKind::Refused { permanent },
-                    text,
-                }) = &attempt.failure
-                {
-                    refuse(d, *permanent, text, now);
+            RecipientResult::NotReached => match failure.map(|f| (f.kind, &f.text)) {
+                Some((FailureKind::Rejected, text)) => {
+                    d.error = Some(text.clone());
+                    give_up(d, now);
                 }
-            }
+                Some((FailureKind::InDoubt, text)) => {
+                    d.doubts += 1;
+                    d.error = Some(text.clone());
+                    if d.doubts >= MAX_DOUBTS {
+                        give_up(d, now);
+                    }
+                }
+                _ => {}
+            },
         }
     }
     let status = if deliveries
@@ -206,7 +158,7 @@ pub fn record(event: &Event, attempt: &Attempt, now: Timestamp) -> EventUpdate {
     } else {
         EventStatus::Failed
     };
-    let last_error = match &attempt.failure {
+    let last_error = match failure {
         Some(failure) => Some(failure.text.clone()),
         None if refusals.is_empty() => None,
         None => Some(format!("refused {}", refusals.join("; "))),
@@ -219,13 +171,9 @@ pub fn record(event: &Event, attempt: &Attempt, now: Timestamp) -> EventUpdate {
     }
 }
 
-fn refuse(d: &mut Delivery, permanent: bool, reply: &str, now: Timestamp) {
-    d.refusals += u32::from(!permanent);
-    d.error = Some(reply.to_owned());
-    if permanent || d.refusals >= MAX_REFUSALS {
-        d.status = DeliveryStatus::Failed;
-        d.at = Some(now);
-    }
+fn give_up(d: &mut Delivery, now: Timestamp) {
+    d.status = DeliveryStatus::Failed;
+    d.at = Some(now);
 }
 
 /// `notify retry`: the recipients given up on become pending again, with
@@ -354,14 +302,57 @@ mod tests {
             &Attempt {
                 results: vec![("a@x.io".into(), RecipientResult::NotReached)],
                 failure: Some(Failure {
-                    kind: FailureKind::InDoubt,
-                    text: "connection lost: may have been delivered".into(),
+                    kind: FailureKind::Broken,
+                    text: "timed out after 3 s".into(),
                 }),
             },
         );
         assert_eq!(e.status, EventStatus::Pending);
-        assert_eq!(e.deliveries[0].refusals, 0);
-        assert!(e.last_error.unwrap().contains("may have been delivered"));
+        assert_eq!((e.deliveries[0].refusals, e.deliveries[0].doubts), (0, 0));
+        assert_eq!(e.last_error.as_deref(), Some("timed out after 3 s"));
+    }
+
+    #[test]
+    fn a_server_that_never_confirms_in_time_is_given_up_on_after_two_doubts() {
+        let mut e = event(&["a@x.io"]);
+        let doubt = Attempt {
+            results: vec![("a@x.io".into(), RecipientResult::NotReached)],
+            failure: Some(Failure {
+                kind: FailureKind::InDoubt,
+                text: "timed out after the message: it may have been delivered".into(),
+            }),
+        };
+        apply(&mut e, &doubt);
+        assert_eq!(
+            (e.status, e.deliveries[0].doubts),
+            (EventStatus::Pending, 1)
+        );
+        apply(&mut e, &doubt);
+        assert_eq!((e.status, e.deliveries[0].doubts), (EventStatus::Failed, 2));
+        assert!(
+            e.deliveries[0]
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("may have been delivered")
+        );
+    }
+
+    #[test]
+    fn a_server_that_takes_no_mail_now_counts_against_nobody() {
+        let mut e = event(&["a@x.io"]);
+        apply(
+            &mut e,
+            &Attempt {
+                results: vec![("a@x.io".into(), RecipientResult::NotReached)],
+                failure: Some(Failure {
+                    kind: FailureKind::Unavailable,
+                    text: "the sender was refused: 550 not yours".into(),
+                }),
+            },
+        );
+        assert_eq!(e.status, EventStatus::Pending);
+        assert_eq!(e.deliveries[0], Delivery::pending("a@x.io"));
     }
 
     #[test]
@@ -375,7 +366,7 @@ mod tests {
                     ("b@x.io".into(), RecipientResult::NotReached),
                 ],
                 failure: Some(Failure {
-                    kind: FailureKind::Refused { permanent: true },
+                    kind: FailureKind::Rejected,
                     text: "554 message refused".into(),
                 }),
             },

@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::delivery::Delivery;
+use super::recipient::Delivery;
 use super::sender::Holder;
 use crate::clock::Timestamp;
 use crate::key::KeyId;

@@ -111,7 +111,7 @@ mod tests {
             created_at: Timestamp::from_unix(1_795_338_000),
             sent_at: None,
             last_error: None,
-            deliveries: vec![crate::notify::delivery::Delivery::pending(
+            deliveries: vec![crate::notify::recipient::Delivery::pending(
                 "ops@acme.example",
             )],
             claimed_by: None,

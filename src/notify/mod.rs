@@ -5,6 +5,7 @@
 pub mod delivery;
 pub mod event;
 pub mod mail;
+pub mod recipient;
 pub mod sender;
 pub mod smtp;
 

@@ -76,18 +76,23 @@ impl Holder {
         if place.is_empty() || place != this_place()? {
             return None;
         }
-        Some(fingerprint(self.pid).is_some_and(|now| now == self.process))
+        match look(self.pid) {
+            Seen::Running(now) => Some(now == self.process),
+            Seen::Gone => Some(false),
+            Seen::Unknown => None,
+        }
     }
 }
 
-impl From<&Sender> for Holder {
-    fn from(sender: &Sender) -> Holder {
+impl Holder {
+    /// `sender`'s claim, with its lease ending at `until`.
+    pub fn new(sender: &Sender, until: Timestamp) -> Holder {
         Holder {
             token: sender.token.clone(),
             host: sender.host.clone(),
             pid: sender.pid,
             process: sender.process.clone(),
-            until: Timestamp::from_unix(0),
+            until,
         }
     }
 }
@@ -104,21 +109,58 @@ fn this_place() -> Option<String> {
     Some(format!("{boot}/{}", namespace.display()))
 }
 
-/// `BOOT/PIDNS/START`: where (see [`this_place`]) and the process's start
-/// time in clock ticks since boot (field 22 of `/proc/PID/stat`), or
-/// `None` when the process does not exist or has exited (or this is not
-/// Linux).
-fn fingerprint(pid: u32) -> Option<String> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+/// What `/proc` says of a pid.
+enum Seen {
+    /// A live process, by its fingerprint (see [`Sender::process`]).
+    Running(String),
+    /// No process, or one that has exited (a zombie runs no more code).
+    Gone,
+    /// Cannot be told: the entry is hidden (`hidepid`), unreadable, or
+    /// not in the expected form. Only the lease can decide then.
+    Unknown,
+}
+
+fn look(pid: u32) -> Seen {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => match parse_stat(&stat) {
+            Some(("Z" | "X", _)) => Seen::Gone,
+            Some((_, started)) => match this_place() {
+                Some(place) => Seen::Running(format!("{place}/{started}")),
+                None => Seen::Unknown,
+            },
+            None => Seen::Unknown,
+        },
+        // Missing from /proc, and the kernel agrees there is no such
+        // process (a hidden one would answer EPERM to signal 0).
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let exists = rustix::process::Pid::from_raw(i32::try_from(pid).unwrap_or(0))
+                .map(rustix::process::test_kill_process);
+            match exists {
+                Some(Err(rustix::io::Errno::SRCH)) => Seen::Gone,
+                _ => Seen::Unknown,
+            }
+        }
+        Err(_) => Seen::Unknown,
+    }
+}
+
+/// The state (field 3) and start time in clock ticks since boot (field 22)
+/// of a `/proc/PID/stat` line.
+fn parse_stat(stat: &str) -> Option<(&str, &str)> {
     // The command name (field 2) may hold spaces and parentheses; the
     // fields after its closing parenthesis start at field 3.
     let mut fields = stat[stat.rfind(')')? + 1..].split_whitespace();
-    // A zombie (Z) or dead (X) process runs no more code, reaped or not.
-    if matches!(fields.next()?, "Z" | "X") {
-        return None;
+    let state = fields.next()?;
+    Some((state, fields.nth(22 - 4)?))
+}
+
+/// `BOOT/PIDNS/START` of a running process: where (see [`this_place`])
+/// and when it started; `None` when it cannot be told.
+fn fingerprint(pid: u32) -> Option<String> {
+    match look(pid) {
+        Seen::Running(fingerprint) => Some(fingerprint),
+        Seen::Gone | Seen::Unknown => None,
     }
-    let started = fields.nth(22 - 4)?;
-    Some(format!("{}/{started}", this_place()?))
 }
 
 fn host_name() -> String {
@@ -131,9 +173,19 @@ fn host_name() -> String {
     }
 }
 
-/// The name this machine gives itself in SMTP's `EHLO`.
+/// The name this machine gives itself in SMTP's `EHLO`: its host name
+/// when that is a domain name's letters, digits, dots and hyphens (what
+/// `EHLO` takes), otherwise `localhost`.
 pub fn hello_name() -> String {
-    host_name()
+    let name = host_name();
+    let domain_like = name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    if domain_like {
+        name
+    } else {
+        "localhost".to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -144,8 +196,7 @@ mod tests {
     fn a_claim_of_this_process_stands_whatever_the_clock_says() {
         let me = Sender::this_process().unwrap();
         assert!(!me.process.is_empty(), "Linux says who runs");
-        let mut holder = Holder::from(&me);
-        holder.until = Timestamp::from_unix(10);
+        let holder = Holder::new(&me, Timestamp::from_unix(10));
         assert!(holder.stands(Timestamp::from_unix(1_000_000)));
     }
 

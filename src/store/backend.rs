@@ -34,6 +34,10 @@ pub trait Backend: Send {
     /// The schema version the store had when it was opened, and the one it
     /// has now (newer when opening it ran migrations).
     fn schema_versions(&self) -> (i64, i64);
+
+    /// The longest a statement waits for another process's lock before it
+    /// fails (SQLite's busy timeout): what a claim's lease must cover.
+    fn lock_wait(&self) -> std::time::Duration;
 }
 
 /// Why a ledger row was written.
@@ -214,14 +218,16 @@ pub trait Tx {
     /// Writes an event for `key` (as it is now: name, hint, balance, and its
     /// list as the recipients); with no recipients it is written skipped.
     fn insert_event(&mut self, key: &Key, event: &NewEvent) -> Result<()>;
-    /// Outbox events, oldest first: pending ones, or all.
+    /// Outbox events, oldest first: those waiting for someone (pending or
+    /// failed), or all.
     fn events(&mut self, all: bool) -> Result<Vec<Event>>;
     /// The ids of pending events, oldest first.
     fn pending_event_ids(&mut self) -> Result<Vec<i64>>;
     /// One outbox event, with each recipient's delivery and its claim.
     fn event(&mut self, id: i64) -> Result<Option<Event>>;
-    /// Records `holder` as the run delivering the event, until `holder.until`.
-    fn claim_event(&mut self, id: i64, holder: &Holder) -> Result<()>;
+    /// Records `holder` as the run delivering the event, until
+    /// `holder.until`, if the event is still pending; false if it is not.
+    fn claim_event(&mut self, id: i64, holder: &Holder) -> Result<bool>;
     /// Writes an attempt's outcome (counting the attempt) and drops the
     /// claim, if the run `token` still holds the event; false if it does not.
     fn record_attempt(&mut self, id: i64, token: &str, update: &EventUpdate) -> Result<bool>;

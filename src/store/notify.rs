@@ -77,10 +77,19 @@ impl Store {
         Ok(key)
     }
 
-    /// Pending events, or all of them, oldest first.
+    /// Events waiting for someone (pending, or failed and waiting for an
+    /// admin), or all of them, oldest first. A claim shows only while it
+    /// stands: that of a sender that has exited is nobody's.
     pub fn outbox(&mut self, all: bool) -> Result<Vec<Event>> {
         let mut tx = self.backend.read(self.clock)?;
-        tx.events(all)
+        let now = tx.now();
+        let mut events = tx.events(all)?;
+        for event in &mut events {
+            if event.claimed_by.as_ref().is_some_and(|h| !h.stands(now)) {
+                event.claimed_by = None;
+            }
+        }
+        Ok(events)
     }
 
     /// Announces every expiry that is within 7 days (or past) and was not

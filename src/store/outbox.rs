@@ -12,18 +12,19 @@ use super::Store;
 use super::backend::{NewAudit, Tx};
 use crate::audit::Action;
 use crate::error::{Error, Result};
-use crate::notify::delivery::{
-    self, Attempt, Courier, DeliveryStatus, EventUpdate, FailureKind, RecipientResult,
-};
+use crate::notify::delivery::{self, Attempt, Courier, EventUpdate, FailureKind, RecipientResult};
 use crate::notify::event::{Event, EventStatus};
+use crate::notify::recipient::DeliveryStatus;
 use crate::notify::sender::{Holder, Sender};
 
-/// A claim lasts the courier's deadline and this much more: the time to
-/// record the outcome, retries included, whatever the lock waits.
-const LEASE_MARGIN: Duration = Duration::from_secs(90);
+/// A claim lasts the courier's deadline, the longest recording its
+/// outcome can take (every try waiting out the store's lock), and this.
+const LEASE_SLACK: Duration = Duration::from_secs(30);
 
-/// Recording an outcome is tried this many times before the run gives up.
+/// Recording an outcome is tried this many times before the run gives up,
+/// waiting `RECORD_BACKOFF` times the try's number in between.
 const RECORD_TRIES: u32 = 3;
+const RECORD_BACKOFF: Duration = Duration::from_millis(500);
 
 /// How often a run looks again at events another run is delivering.
 const POLL: Duration = Duration::from_millis(100);
@@ -88,7 +89,12 @@ impl Store {
     /// waited for (up to one lease), then reported.
     pub fn send_pending(&mut self, courier: &mut dyn Courier) -> Result<SendReport> {
         let me = Sender::this_process()?;
-        let lease = courier.deadline() + LEASE_MARGIN;
+        let mut backoff = Duration::ZERO;
+        for n in 1..RECORD_TRIES {
+            backoff += RECORD_BACKOFF * n;
+        }
+        let lease =
+            courier.deadline() + self.backend.lock_wait() * RECORD_TRIES + backoff + LEASE_SLACK;
         let ids = self.backend.read(self.clock)?.pending_event_ids()?;
         let mut report = SendReport::default();
         let mut held = Vec::new();
@@ -97,8 +103,8 @@ impl Store {
                 Step::Done => {}
                 Step::Held(holder) => held.push((id, holder)),
                 Step::Stop => {
-                    report.not_attempted = ids[i + 1..].to_vec();
-                    report.not_attempted.extend(held.iter().map(|(id, _)| *id));
+                    let untried = ids[i + 1..].iter().chain(held.iter().map(|(id, _)| id));
+                    report.not_attempted.extend(untried);
                     return Ok(report);
                 }
             }
@@ -106,16 +112,21 @@ impl Store {
         let give_up = Instant::now() + lease;
         while !held.is_empty() && Instant::now() < give_up {
             sleep(POLL);
+            // Looked at in one read; the write lock only once a claim fell,
+            // so the run holding them is never kept from recording.
+            let fallen = self.fallen_claims(&held)?;
             let mut still = Vec::new();
-            for (i, &(id, _)) in held.iter().enumerate() {
-                match self.send_one(id, &me, lease, courier, &mut report)? {
+            for (i, (id, holder)) in held.iter().enumerate() {
+                if !fallen.contains(id) {
+                    still.push((*id, holder.clone()));
+                    continue;
+                }
+                match self.send_one(*id, &me, lease, courier, &mut report)? {
                     Step::Done => {}
-                    Step::Held(holder) => still.push((id, holder)),
+                    Step::Held(holder) => still.push((*id, holder)),
                     Step::Stop => {
-                        report.not_attempted.extend(still.iter().map(|(id, _)| *id));
-                        report
-                            .not_attempted
-                            .extend(held[i + 1..].iter().map(|(id, _)| *id));
+                        let untried = still.iter().chain(&held[i + 1..]).map(|(id, _)| id);
+                        report.not_attempted.extend(untried);
                         return Ok(report);
                     }
                 }
@@ -127,6 +138,24 @@ impl Store {
             .map(|(id, claimed_by)| HeldEvent { id, claimed_by })
             .collect();
         Ok(report)
+    }
+
+    /// Of the events another run held, those no longer held: delivered,
+    /// discarded, or with a claim that has fallen.
+    fn fallen_claims(&mut self, held: &[(i64, Holder)]) -> Result<Vec<i64>> {
+        let mut tx = self.backend.read(self.clock)?;
+        let now = tx.now();
+        let mut fallen = Vec::new();
+        for (id, _) in held {
+            let stands = tx.event(*id)?.is_some_and(|e| {
+                e.status == EventStatus::Pending
+                    && e.claimed_by.is_some_and(|holder| holder.stands(now))
+            });
+            if !stands {
+                fallen.push(*id);
+            }
+        }
+        Ok(fallen)
     }
 
     fn send_one(
@@ -152,38 +181,49 @@ impl Store {
             {
                 return Ok(Step::Held(holder.clone()));
             }
-            let holder = Holder {
-                until: now.plus(lease),
-                ..Holder::from(me)
-            };
-            tx.claim_event(id, &holder)?;
+            if !tx.claim_event(id, &Holder::new(me, now.plus(lease)))? {
+                return Ok(Step::Done);
+            }
             tx.commit()?;
             event
         };
         let recipients = delivery::pending_recipients(&event);
-        let attempt = courier.deliver(&event, &recipients);
+        let attempt = if recipients.is_empty() {
+            // Nobody left to ask (only a store written by hand gets here):
+            // recording settles the event's status.
+            Attempt::default()
+        } else {
+            courier.deliver(&event, &recipients)
+        };
+        let delivered: Vec<&str> = attempt
+            .results
+            .iter()
+            .filter(|(_, r)| *r == RecipientResult::Delivered)
+            .map(|(to, _)| to.as_str())
+            .collect();
+        let to_whom = if delivered.is_empty() {
+            "nobody".to_owned()
+        } else {
+            delivered.join(", ")
+        };
         let update = match self.record(&event, &me.token, &attempt) {
             Ok(Some(update)) => update,
             Ok(None) => {
                 report.stopped = Some(format!(
-                    "event {id} was taken over, retried or discarded by someone else while this run delivered it: stopping so that nothing is sent twice"
+                    "event {id} was taken over, retried or discarded by someone else while this run delivered it (to {to_whom}): stopping so that nothing is sent twice"
                 ));
                 return Ok(Step::Stop);
             }
             Err(e) => {
-                let delivered: Vec<&str> = attempt
-                    .results
-                    .iter()
-                    .filter(|(_, r)| *r == RecipientResult::Delivered)
-                    .map(|(to, _)| to.as_str())
-                    .collect();
-                if delivered.is_empty() {
-                    return Err(e);
-                }
-                report.stopped = Some(format!(
-                    "event {id} was delivered to {} but could not be recorded ({e}): it stays pending and will be mailed again unless you run `apikey notify discard {id}`",
-                    delivered.join(", ")
-                ));
+                report.stopped = Some(if delivered.is_empty() {
+                    format!(
+                        "the attempt on event {id} could not be recorded ({e}); it stays pending"
+                    )
+                } else {
+                    format!(
+                        "event {id} was delivered to {to_whom} but could not be recorded ({e}): it stays pending and will be mailed again unless you run `apikey notify discard {id}`"
+                    )
+                });
                 return Ok(Step::Stop);
             }
         };
@@ -198,19 +238,20 @@ impl Store {
                     .unwrap_or_else(|| "not delivered".to_owned()),
             }),
         }
-        // No session: the events after this one would fail the same way.
+        // The server takes no mail now: the events after this one would
+        // fare no better.
         if attempt
             .failure
             .as_ref()
-            .is_some_and(|f| f.kind == FailureKind::Connection)
+            .is_some_and(|f| f.kind == FailureKind::Unavailable)
         {
             return Ok(Step::Stop);
         }
         Ok(Step::Done)
     }
 
-    /// Records an attempt, trying again while the store is busy; `None`
-    /// when this run no longer holds the event.
+    /// Records an attempt, trying again while the store fails (it is busy,
+    /// most likely); `None` when this run no longer holds the event.
     fn record(
         &mut self,
         event: &Event,
@@ -220,24 +261,35 @@ impl Store {
         let mut tries = 0;
         loop {
             tries += 1;
-            let outcome = (|| {
-                let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
-                let update = delivery::record(event, attempt, tx.now());
-                let held = tx.record_attempt(event.id, token, &update)?;
-                tx.commit()?;
-                Ok(held.then_some(update))
-            })();
-            match outcome {
-                Err(_) if tries < RECORD_TRIES => sleep(Duration::from_millis(500) * tries),
+            match self.record_once(event, token, attempt) {
+                Err(_) if tries < RECORD_TRIES => sleep(RECORD_BACKOFF * tries),
                 outcome => return outcome,
             }
         }
+    }
+
+    fn record_once(
+        &mut self,
+        event: &Event,
+        token: &str,
+        attempt: &Attempt,
+    ) -> Result<Option<EventUpdate>> {
+        let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
+        let update = delivery::record(event, attempt, tx.now());
+        let held = tx.record_attempt(event.id, token, &update)?;
+        tx.commit()?;
+        Ok(held.then_some(update))
     }
 
     /// `notify retry`: the event's recipients that did not get it become
     /// pending again, so the next `notify send` tries them.
     pub fn retry_event(&mut self, id: i64) -> Result<Event> {
         self.change_event(id, Action::NotifyRetry, |event| {
+            if event.status == EventStatus::Discarded {
+                return Err(Error::refused(format!(
+                    "event {id} was discarded, which is final: it is never sent"
+                )));
+            }
             let unsent = event
                 .deliveries
                 .iter()

@@ -465,4 +465,10 @@ fn a_manifest_from_stdin_and_one_that_cannot_be_read() {
     let run = env.run_with_stdin(&["apply", "-"], "[[account]\n");
     assert_eq!(run.status, Some(2));
     assert!(run.one_line_error().contains("<stdin>"), "{}", run.stderr);
+    // A file that is not text is bad input, not an I/O failure.
+    let binary = env.path("binary.toml");
+    std::fs::write(&binary, b"name = \"\xff\xfe\"\n").unwrap();
+    let err = env.fails(&["apply", binary.to_str().unwrap()], 2);
+    assert!(err.contains("not UTF-8 text"), "{err}");
+    assert_eq!(dump(&env), before);
 }

@@ -230,8 +230,10 @@ fn one_refused_recipient_fails_alone_and_the_others_get_the_mail_once() {
             .unwrap()
             .starts_with("550")
     );
-    // Failed is final: the next run has nothing to do.
+    // Failed is final: the next run has nothing to do, and the outbox
+    // keeps showing the event until an admin retries or discards it.
     assert_eq!(env.ok(&["notify", "send"]), "Nothing to send.\n");
+    assert_eq!(env.json(&["notify", "outbox"])[0]["status"], "failed");
     // A retry asks for the refused address only; the others never get it twice.
     assert_eq!(
         env.ok(&["notify", "retry", "1"]),
@@ -244,6 +246,9 @@ fn one_refused_recipient_fails_alone_and_the_others_get_the_mail_once() {
     assert!(err.contains("event 7 not found"), "{err}");
     env.ok(&["notify", "discard", "1"]);
     assert_eq!(outbox(&env)[0]["status"], "discarded");
+    assert_eq!(env.json(&["notify", "outbox"]), serde_json::json!([]));
+    let err = env.fails(&["notify", "retry", "1"], 3);
+    assert!(err.contains("discarded, which is final"), "{err}");
     let err = env.fails(&["notify", "discard", "1"], 3);
     assert!(err.contains("is discarded"), "{err}");
     let log = env.ok(&["log", "web"]);
@@ -341,6 +346,14 @@ fn a_trickling_or_hanging_server_is_bounded_by_the_timeout() {
             .unwrap()
             .contains("may have been delivered")
     );
+    // A server whose confirmation never comes in time is not mailed again
+    // and again: the second doubt gives the recipient up, for an admin.
+    env.run(&["notify", "send"]).code(1);
+    let event = &outbox(&env)[0];
+    assert_eq!(event["status"], "failed");
+    assert_eq!(event["deliveries"][0]["doubts"], 2);
+    assert_eq!(hang.messages().len(), 2, "two copies, then no more");
+    assert_eq!(env.ok(&["notify", "send"]), "Nothing to send.\n");
 }
 
 #[test]
@@ -468,4 +481,50 @@ fn a_sender_that_lost_its_claim_stops_and_says_so() {
     assert_eq!(first["attempts"], 0);
     assert_eq!(first["claimed_by"]["host"], "elsewhere");
     assert!(server.messages().is_empty());
+}
+
+#[test]
+fn a_server_that_takes_no_mail_now_stops_the_run_and_counts_against_nobody() {
+    for (args, words) in [
+        (
+            &["--reject-sender"][..],
+            "refused the sender apikey@example.com: 550",
+        ),
+        (&["--tempfail-data"][..], "refused the message: 451"),
+    ] {
+        let mut env = Env::new();
+        let server = SmtpServer::misbehaving(env.dir.path(), args);
+        with_config(&mut env, &config(&server, "timeout_secs = 5\n"));
+        events(&env, &["a@x.io"], 3);
+        let err = env.run(&["notify", "send"]).one_line_error();
+        assert!(
+            err.contains(words) && err.contains("2 events not tried"),
+            "{err}"
+        );
+        let events = outbox(&env);
+        let attempts: Vec<i64> = events
+            .iter()
+            .map(|e| e["attempts"].as_i64().unwrap())
+            .collect();
+        assert_eq!(attempts, [1, 0, 0]);
+        assert!(events.iter().all(|e| e["status"] == "pending"));
+        assert_eq!(events[0]["deliveries"][0]["refusals"], 0);
+        assert!(server.messages().is_empty());
+    }
+}
+
+#[test]
+fn a_421_at_rcpt_ends_the_session_not_the_recipient() {
+    let mut env = Env::new();
+    let server = SmtpServer::misbehaving(env.dir.path(), &["--close-at-rcpt", "a@x.io"]);
+    with_config(&mut env, &config(&server, "timeout_secs = 5\n"));
+    events(&env, &["a@x.io"], 2);
+    let err = env.run(&["notify", "send"]).one_line_error();
+    assert!(err.contains("closed the session: 421"), "{err}");
+    // Each event got a session of its own, and nothing was counted.
+    assert_eq!(server.events().len(), 2);
+    for event in outbox(&env) {
+        assert_eq!(event["status"], "pending");
+        assert_eq!(event["deliveries"][0]["refusals"], 0);
+    }
 }

@@ -14,6 +14,7 @@ mod faults;
 mod fuzz_cases;
 mod fuzz_replay;
 mod keys;
+mod mail;
 mod mail_faults;
 mod migrations;
 mod notify;

@@ -168,9 +168,12 @@ fn events_sent_before_schema_8_read_as_sent_to_everyone() {
     env.ok(&["topup", "web", "5"]);
     env.ok(&["topup", "web", "6"]);
     // Schema 7: the first event was sent by an older build, the second not.
+    env.ok(&["topup", "web", "7"]);
     let conn = env.sql();
+    // The third was sent to a list an old build kept as '' (nobody).
     conn.execute_batch(
-        "UPDATE outbox SET status = 'sent', sent_at = 1790000000, attempts = 1 WHERE id = 1;",
+        "UPDATE outbox SET status = 'sent', sent_at = 1790000000, attempts = 1 WHERE id = 1;
+         UPDATE outbox SET status = 'sent', sent_at = 1790000000, recipients = '' WHERE id = 3;",
     )
     .unwrap();
     conn.execute_batch(crate::util::UNDO_SCHEMA_8).unwrap();
@@ -186,8 +189,8 @@ fn events_sent_before_schema_8_read_as_sent_to_everyone() {
     assert_eq!(
         sent,
         &serde_json::json!([
-            {"to": "a@x.io", "status": "sent", "at": "2026-09-21T14:13:20Z", "refusals": 0, "error": null},
-            {"to": "b@x.io", "status": "sent", "at": "2026-09-21T14:13:20Z", "refusals": 0, "error": null},
+            {"to": "a@x.io", "status": "sent", "at": "2026-09-21T14:13:20Z", "refusals": 0, "doubts": 0, "error": null},
+            {"to": "b@x.io", "status": "sent", "at": "2026-09-21T14:13:20Z", "refusals": 0, "doubts": 0, "error": null},
         ])
     );
     let pending = &events[1]["deliveries"];
@@ -200,4 +203,5 @@ fn events_sent_before_schema_8_read_as_sent_to_everyone() {
         "{pending}"
     );
     assert!(events[1]["claimed_by"].is_null());
+    assert_eq!(events[2]["deliveries"], serde_json::json!([]));
 }

@@ -8,8 +8,8 @@ use comfy_table::Cell;
 
 use super::count;
 use super::tables::{header, new_table};
-use crate::notify::delivery::DeliveryStatus;
 use crate::notify::event::{Event, EventStatus};
+use crate::notify::recipient::DeliveryStatus;
 use crate::store::SendReport;
 use crate::text::printable;
 

@@ -113,10 +113,16 @@ impl Mailer {
             TlsMode::Starttls => 587,
             TlsMode::Tls => 465,
         });
+        // `[::1]` is how people write an IPv6 host; the brackets are not
+        // part of the address.
+        let host = config
+            .host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(&config.host);
         let (tls_config, server_name) = if config.tls == TlsMode::None {
             (None, None)
         } else {
-            let host = config.host.trim_start_matches('[').trim_end_matches(']');
             let name = ServerName::try_from(host.to_owned()).map_err(|_| {
                 bad(format!(
                     "host = '{}' is not a host name or address TLS can check a certificate for",
@@ -141,7 +147,7 @@ impl Mailer {
         };
         Ok(Mailer {
             setup: Setup {
-                host: config.host.clone(),
+                host: host.to_owned(),
                 port,
                 tls: config.tls,
                 tls_config,
@@ -162,7 +168,8 @@ impl Mailer {
         }
     }
 
-    /// The message for `event`, addressed to all its recipients.
+    /// The message for `event`, its `To:` naming every recipient lettre
+    /// can write as an address (all of them, for addresses apikey admitted).
     fn message(&self, event: &Event) -> std::result::Result<Vec<u8>, String> {
         let mail = compose(event);
         let domain = self.from.email.domain().to_owned();
@@ -177,10 +184,11 @@ impl Mailer {
                 event.created_at.unix()
             )))
             .header(ContentType::TEXT_PLAIN);
-        for recipient in &event.recipients {
-            let mailbox: Mailbox = recipient
-                .parse()
-                .map_err(|e| format!("recipient {recipient}: {e}"))?;
+        for mailbox in event
+            .recipients
+            .iter()
+            .filter_map(|r| r.parse::<Mailbox>().ok())
+        {
             message = message.to(mailbox);
         }
         let message = message.body(mail.body).map_err(|e| e.to_string())?;
@@ -195,27 +203,44 @@ impl Courier for Mailer {
 
     fn deliver(&mut self, event: &Event, recipients: &[String]) -> Attempt {
         let deadline = Instant::now() + self.setup.timeout;
-        let not_reached = || {
-            recipients
-                .iter()
-                .map(|to| (to.clone(), RecipientResult::NotReached))
-                .collect()
+        // An address no server could be given fails alone, unsent.
+        let (sendable, unusable): (Vec<String>, Vec<String>) = recipients
+            .iter()
+            .cloned()
+            .partition(|r| r.parse::<Mailbox>().is_ok());
+        let mut attempt = match self.message(event) {
+            Ok(message) => self.transact(&sendable, &message, deadline),
+            Err(text) => Attempt {
+                results: not_reached(&sendable),
+                failure: Some(Failure {
+                    kind: FailureKind::Rejected,
+                    text: format!("the message could not be written: {text}"),
+                }),
+            },
         };
-        let message = match self.message(event) {
-            Ok(m) => m,
-            Err(text) => {
-                return Attempt {
-                    results: not_reached(),
-                    failure: Some(Failure {
-                        kind: FailureKind::Refused { permanent: true },
-                        text,
-                    }),
-                };
-            }
-        };
+        attempt.results.extend(unusable.into_iter().map(|to| {
+            let reply = format!("{to} is not an address a mail server can be given");
+            (
+                to,
+                RecipientResult::Refused {
+                    permanent: true,
+                    reply,
+                },
+            )
+        }));
+        attempt
+    }
+}
+
+impl Mailer {
+    /// One mail transaction on the kept session, or a new one. A kept
+    /// session may have been closed by the server since its last message:
+    /// then one new session, within the same deadline.
+    fn transact(&mut self, recipients: &[String], message: &[u8], deadline: Instant) -> Attempt {
+        if recipients.is_empty() {
+            return Attempt::default();
+        }
         let from = self.from.email.to_string();
-        // A kept session may have been closed by the server since its
-        // last message: then one new session, within the same deadline.
         let mut reused = self.session.is_some();
         loop {
             let mut session = match self.session.take() {
@@ -224,14 +249,14 @@ impl Courier for Mailer {
                     Ok(s) => s,
                     Err(failure) => {
                         return Attempt {
-                            results: not_reached(),
+                            results: not_reached(recipients),
                             failure: Some(failure),
                         };
                     }
                 },
             };
             session.set_deadline(deadline);
-            let (attempt, keep) = session.send(&from, recipients, &message, self.setup.timeout);
+            let (attempt, keep) = session.send(&from, recipients, message, self.setup.timeout);
             let nothing_happened = attempt
                 .results
                 .iter()
@@ -250,6 +275,13 @@ impl Courier for Mailer {
             return attempt;
         }
     }
+}
+
+fn not_reached(recipients: &[String]) -> Vec<(String, RecipientResult)> {
+    recipients
+        .iter()
+        .map(|to| (to.clone(), RecipientResult::NotReached))
+        .collect()
 }
 
 impl Drop for Mailer {

@@ -42,12 +42,11 @@ impl Setup {
 /// A session ready for mail.
 pub(super) struct Session {
     wire: Wire,
-    eight_bit: bool,
 }
 
-fn connection(text: String) -> Failure {
+fn unavailable(text: String) -> Failure {
     Failure {
-        kind: FailureKind::Connection,
+        kind: FailureKind::Unavailable,
         text,
     }
 }
@@ -57,7 +56,7 @@ impl Session {
     pub fn open(setup: &Setup, deadline: Instant) -> Result<Session, Failure> {
         let server = setup.server();
         let io = |what: &str, e: &io::Error| {
-            connection(format!("{what} {server}: {}", io_words(e, setup.timeout)))
+            unavailable(format!("{what} {server}: {}", io_words(e, setup.timeout)))
         };
         let mut wire = Wire::connect(&setup.host, setup.port, deadline)
             .map_err(|e| io("cannot connect to", &e))?;
@@ -66,7 +65,7 @@ impl Session {
         }
         let greeting = wire.read_reply().map_err(|e| io("no greeting from", &e))?;
         if greeting.code != 220 {
-            return Err(connection(format!(
+            return Err(unavailable(format!(
                 "{server} refused the connection: {}",
                 greeting.one_line()
             )));
@@ -74,7 +73,7 @@ impl Session {
         let mut extensions = ehlo(&mut wire, setup, &server)?;
         if setup.tls == TlsMode::Starttls {
             if !offers(&extensions, "STARTTLS") {
-                return Err(connection(format!(
+                return Err(unavailable(format!(
                     "{server} does not offer STARTTLS, and tls = \"starttls\" requires it"
                 )));
             }
@@ -82,7 +81,7 @@ impl Session {
                 .command("STARTTLS")
                 .map_err(|e| io("STARTTLS failed with", &e))?;
             if reply.code != 220 {
-                return Err(connection(format!(
+                return Err(unavailable(format!(
                     "{server} refused STARTTLS: {}",
                     reply.one_line()
                 )));
@@ -100,10 +99,7 @@ impl Session {
                 setup.timeout,
             )?;
         }
-        Ok(Session {
-            wire,
-            eight_bit: offers(&extensions, "8BITMIME"),
-        })
+        Ok(Session { wire })
     }
 
     /// Sets the deadline of the next transaction.
@@ -136,17 +132,19 @@ impl Session {
                 false,
             )
         };
-        let body = if self.eight_bit && !message.is_ascii() {
-            " BODY=8BITMIME"
-        } else {
-            ""
-        };
-        let reply = match self.wire.command(&format!("MAIL FROM:<{from}>{body}")) {
+        // lettre encodes every body as 7-bit text (quoted-printable or
+        // base64 where needed), so no BODY=8BITMIME is ever wanted.
+        let reply = match self.wire.command(&format!("MAIL FROM:<{from}>")) {
             Ok(r) => r,
             Err(e) => return broken(results, "the connection failed at MAIL FROM", &e),
         };
         if reply.code != 250 {
-            return self.refused(results, "the sender was refused", &reply);
+            return self.refused(
+                results,
+                &format!("the server refused the sender {from}"),
+                &reply,
+                false,
+            );
         }
         let mut accepted = 0;
         let mut lost = None;
@@ -160,6 +158,8 @@ impl Session {
             };
             if reply.code == 250 || reply.code == 251 {
                 accepted += 1;
+            } else if reply.code == 421 {
+                return self.refused(results, "the server closed the session", &reply, false);
             } else {
                 *result = RecipientResult::Refused {
                     permanent: reply.code >= 500,
@@ -185,7 +185,7 @@ impl Session {
             Err(e) => return broken(results, "the connection failed at DATA", &e),
         };
         if reply.code != 354 {
-            return self.refused(results, "the message was refused at DATA", &reply);
+            return self.refused(results, "the server refused DATA", &reply, false);
         }
         if let Err(e) = self.wire.send_raw(&dot_stuffed(message)) {
             return broken(
@@ -213,7 +213,7 @@ impl Session {
             }
         };
         if reply.code != 250 {
-            return self.refused(results, "the message was refused", &reply);
+            return self.refused(results, "the server refused the message", &reply, true);
         }
         for (_, result) in &mut results {
             if *result == RecipientResult::NotReached {
@@ -229,33 +229,28 @@ impl Session {
         )
     }
 
+    /// A refusal of the transaction: a 421 ends the session; a 5xx after
+    /// the data rejects the message itself; anything else means the
+    /// server takes no mail now (see [`FailureKind`]).
     fn refused(
         &mut self,
         results: Vec<(String, RecipientResult)>,
         what: &str,
         reply: &Reply,
+        after_data: bool,
     ) -> (Attempt, bool) {
-        if reply.code == 421 {
-            // The server is closing the session, not judging the message.
-            return (
-                Attempt {
-                    results,
-                    failure: Some(Failure {
-                        kind: FailureKind::Broken,
-                        text: format!("the server closed the session: {}", reply.one_line()),
-                    }),
-                },
-                false,
-            );
-        }
-        let keep = self.wire.command("RSET").is_ok_and(|r| r.code == 250);
+        let kind = match reply.code {
+            421 => FailureKind::Broken,
+            500.. if after_data => FailureKind::Rejected,
+            _ => FailureKind::Unavailable,
+        };
+        let keep =
+            kind != FailureKind::Broken && self.wire.command("RSET").is_ok_and(|r| r.code == 250);
         (
             Attempt {
                 results,
                 failure: Some(Failure {
-                    kind: FailureKind::Refused {
-                        permanent: reply.code >= 500,
-                    },
+                    kind,
                     text: format!("{what}: {}", reply.one_line()),
                 }),
             },
@@ -274,16 +269,16 @@ impl Session {
 
 fn secure(wire: Wire, setup: &Setup, server: &str) -> Result<Wire, Failure> {
     let (Some(config), Some(name)) = (&setup.tls_config, &setup.server_name) else {
-        return Err(connection("TLS is not set up".to_owned()));
+        return Err(unavailable("TLS is not set up".to_owned()));
     };
     wire.start_tls(config, name.clone())
-        .map_err(|e| connection(format!("{server}: {e}")))
+        .map_err(|e| unavailable(format!("{server}: {e}")))
 }
 
 /// EHLO (HELO for an old server), returning the extension lines.
 fn ehlo(wire: &mut Wire, setup: &Setup, server: &str) -> Result<Vec<String>, Failure> {
     let failed = |e: io::Error| {
-        connection(format!(
+        unavailable(format!(
             "{server} failed at EHLO: {}",
             io_words(&e, setup.timeout)
         ))
@@ -300,7 +295,7 @@ fn ehlo(wire: &mut Wire, setup: &Setup, server: &str) -> Result<Vec<String>, Fai
     if reply.code == 250 {
         return Ok(Vec::new());
     }
-    Err(connection(format!(
+    Err(unavailable(format!(
         "{server} refused EHLO and HELO: {}",
         reply.one_line()
     )))
@@ -342,7 +337,7 @@ fn login(
 ) -> Result<(), Failure> {
     let user_shown = crate::text::printable(user);
     let failed = |code: Option<u16>| {
-        connection(match code {
+        unavailable(match code {
             Some(code) => {
                 format!("{server}: authentication failed ({code}) as user '{user_shown}'")
             }
@@ -350,7 +345,7 @@ fn login(
         })
     };
     let io = |e: io::Error| {
-        connection(format!(
+        unavailable(format!(
             "{server}: the connection failed during authentication as user '{user_shown}': {}",
             io_words(&e, timeout)
         ))
@@ -372,7 +367,7 @@ fn login(
         let token = Zeroizing::new(BASE64.encode(password));
         wire.command(&token).map_err(io)?
     } else {
-        return Err(connection(format!(
+        return Err(unavailable(format!(
             "{server} offers no login this apikey can use (it needs AUTH PLAIN or LOGIN, over TLS)"
         )));
     };

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rustls::pki_types::ServerName;
-use rustls::{ClientConfig, ClientConnection, StreamOwned};
+use rustls::{CertificateError, ClientConfig, ClientConnection, StreamOwned};
+use zeroize::Zeroizing;
 
 /// The longest reply line accepted (RFC 5321 allows 512; Postfix 1000).
 const MAX_LINE: usize = 1000;
@@ -133,9 +134,9 @@ pub(super) fn seconds(d: Duration) -> String {
 
 impl Wire {
     /// Connects to the first address of `host:port` that answers, before
-    /// `deadline`.
+    /// `deadline`, the name lookup included.
     pub fn connect(host: &str, port: u16, deadline: Instant) -> io::Result<Wire> {
-        let addrs: Vec<SocketAddr> = (host, port).to_socket_addrs()?.collect();
+        let addrs = resolve(host, port, deadline)?;
         let mut last = io::Error::new(io::ErrorKind::NotFound, "the host name has no address");
         for addr in addrs {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -188,9 +189,13 @@ impl Wire {
         })
     }
 
-    /// Sends a command line (CRLF added).
+    /// Sends a command line (CRLF added). The line may hold a login, so
+    /// the one copy made of it is wiped after use.
     pub fn command(&mut self, line: &str) -> io::Result<Reply> {
-        self.send_raw(format!("{line}\r\n").as_bytes())?;
+        let mut bytes = Zeroizing::new(Vec::with_capacity(line.len() + 2));
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.extend_from_slice(b"\r\n");
+        self.send_raw(&bytes)?;
         self.read_reply()
     }
 
@@ -210,6 +215,7 @@ impl Wire {
             )
         };
         let mut lines = Vec::new();
+        let mut first = None;
         loop {
             let line = self.read_line()?;
             let line = String::from_utf8_lossy(&line);
@@ -226,6 +232,9 @@ impl Wire {
                 None => (false, ""),
                 Some(_) => return Err(bad("is malformed")),
             };
+            if *first.get_or_insert(code) != code {
+                return Err(bad("changes its status code between lines"));
+            }
             lines.push(text.to_owned());
             if !more {
                 return Ok(Reply { code, lines });
@@ -271,23 +280,63 @@ impl Wire {
     }
 }
 
+/// The addresses of `host`, looked up before `deadline`. The system's
+/// resolver has no timeout of its own, so it runs on a thread of its own;
+/// one that answers too late is left to finish and its answer dropped.
+fn resolve(host: &str, port: u16, deadline: Instant) -> io::Result<Vec<SocketAddr>> {
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    let (answer, wait) = std::sync::mpsc::channel();
+    let name = host.to_owned();
+    std::thread::Builder::new()
+        .name("smtp-resolve".into())
+        .spawn(move || {
+            let _ = answer.send(
+                (name.as_str(), port)
+                    .to_socket_addrs()
+                    .map(Iterator::collect),
+            );
+        })?;
+    let left = deadline.saturating_duration_since(Instant::now());
+    wait.recv_timeout(left).unwrap_or_else(|_| {
+        Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            "the host name lookup took too long",
+        ))
+    })
+}
+
 /// A failed handshake in words a mail admin can act on.
 fn tls_words(e: &io::Error) -> String {
-    let text = e.to_string();
-    if text.contains("CaUsedAsEndEntity") {
-        return "TLS handshake failed: the server presents a CA certificate as its own (CaUsedAsEndEntity); it needs a server certificate for its host name signed by a CA, and [smtp] ca_file names that CA's certificate".to_owned();
-    }
-    if text.contains("UnknownIssuer") {
-        return "TLS handshake failed: the server's certificate is not signed by a CA this apikey trusts (UnknownIssuer); for a private CA, name its certificate in [smtp] ca_file".to_owned();
-    }
-    if text.contains("NotValidForName") {
-        return "TLS handshake failed: the server's certificate is not for the host named in [smtp] host (NotValidForName)".to_owned();
-    }
     if matches!(
         e.kind(),
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
     ) {
         return "TLS handshake timed out".to_owned();
     }
-    format!("TLS handshake failed: {}", crate::text::io_reason(e))
+    let certificate = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        .and_then(|tls| match tls {
+            rustls::Error::InvalidCertificate(c) => Some(c),
+            _ => None,
+        });
+    let advice = match certificate {
+        Some(CertificateError::UnknownIssuer) => {
+            "the server's certificate is not signed by a CA this apikey trusts (UnknownIssuer); for a private CA, name its certificate in [smtp] ca_file"
+        }
+        Some(
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+        ) => "the server's certificate is not for the host named in [smtp] host (NotValidForName)",
+        Some(CertificateError::Expired | CertificateError::ExpiredContext { .. }) => {
+            "the server's certificate has expired"
+        }
+        // webpki's own reasons reach rustls as `Other`, named only in text.
+        Some(CertificateError::Other(other)) if other.to_string().contains("CaUsedAsEndEntity") => {
+            "the server presents a CA certificate as its own (CaUsedAsEndEntity); it needs a server certificate for its host name signed by a CA, and [smtp] ca_file names that CA's certificate"
+        }
+        _ => return format!("TLS handshake failed: {}", crate::text::io_reason(e)),
+    };
+    format!("TLS handshake failed: {advice}")
 }

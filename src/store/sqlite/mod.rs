@@ -5,6 +5,7 @@
 #[doc(hidden)]
 pub mod sql;
 mod check;
+mod columns;
 mod file;
 mod outbox;
 mod schema;
@@ -148,6 +149,10 @@ impl Backend for SqliteBackend {
 
     fn schema_versions(&self) -> (i64, i64) {
         (self.opened_at_version, schema::LATEST)
+    }
+
+    fn lock_wait(&self) -> Duration {
+        self.busy_timeout
     }
 }
 

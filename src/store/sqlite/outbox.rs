@@ -5,11 +5,12 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 
-use super::tx::{split_list, text_enum};
+use super::columns::{split_list, text_enum};
 use crate::clock::Timestamp;
 use crate::key::{Key, KeyId};
-use crate::notify::delivery::{Delivery, DeliveryStatus, EventUpdate};
+use crate::notify::delivery::EventUpdate;
 use crate::notify::event::{Event, EventKind, EventStatus, NewEvent};
+use crate::notify::recipient::{Delivery, DeliveryStatus};
 use crate::notify::sender::Holder;
 
 /// Every column `event_from_row` reads; `o` is outbox, `a` accounts, `k` keys.
@@ -34,6 +35,8 @@ struct StoredDelivery {
     status: String,
     at: Option<i64>,
     refusals: u32,
+    #[serde(default)]
+    doubts: u32,
     error: Option<String>,
 }
 
@@ -61,13 +64,14 @@ fn deliveries(recipients: &[String], text: &str, column: usize) -> rusqlite::Res
                     .ok_or_else(|| conversion(column, format!("unknown value '{}'", s.status)))?,
                 at: s.at.map(Timestamp::from_unix),
                 refusals: s.refusals,
+                doubts: s.doubts,
                 error: s.error.clone(),
             }),
         })
         .collect()
 }
 
-fn deliveries_text(deliveries: &[Delivery]) -> String {
+fn deliveries_text(deliveries: &[Delivery]) -> rusqlite::Result<String> {
     let stored: Vec<StoredDelivery> = deliveries
         .iter()
         .filter(|d| *d != &Delivery::pending(&d.to))
@@ -76,11 +80,11 @@ fn deliveries_text(deliveries: &[Delivery]) -> String {
             status: d.status.as_str().to_owned(),
             at: d.at.map(Timestamp::unix),
             refusals: d.refusals,
+            doubts: d.doubts,
             error: d.error.clone(),
         })
         .collect();
-    // Plain strings and numbers always serialise.
-    serde_json::to_string(&stored).unwrap_or_else(|_| "[]".to_owned())
+    serde_json::to_string(&stored).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))
 }
 
 fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
@@ -145,12 +149,13 @@ pub(super) fn insert(
     .map(drop)
 }
 
-/// Pending events, or all of them, oldest first.
+/// Events waiting for someone (pending, or failed and waiting for an
+/// admin's retry or discard), or all of them, oldest first.
 pub(super) fn events(conn: &Connection, all: bool) -> rusqlite::Result<Vec<Event>> {
     let sql = if all {
         select_event!("ORDER BY o.id")
     } else {
-        select_event!("WHERE o.status = 'pending' ORDER BY o.id")
+        select_event!("WHERE o.status IN ('pending', 'failed') ORDER BY o.id")
     };
     conn.prepare_cached(sql)?
         .query_map([], event_from_row)?
@@ -171,12 +176,13 @@ pub(super) fn event(conn: &Connection, id: i64) -> rusqlite::Result<Option<Event
         .optional()
 }
 
-/// Records `holder` as delivering the event until `holder.until`.
-pub(super) fn claim(conn: &Connection, id: i64, holder: &Holder) -> rusqlite::Result<()> {
+/// Records `holder` as delivering the event until `holder.until`, if the
+/// event is still pending.
+pub(super) fn claim(conn: &Connection, id: i64, holder: &Holder) -> rusqlite::Result<bool> {
     conn.prepare_cached(
         "UPDATE outbox SET claimed_by = ?2, claim_host = ?3, claim_pid = ?4, claim_process = ?5,
                 claimed_until = ?6
-             WHERE id = ?1",
+             WHERE id = ?1 AND status = 'pending'",
     )?
     .execute(params![
         id,
@@ -186,7 +192,7 @@ pub(super) fn claim(conn: &Connection, id: i64, holder: &Holder) -> rusqlite::Re
         holder.process,
         holder.until.unix()
     ])
-    .map(drop)
+    .map(|n| n == 1)
 }
 
 /// Writes an attempt and drops the claim, if `token` still holds the event.
@@ -206,7 +212,7 @@ pub(super) fn record(
         id,
         token,
         update.status.as_str(),
-        deliveries_text(&update.deliveries),
+        deliveries_text(&update.deliveries)?,
         update.last_error,
         update.sent_at.map(Timestamp::unix)
     ])
@@ -224,7 +230,7 @@ pub(super) fn set_state(conn: &Connection, id: i64, update: &EventUpdate) -> rus
     .execute(params![
         id,
         update.status.as_str(),
-        deliveries_text(&update.deliveries),
+        deliveries_text(&update.deliveries)?,
         update.last_error,
         update.sent_at.map(Timestamp::unix)
     ])

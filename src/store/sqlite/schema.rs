@@ -184,7 +184,8 @@ const MIGRATIONS: &[Step] = &[
     UPDATE outbox SET deliveries = (
         SELECT json_group_array(json_object('to', value, 'status', 'sent', 'at', outbox.sent_at,
                                             'refusals', 0, 'error', NULL))
-          FROM json_each(outbox.recipients))
+          FROM json_each(CASE WHEN json_valid(outbox.recipients) THEN outbox.recipients
+                              ELSE '[]' END))
      WHERE status = 'sent';
     ",
     ),

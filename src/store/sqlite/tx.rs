@@ -4,6 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::ErrorContext;
+use super::columns::text_enum;
 use super::sql::{self, KEY_COLUMN_COUNT};
 use crate::account::{Account, AccountName, AccountPk};
 use crate::audit::{Action, AuditEntry};
@@ -92,17 +93,6 @@ impl Drop for SqliteTx<'_> {
 
 fn ts(v: Option<i64>) -> Option<Timestamp> {
     v.map(Timestamp::from_unix)
-}
-
-/// Lists are stored as JSON arrays of strings (migration 7), so no entry
-/// can split into two whatever it holds; `''` (a column's default) is empty.
-pub(super) fn split_list(text: &str) -> rusqlite::Result<Vec<String>> {
-    if text.is_empty() || text == "[]" {
-        return Ok(Vec::new());
-    }
-    serde_json::from_str(text).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
-    })
 }
 
 /// Reads a stored list back through the parser that admitted its entries.
@@ -235,21 +225,6 @@ fn key_from_row(row: &Row<'_>, now: Timestamp) -> rusqlite::Result<Key> {
             limit_month: int(row, 25)?,
             expiry: int(row, 26)? != 0,
         },
-    })
-}
-
-pub(super) fn text_enum<T>(
-    row: &Row<'_>,
-    column: usize,
-    parse: fn(&str) -> Option<T>,
-) -> rusqlite::Result<T> {
-    let text = row.get_ref(column)?.as_str()?;
-    parse(text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            column,
-            rusqlite::types::Type::Text,
-            format!("unknown value '{text}'").into(),
-        )
     })
 }
 
@@ -693,7 +668,7 @@ impl Tx for SqliteTx<'_> {
         super::outbox::event(self.txn, id).map_err(|e| self.fail(e))
     }
 
-    fn claim_event(&mut self, id: i64, holder: &Holder) -> Result<()> {
+    fn claim_event(&mut self, id: i64, holder: &Holder) -> Result<bool> {
         super::outbox::claim(self.txn, id, holder).map_err(|e| self.fail(e))
     }
 
