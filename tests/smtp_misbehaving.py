@@ -17,6 +17,7 @@ recipients answered 250, and "answered" says whether the end of data got its
       [--trickle SECS] [--hang-after-data | --drop-after-data]
       [--lock-db PATH --lock-secs SECS] [--hang-at-mail N]
       [--reject-sender] [--close-at-rcpt ADDR] [--tempfail-data]
+      [--echo-login-at-mail]
 
   --delay SECS       sleep before every reply, the greeting included
   --reject ADDR      RCPT TO:<ADDR> gets 550 (case-insensitive; repeatable)
@@ -35,6 +36,8 @@ recipients answered 250, and "answered" says whether the end of data got its
   --reject-sender    MAIL FROM gets 550 (the sender is not allowed)
   --close-at-rcpt ADDR  RCPT TO:<ADDR> gets 421 and the connection is closed
   --tempfail-data    the end of data gets 451 (nothing is recorded)
+  --echo-login-at-mail  after an AUTH (with --auth), MAIL FROM gets a 550 that
+                     echoes the AUTH line's argument (credentials and all)
 """
 
 import argparse
@@ -115,6 +118,9 @@ class Session:
                     while self.rfile.readline():  # hang: read and ignore until the client closes
                         pass
                     return
+                if self.args.echo_login_at_mail and getattr(self, "auth_line", None):
+                    self.reply(f"550 5.7.1 not after AUTH {self.auth_line}")
+                    continue
                 if self.args.reject_sender:
                     self.reply("550 5.7.1 sender not allowed to send here")
                     continue
@@ -142,6 +148,7 @@ class Session:
             elif verb == "AUTH" and self.args.auth_echo:
                 self.reply(f"535 5.7.8 authentication failed for {arg}")
             elif verb == "AUTH" and self.args.auth:
+                self.auth_line = arg
                 self.authenticate(arg)
             else:
                 self.reply("500 5.5.2 unrecognized")
@@ -274,6 +281,7 @@ def main():
     p.add_argument("--reject-sender", action="store_true")
     p.add_argument("--close-at-rcpt")
     p.add_argument("--tempfail-data", action="store_true")
+    p.add_argument("--echo-login-at-mail", action="store_true")
     args = p.parse_args()
     args.reject = {a.lower() for a in args.reject}
     args.tempfail = {a.lower() for a in args.tempfail}

@@ -41,8 +41,8 @@ pub struct SendReport {
     pub held: Vec<HeldEvent>,
     /// Events the run did not get to, because it stopped.
     pub not_attempted: Vec<i64>,
-    /// Why the run stopped before the end, when it was not a failed
-    /// delivery: it lost a claim, or could not record a delivery.
+    /// Why the run stopped before the end, if it did: the server takes no
+    /// mail now, the run lost a claim, or it could not record an attempt.
     pub stopped: Option<String>,
 }
 
@@ -240,11 +240,10 @@ impl Store {
         }
         // The server takes no mail now: the events after this one would
         // fare no better.
-        if attempt
-            .failure
-            .as_ref()
-            .is_some_and(|f| f.kind == FailureKind::Unavailable)
+        if let Some(failure) = &attempt.failure
+            && failure.kind == FailureKind::Unavailable
         {
+            report.stopped = Some(failure.text.clone());
             return Ok(Step::Stop);
         }
         Ok(Step::Done)

@@ -440,7 +440,81 @@ fn smtp_settings_that_cannot_work_are_refused_before_sending() {
     );
     let err = env.fails(&["notify", "send"], 2);
     assert!(err.contains("password_env is set but user is not"), "{err}");
+    let bad_host = config(&server, "").replace("\"127.0.0.1\"", "\"127.0.0.1 \"");
+    with_config(&mut env, &bad_host);
+    let err = env.fails(&["notify", "send"], 2);
+    assert!(err.contains("is not a host name or an IP address"), "{err}");
+    let unicode_from = config(&server, "").replace(
+        "from = \"apikey@example.com\"",
+        "from = \"Ünï <ünï@example.com>\"",
+    );
+    with_config(&mut env, &unicode_from);
+    let err = env.fails(&["notify", "send"], 2);
+    assert!(err.contains("the address must be ASCII"), "{err}");
     assert!(server.events().is_empty(), "nothing was tried");
+    assert_eq!(outbox(&env)[0]["attempts"], 0);
+}
+
+#[test]
+fn a_login_echoed_after_the_login_is_cut_out_too() {
+    let mut env = Env::new();
+    let server = SmtpServer::misbehaving(
+        env.dir.path(),
+        &["--auth", "mailer:s3cret-Pa55", "--echo-login-at-mail"],
+    );
+    with_config(
+        &mut env,
+        &config(
+            &server,
+            "timeout_secs = 5\nuser = \"mailer\"\npassword_env = \"TEST_SMTP_PASSWORD\"\n",
+        ),
+    );
+    env.set("TEST_SMTP_PASSWORD", "s3cret-Pa55");
+    events(&env, &["a@x.io"], 1);
+    let run = env.run(&["notify", "send"]);
+    let err = run.one_line_error();
+    assert!(err.contains("not after AUTH PLAIN [login hidden]"), "{err}");
+    let outbox_text = env.ok(&["notify", "outbox", "--json"]);
+    for secret in ["s3cret-Pa55", "AG1haWxlcgBzM2NyZXQtUGE1NQ=="] {
+        assert!(
+            !err.contains(secret) && !outbox_text.contains(secret),
+            "{secret}"
+        );
+    }
+}
+
+#[test]
+fn a_sender_stopped_and_continued_mid_conversation_carries_on() {
+    let mut env = Env::new();
+    let server = SmtpServer::misbehaving(env.dir.path(), &["--delay", "0.4"]);
+    with_config(&mut env, &config(&server, "timeout_secs = 20\n"));
+    events(&env, &["a@x.io"], 1);
+    let sender = env
+        .command(["notify", "send"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Ctrl-Z and `fg` while it waits for a reply: the wait goes on.
+    std::thread::sleep(Duration::from_millis(900));
+    let pid = sender.id().to_string();
+    let signal = |name: &str| {
+        let status = std::process::Command::new("kill")
+            .args([name, &pid])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    signal("-STOP");
+    std::thread::sleep(Duration::from_millis(300));
+    signal("-CONT");
+    let out = sender.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(deliveries(&server).len(), 1);
 }
 
 #[test]

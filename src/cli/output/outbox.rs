@@ -79,6 +79,7 @@ pub(super) fn print_sent(report: &SendReport, out: &mut dyn Write) -> io::Result
         && report.failed.is_empty()
         && report.held.is_empty()
         && report.not_attempted.is_empty()
+        && report.stopped.is_none()
     {
         return writeln!(out, "Nothing to send.");
     }
@@ -105,7 +106,9 @@ pub(super) fn failure_line(r: &SendReport) -> Option<String> {
             count(r.not_attempted.len(), "event")
         )
     };
-    if let Some(why) = &r.stopped {
+    // A failed delivery says why the run stopped, if it did; otherwise
+    // the run stopped for a reason of its own (a lost claim, the store).
+    if let (Some(why), None) = (&r.stopped, r.failed.first()) {
         return Some(format!("notify send stopped: {}{untried}", printable(why)));
     }
     if let Some(first) = r.failed.first() {

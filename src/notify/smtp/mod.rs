@@ -90,6 +90,15 @@ impl Mailer {
                 crate::text::quoted(&config.from)
             ))
         })?;
+        // The address goes into MAIL FROM and the Message-ID as is: only
+        // ASCII is understood by every server (no SMTPUTF8 here). A
+        // display name may be in any script; it is encoded in the header.
+        if !from.email.to_string().is_ascii() {
+            return Err(bad(format!(
+                "from = '{}': the address must be ASCII (a display name may be in any script)",
+                crate::text::quoted(&config.from)
+            )));
+        }
         let timeout = match config.timeout_secs {
             None => Duration::from_secs(10),
             Some(0) => return Err(bad("timeout_secs = 0 would fail every delivery: give the seconds to wait for the server, 1 or more (default 10)".to_owned())),
@@ -120,6 +129,16 @@ impl Mailer {
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))
             .unwrap_or(&config.host);
+        if host.is_empty()
+            || !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._:".contains(&b))
+        {
+            return Err(bad(format!(
+                "host = '{}' is not a host name or an IP address",
+                crate::text::quoted(&config.host)
+            )));
+        }
         let (tls_config, server_name) = if config.tls == TlsMode::None {
             (None, None)
         } else {

@@ -42,6 +42,9 @@ impl Setup {
 /// A session ready for mail.
 pub(super) struct Session {
     wire: Wire,
+    /// The password and its encodings as sent in AUTH: cut out of any
+    /// later reply kept, should a server echo them there too.
+    hidden: Vec<Zeroizing<String>>,
 }
 
 fn unavailable(text: String) -> Failure {
@@ -89,6 +92,7 @@ impl Session {
             wire = secure(wire, setup, &server)?;
             extensions = ehlo(&mut wire, setup, &server)?;
         }
+        let mut hidden = Vec::new();
         if let Some((user, password)) = &setup.login {
             login(
                 &mut wire,
@@ -98,8 +102,28 @@ impl Session {
                 &server,
                 setup.timeout,
             )?;
+            hidden = [
+                BASE64.encode(Zeroizing::new(format!("\0{user}\0{}", password.as_str()))),
+                BASE64.encode(password.as_bytes()),
+                password.to_string(),
+            ]
+            .into_iter()
+            .filter(|secret| !secret.is_empty())
+            .map(Zeroizing::new)
+            .collect();
         }
-        Ok(Session { wire })
+        Ok(Session { wire, hidden })
+    }
+
+    /// A reply as kept in the outbox, with anything of the login cut out.
+    fn shown(&self, reply: &Reply) -> String {
+        let mut text = reply.one_line();
+        for secret in &self.hidden {
+            if text.contains(secret.as_str()) {
+                text = text.replace(secret.as_str(), "[login hidden]");
+            }
+        }
+        text
     }
 
     /// Sets the deadline of the next transaction.
@@ -163,7 +187,7 @@ impl Session {
             } else {
                 *result = RecipientResult::Refused {
                     permanent: reply.code >= 500,
-                    reply: reply.one_line(),
+                    reply: self.shown(&reply),
                 };
             }
         }
@@ -251,7 +275,7 @@ impl Session {
                 results,
                 failure: Some(Failure {
                     kind,
-                    text: format!("{what}: {}", reply.one_line()),
+                    text: format!("{what}: {}", self.shown(reply)),
                 }),
             },
             keep,

@@ -33,17 +33,30 @@ impl Timed {
     }
 }
 
+// A read or write with a socket timeout returns EINTR when the process is
+// stopped and continued (Ctrl-Z, then `fg`: signal(7)); that is no failure
+// of the connection, so it is tried again, within the same deadline.
 impl Read for Timed {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.tcp.set_read_timeout(Some(self.remaining()?))?;
-        self.tcp.read(buf)
+        loop {
+            self.tcp.set_read_timeout(Some(self.remaining()?))?;
+            match self.tcp.read(buf) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                done => return done,
+            }
+        }
     }
 }
 
 impl Write for Timed {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.tcp.set_write_timeout(Some(self.remaining()?))?;
-        self.tcp.write(buf)
+        loop {
+            self.tcp.set_write_timeout(Some(self.remaining()?))?;
+            match self.tcp.write(buf) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                done => return done,
+            }
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {
