@@ -4,7 +4,7 @@
 //! conversation about each message, however slowly the server answers.
 //! The password never sits in the file: `password_env` names the
 //! environment variable that holds it. Messages are built with lettre; the
-//! conversation is [`session`], on rustls.
+//! conversation (`session.rs`, over `wire.rs`) runs on rustls.
 
 mod session;
 mod wire;
