@@ -228,6 +228,20 @@ mod tests {
         event.sent_at = update.sent_at;
     }
 
+    /// An attempt that ended before any reply about `recipients`.
+    fn cut_short(recipients: &[&str], kind: FailureKind, text: &str) -> Attempt {
+        Attempt {
+            results: recipients
+                .iter()
+                .map(|to| ((*to).to_owned(), RecipientResult::NotReached))
+                .collect(),
+            failure: Some(Failure {
+                kind,
+                text: text.to_owned(),
+            }),
+        }
+    }
+
     fn refused(permanent: bool) -> RecipientResult {
         RecipientResult::Refused {
             permanent,
@@ -299,13 +313,7 @@ mod tests {
         let mut e = event(&["a@x.io"]);
         apply(
             &mut e,
-            &Attempt {
-                results: vec![("a@x.io".into(), RecipientResult::NotReached)],
-                failure: Some(Failure {
-                    kind: FailureKind::Broken,
-                    text: "timed out after 3 s".into(),
-                }),
-            },
+            &cut_short(&["a@x.io"], FailureKind::Broken, "timed out after 3 s"),
         );
         assert_eq!(e.status, EventStatus::Pending);
         assert_eq!((e.deliveries[0].refusals, e.deliveries[0].doubts), (0, 0));
@@ -315,13 +323,11 @@ mod tests {
     #[test]
     fn a_server_that_never_confirms_in_time_is_given_up_on_after_two_doubts() {
         let mut e = event(&["a@x.io"]);
-        let doubt = Attempt {
-            results: vec![("a@x.io".into(), RecipientResult::NotReached)],
-            failure: Some(Failure {
-                kind: FailureKind::InDoubt,
-                text: "timed out after the message: it may have been delivered".into(),
-            }),
-        };
+        let doubt = cut_short(
+            &["a@x.io"],
+            FailureKind::InDoubt,
+            "timed out after the message: it may have been delivered",
+        );
         apply(&mut e, &doubt);
         assert_eq!(
             (e.status, e.deliveries[0].doubts),
@@ -343,13 +349,11 @@ mod tests {
         let mut e = event(&["a@x.io"]);
         apply(
             &mut e,
-            &Attempt {
-                results: vec![("a@x.io".into(), RecipientResult::NotReached)],
-                failure: Some(Failure {
-                    kind: FailureKind::Unavailable,
-                    text: "the sender was refused: 550 not yours".into(),
-                }),
-            },
+            &cut_short(
+                &["a@x.io"],
+                FailureKind::Unavailable,
+                "the sender was refused: 550 not yours",
+            ),
         );
         assert_eq!(e.status, EventStatus::Pending);
         assert_eq!(e.deliveries[0], Delivery::pending("a@x.io"));
@@ -360,16 +364,11 @@ mod tests {
         let mut e = event(&["a@x.io", "b@x.io"]);
         apply(
             &mut e,
-            &Attempt {
-                results: vec![
-                    ("a@x.io".into(), RecipientResult::NotReached),
-                    ("b@x.io".into(), RecipientResult::NotReached),
-                ],
-                failure: Some(Failure {
-                    kind: FailureKind::Rejected,
-                    text: "554 message refused".into(),
-                }),
-            },
+            &cut_short(
+                &["a@x.io", "b@x.io"],
+                FailureKind::Rejected,
+                "554 message refused",
+            ),
         );
         assert_eq!(e.status, EventStatus::Failed);
         assert!(

@@ -21,10 +21,14 @@ use crate::notify::sender::{Holder, Sender};
 /// outcome can take (every try waiting out the store's lock), and this.
 const LEASE_SLACK: Duration = Duration::from_secs(30);
 
-/// Recording an outcome is tried this many times before the run gives up,
-/// waiting `RECORD_BACKOFF` times the try's number in between.
+/// Recording an outcome is tried this many times before the run gives up.
 const RECORD_TRIES: u32 = 3;
-const RECORD_BACKOFF: Duration = Duration::from_millis(500);
+
+/// The pause after a failed try to record (the first is try 1): the lease
+/// counts the same pauses.
+fn record_pause(tries: u32) -> Duration {
+    Duration::from_millis(500) * tries
+}
 
 /// How often a run looks again at events another run is delivering.
 const POLL: Duration = Duration::from_millis(100);
@@ -89,10 +93,7 @@ impl Store {
     /// waited for (up to one lease), then reported.
     pub fn send_pending(&mut self, courier: &mut dyn Courier) -> Result<SendReport> {
         let me = Sender::this_process()?;
-        let mut backoff = Duration::ZERO;
-        for n in 1..RECORD_TRIES {
-            backoff += RECORD_BACKOFF * n;
-        }
+        let backoff: Duration = (1..RECORD_TRIES).map(record_pause).sum();
         let lease =
             courier.deadline() + self.backend.lock_wait() * RECORD_TRIES + backoff + LEASE_SLACK;
         let ids = self.backend.read(self.clock)?.pending_event_ids()?;
@@ -261,7 +262,7 @@ impl Store {
         loop {
             tries += 1;
             match self.record_once(event, token, attempt) {
-                Err(_) if tries < RECORD_TRIES => sleep(RECORD_BACKOFF * tries),
+                Err(_) if tries < RECORD_TRIES => sleep(record_pause(tries)),
                 outcome => return outcome,
             }
         }

@@ -5,7 +5,7 @@
 //! counted at the server.
 
 use std::collections::BTreeMap;
-use std::process::Stdio;
+use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -54,6 +54,24 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// `notify send` in the background, its stderr kept for the asserts.
+fn start_sender(env: &Env) -> Child {
+    env.command(["notify", "send"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Asserts a finished `notify send` exited 0, showing its stderr if not.
+fn succeeded(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn outbox(env: &Env) -> Vec<Value> {
     env.json(&["notify", "outbox", "--all"])
         .as_array()
@@ -67,12 +85,7 @@ fn a_second_sender_never_mails_what_the_first_is_sending_whatever_the_clock_says
     let server = SmtpServer::misbehaving(env.dir.path(), &["--delay", "0.1"]);
     with_config(&mut env, &config(&server, "timeout_secs = 10\n"));
     events(&env, &["a@x.io"], 6);
-    let first = env
-        .command(["notify", "send"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let first = start_sender(&env);
     wait_for("the first mail", || !server.messages().is_empty());
     // Eleven minutes later by the second sender's clock: every lease the
     // first one took has run out, but the first one still runs.
@@ -81,17 +94,8 @@ fn a_second_sender_never_mails_what_the_first_is_sending_whatever_the_clock_says
         .env("APIKEY_TEST_NOW", time_in(660))
         .output()
         .unwrap();
-    let first = first.wait_with_output().unwrap();
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
-    assert!(
-        second.status.success(),
-        "{}",
-        String::from_utf8_lossy(&second.stderr)
-    );
+    succeeded(&first.wait_with_output().unwrap());
+    succeeded(&second);
     let seen = deliveries(&server);
     assert_eq!(seen.len(), 6, "every event delivered: {seen:?}");
     assert!(seen.values().all(|&n| n == 1), "none twice: {seen:?}");
@@ -118,12 +122,7 @@ fn a_killed_sender_s_claim_is_taken_over_at_once() {
     let server = SmtpServer::misbehaving(env.dir.path(), &["--hang-at-mail", "3"]);
     with_config(&mut env, &config(&server, "timeout_secs = 60\n"));
     events(&env, &["a@x.io"], 5);
-    let mut first = env
-        .command(["notify", "send"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut first = start_sender(&env);
     wait_for("the server to hang", || {
         server.events().iter().any(|e| e["hung"] == 3)
     });
@@ -404,22 +403,9 @@ fn three_senders_racing_deliver_each_event_once() {
     let server = SmtpServer::misbehaving(env.dir.path(), &["--delay", "0.01"]);
     with_config(&mut env, &config(&server, "timeout_secs = 10\n"));
     events(&env, &["a@x.io"], 30);
-    let children: Vec<_> = (0..3)
-        .map(|_| {
-            env.command(["notify", "send"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    let senders: Vec<Child> = (0..3).map(|_| start_sender(&env)).collect();
+    for sender in senders {
+        succeeded(&sender.wait_with_output().unwrap());
     }
     let seen = deliveries(&server);
     assert_eq!(seen.len(), 30, "{seen:?}");
@@ -489,12 +475,7 @@ fn a_sender_stopped_and_continued_mid_conversation_carries_on() {
     let server = SmtpServer::misbehaving(env.dir.path(), &["--delay", "0.4"]);
     with_config(&mut env, &config(&server, "timeout_secs = 20\n"));
     events(&env, &["a@x.io"], 1);
-    let sender = env
-        .command(["notify", "send"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let sender = start_sender(&env);
     // Ctrl-Z and `fg` while it waits for a reply: the wait goes on.
     std::thread::sleep(Duration::from_millis(900));
     let pid = sender.id().to_string();
@@ -508,12 +489,7 @@ fn a_sender_stopped_and_continued_mid_conversation_carries_on() {
     signal("-STOP");
     std::thread::sleep(Duration::from_millis(300));
     signal("-CONT");
-    let out = sender.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&sender.wait_with_output().unwrap());
     assert_eq!(deliveries(&server).len(), 1);
 }
 
@@ -523,12 +499,7 @@ fn a_sender_that_lost_its_claim_stops_and_says_so() {
     let server = SmtpServer::misbehaving(env.dir.path(), &["--hang-at-mail", "1"]);
     with_config(&mut env, &config(&server, "timeout_secs = 3\n"));
     events(&env, &["a@x.io"], 3);
-    let sender = env
-        .command(["notify", "send"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let sender = start_sender(&env);
     wait_for("the server to hang", || {
         server.events().iter().any(|e| e["hung"] == 1)
     });

@@ -122,13 +122,7 @@ impl Mailer {
             TlsMode::Starttls => 587,
             TlsMode::Tls => 465,
         });
-        // `[::1]` is how people write an IPv6 host; the brackets are not
-        // part of the address.
-        let host = config
-            .host
-            .strip_prefix('[')
-            .and_then(|h| h.strip_suffix(']'))
-            .unwrap_or(&config.host);
+        let host = unbracketed(&config.host);
         if host.is_empty()
             || !host
                 .bytes()
@@ -340,6 +334,14 @@ fn tls_config(config: &SmtpConfig) -> Result<Arc<ClientConfig>> {
     Ok(Arc::new(config))
 }
 
+/// The host without the brackets of `[::1]`, which is how people write
+/// an IPv6 address but no part of it.
+fn unbracketed(host: &str) -> &str {
+    host.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host)
+}
+
 /// Whether `host` names this machine: `localhost`, an address in
 /// 127.0.0.0/8, or ::1 (also as `[::1]` or IPv4-mapped). Only such a host
 /// may be sent a login in plain text; any other name could resolve anywhere.
@@ -348,11 +350,8 @@ fn is_loopback(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") {
         return true;
     }
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    bare.parse::<std::net::IpAddr>()
+    unbracketed(host)
+        .parse::<std::net::IpAddr>()
         .is_ok_and(|ip| ip.to_canonical().is_loopback())
 }
 

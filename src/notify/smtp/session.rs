@@ -140,10 +140,7 @@ impl Session {
         message: &[u8],
         timeout: Duration,
     ) -> (Attempt, bool) {
-        let mut results: Vec<(String, RecipientResult)> = recipients
-            .iter()
-            .map(|to| (to.clone(), RecipientResult::NotReached))
-            .collect();
+        let mut results = super::not_reached(recipients);
         let broken = |results: Vec<_>, what: &str, e: &io::Error| {
             (
                 Attempt {
