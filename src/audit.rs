@@ -8,6 +8,7 @@ use crate::clock::Timestamp;
 /// The admin changes the trail records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Action {
     /// `account create`, or an account made by `apply`.
     AccountCreate,
@@ -92,7 +93,7 @@ pub struct AuditEntry {
 /// of the real uid in the system's user database (`/etc/passwd`), as `ls -l`
 /// and `last` show it, else `uid N`. `$USER` is not consulted: anyone can
 /// set it, and the trail says who really ran the command.
-pub fn os_user() -> String {
+pub(crate) fn os_user() -> String {
     let uid = rustix::process::getuid().as_raw();
     std::fs::read_to_string("/etc/passwd")
         .ok()

@@ -7,67 +7,63 @@ use std::path::PathBuf;
 /// Shorthand used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Why an operation failed. Messages are lowercase, name the bad value and,
-/// where there is one, the fix; they never contain a secret.
+/// Why an operation failed. Messages are lowercase, name the bad value and
+/// never contain a secret. They speak of the library's calls, not of any
+/// program's flags: the `apikey` binary adds its own hints ("see `apikey
+/// list`") where it maps errors to exit codes.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
-    /// Invalid input: a bad flag value, name, amount, duration, address.
+    /// Invalid input: a bad name, amount, duration, address, setting.
     #[error("{0}")]
     Invalid(String),
 
-    /// The configuration file could not be read or understood.
+    /// A configuration (the SMTP settings, the config file) is unusable.
     #[error("{0}")]
     Config(String),
 
-    /// A rule of the store refused the change.
-    #[error("{0}")]
-    Refused(String),
+    /// A rule of the store refused the change; nothing was written.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
 
-    /// The config file exists (or its place does) but cannot be read.
-    #[error("cannot read config file {}: {}", path.display(), crate::text::io_reason(source))]
-    ConfigUnreadable {
-        /// The config file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-
-    /// A destructive command ran without `--yes` and without a terminal to ask on.
-    #[error("refusing to {action} without confirmation: pass --yes")]
-    NeedsConfirmation {
-        /// What was about to happen, e.g. "revoke key web (k_…)".
-        action: String,
-    },
-
-    /// The account named by `--account` (or by a command) does not exist.
-    #[error(
-        "account '{0}' not found: see `apikey account list`, or create it with `apikey account create {0}`"
-    )]
+    /// The account named does not exist.
+    #[error("account '{0}' not found")]
     AccountNotFound(String),
 
     /// No key matched the given id, name or secret.
-    #[error("key '{key}' not found in account '{account}': see `apikey list --all`")]
+    #[error("key '{key}' not found in account '{account}'")]
     KeyNotFound {
         /// The account that was searched.
         account: String,
-        /// What the user typed (never a secret: secrets are shown by hint).
+        /// What the caller gave (never a secret: secrets are shown by hint).
         key: String,
     },
 
     /// No outbox event has the given id.
-    #[error("event {0} not found: see `apikey notify outbox --all`")]
+    #[error("event {0} not found")]
     EventNotFound(i64),
 
-    /// Another process held the store longer than the busy timeout.
-    #[error(
-        "store {path} is locked by another process: try again, or raise busy_timeout_ms (now {timeout_ms}) in the config file"
-    )]
+    /// Another process held the store's lock longer than the busy timeout.
+    #[error("store {path} is locked by another process (waited {timeout_ms} ms)")]
     Busy {
         /// The store file.
         path: PathBuf,
-        /// How long a command waits for a lock.
+        /// How long the store waits for a lock.
         timeout_ms: u64,
     },
+
+    /// A [`crate::Verifier`]'s queue is full: the server is over capacity.
+    /// Nothing was decided or spent; the caller may answer "try later".
+    #[error("the verifier's queue is full ({capacity} requests waiting)")]
+    Overloaded {
+        /// How many requests the queue holds.
+        capacity: usize,
+    },
+
+    /// A [`crate::Verifier`]'s store thread is gone (it panicked). Nothing
+    /// of the request was decided.
+    #[error("the verifier has stopped")]
+    VerifierStopped,
 
     /// The store file was written by a newer schema than this build knows.
     #[error(
@@ -82,12 +78,9 @@ pub enum Error {
         known: i64,
     },
 
-    /// A command that needs an existing store found none at its path.
-    #[error(
-        "no store at {}: it {reason}; check --db (or APIKEY_DB, or `db` in the config file){}",
-        path.display(),
-        if reason == "is not a file" { ", which must name a file" } else { ", or make a store with `apikey create`" }
-    )]
+    /// Opening for writing only ([`crate::Access::Write`]) or reading found
+    /// no store at the path.
+    #[error("no store at {}: it {reason}", path.display())]
     NoStore {
         /// The path the store was looked for at.
         path: PathBuf,
@@ -95,10 +88,20 @@ pub enum Error {
         reason: String,
     },
 
-    /// A read-only command met a store from an older build, which only a
-    /// command that writes may upgrade.
+    /// The path names something that is not an apikey store: another
+    /// program's database, not a database at all, or a symbolic link.
+    #[error("store {}: {reason}", path.display())]
+    NotAStore {
+        /// The path given.
+        path: PathBuf,
+        /// What it is instead.
+        reason: String,
+    },
+
+    /// A store opened read-only is from an older build, which only a
+    /// handle opened for writing may upgrade.
     #[error(
-        "store {} has schema version {found}, older than this apikey's {known}; read-only commands never change a store: upgrade it with `apikey store upgrade` (older apikey builds cannot open it afterwards)",
+        "store {} has schema version {found}, older than this apikey's {known}; opening it read-only never changes it: open it for writing to upgrade it (older apikey builds cannot open it afterwards)",
         path.display()
     )]
     OlderSchema {
@@ -115,8 +118,11 @@ pub enum Error {
     Store {
         /// The store file.
         path: PathBuf,
-        /// What went wrong, from SQLite or the file system.
+        /// What went wrong, in words a user can act on.
         message: String,
+        /// The failure underneath (SQLite's or the file system's), if any.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
 
     /// A file other than the store could not be read or written.
@@ -140,12 +146,45 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The config file exists (or its place does) but cannot be read.
+    #[cfg(feature = "cli")]
+    #[doc(hidden)]
+    #[error("cannot read config file {}: {}", path.display(), crate::text::io_reason(source))]
+    ConfigUnreadable {
+        /// The config file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+
+    /// A destructive command ran without `--yes` and without a terminal to ask on.
+    #[cfg(feature = "cli")]
+    #[doc(hidden)]
+    #[error("refusing to {action} without confirmation: pass --yes")]
+    NeedsConfirmation {
+        /// What was about to happen, e.g. "revoke key web (k_…)".
+        action: String,
+    },
+
+    /// The person at the terminal said no.
+    #[cfg(feature = "cli")]
+    #[doc(hidden)]
+    #[error("did not {action}: not confirmed")]
+    NotConfirmed {
+        /// What was about to happen.
+        action: String,
+    },
+
     /// Writing the output failed (other than a closed pipe, which is not an error).
+    #[cfg(feature = "cli")]
+    #[doc(hidden)]
     #[error("cannot write output: {}", crate::text::io_reason(.0))]
     Output(std::io::Error),
 
     /// The output of a change that makes a secret could not be written, so
     /// the change was rolled back rather than leave a secret nobody saw.
+    #[cfg(feature = "cli")]
+    #[doc(hidden)]
     #[error(
         "cannot write the output ({}), so nothing was changed: create, regenerate and apply keep a change only once its output is written; run the command again with somewhere to write it",
         crate::text::io_reason(.0)
@@ -153,10 +192,124 @@ pub enum Error {
     NotShown(std::io::Error),
 
     /// The output of a change was written, then the change failed to commit.
-    #[error(
-        "{0}; nothing was changed, so any key printed above does not work: run the command again"
-    )]
+    #[cfg(feature = "cli")]
+    #[doc(hidden)]
+    #[error("{0}; nothing was changed: run the command again")]
     NotKept(Box<Error>),
+}
+
+/// A rule of the contract that refused a change, for a caller to match on.
+/// Each is exit code 3 in the `apikey` binary.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// An account holds at most this many active keys.
+    #[error("account '{account}' already has {limit} active keys")]
+    KeyLimit {
+        /// The account.
+        account: String,
+        /// The limit (10).
+        limit: usize,
+    },
+    /// A manifest would leave an account with too many active keys.
+    #[error(
+        "{place}: applying this would leave account '{account}' with {would_have} active keys, more than {limit}"
+    )]
+    ManifestKeyLimit {
+        /// `file:line` of the account in the manifest.
+        place: String,
+        /// The account.
+        account: String,
+        /// Active keys after applying.
+        would_have: usize,
+        /// The limit (10).
+        limit: usize,
+    },
+    /// Another active key of the account has the name.
+    #[error("account '{account}' already has a key named '{name}'")]
+    NameTaken {
+        /// The account.
+        account: String,
+        /// The name asked for.
+        name: String,
+    },
+    /// An account of that name exists already.
+    #[error("account '{0}' already exists")]
+    AccountExists(String),
+    /// The key is revoked, and a revoked key cannot change.
+    #[error("key {key} is revoked: a revoked key cannot be {action}")]
+    KeyRevoked {
+        /// The key, as `name (id)`.
+        key: String,
+        /// What was asked, e.g. "topped up".
+        action: &'static str,
+    },
+    /// Revoking a key that is revoked already.
+    #[error("key {key} is already revoked")]
+    AlreadyRevoked {
+        /// The key, as `name (id)`.
+        key: String,
+    },
+    /// A top-up would take the balance past what a key can hold.
+    #[error("key {key} cannot hold more lookups: its balance would overflow")]
+    BalanceCap {
+        /// The key, as `name (id)`.
+        key: String,
+    },
+    /// A key has at most this many notification addresses.
+    #[error("a key can have at most {limit} notification addresses (this would make {would_have})")]
+    TooManyEmails {
+        /// The limit (5).
+        limit: usize,
+        /// How many the change would make.
+        would_have: usize,
+    },
+    /// Keys changed between a confirmed plan and its transaction.
+    #[error(
+        "the store changed while apply asked for confirmation (key {key} would also be revoked)"
+    )]
+    ChangedSincePlan {
+        /// The key the plan did not name.
+        key: String,
+    },
+    /// A discarded event is never sent again.
+    #[error("event {id} was discarded, which is final: it is never sent")]
+    EventDiscarded {
+        /// The event.
+        id: i64,
+    },
+    /// Every recipient of the event has it, or it had none.
+    #[error("event {id} is {status}: there is nobody left to send it to")]
+    NothingToRetry {
+        /// The event.
+        id: i64,
+        /// Its status.
+        status: &'static str,
+    },
+    /// The event is waiting to be sent already.
+    #[error("event {id} is already pending")]
+    EventPending {
+        /// The event.
+        id: i64,
+    },
+    /// Only pending or failed events can be discarded.
+    #[error("event {id} is {status}: only a pending or failed event can be discarded")]
+    NotDiscardable {
+        /// The event.
+        id: i64,
+        /// Its status.
+        status: &'static str,
+    },
+    /// A running sender holds the event.
+    #[error("event {id} is being delivered right now by a sender (pid {pid} on {host})")]
+    EventBeingSent {
+        /// The event.
+        id: i64,
+        /// The sender's process id.
+        pid: u32,
+        /// The sender's host.
+        host: String,
+    },
 }
 
 impl Error {
@@ -164,20 +317,25 @@ impl Error {
     /// by a rule, 4 not found.
     pub fn exit_code(&self) -> u8 {
         match self {
+            Error::Invalid(_) | Error::Config(_) => 2,
+            Error::Refused(_) => 3,
+            Error::AccountNotFound(_) | Error::KeyNotFound { .. } | Error::EventNotFound(_) => 4,
+            #[cfg(feature = "cli")]
+            Error::NeedsConfirmation { .. } | Error::NotConfirmed { .. } => 3,
             Error::Busy { .. }
+            | Error::Overloaded { .. }
+            | Error::VerifierStopped
             | Error::NewerSchema { .. }
-            | Error::OlderSchema { .. }
             | Error::NoStore { .. }
-            | Error::ConfigUnreadable { .. }
+            | Error::NotAStore { .. }
+            | Error::OlderSchema { .. }
             | Error::Store { .. }
             | Error::Io { .. }
-            | Error::Unreadable { .. }
-            | Error::Output(_)
-            | Error::NotShown(_) => 1,
+            | Error::Unreadable { .. } => 1,
+            #[cfg(feature = "cli")]
+            Error::ConfigUnreadable { .. } | Error::Output(_) | Error::NotShown(_) => 1,
+            #[cfg(feature = "cli")]
             Error::NotKept(cause) => cause.exit_code(),
-            Error::Invalid(_) | Error::Config(_) => 2,
-            Error::Refused(_) | Error::NeedsConfirmation { .. } => 3,
-            Error::AccountNotFound(_) | Error::KeyNotFound { .. } | Error::EventNotFound(_) => 4,
         }
     }
 
@@ -186,9 +344,44 @@ impl Error {
         Error::Invalid(message.into())
     }
 
-    /// Shorthand for a refusal by a rule.
-    pub(crate) fn refused(message: impl Into<String>) -> Error {
-        Error::Refused(message.into())
+    /// The same failure again, for each of the requests a group commit
+    /// answers with it: the variant and message are kept (a lock timeout
+    /// stays [`Error::Busy`]); the source, which cannot be shared, is not.
+    pub(crate) fn repeated(&self) -> Error {
+        match self {
+            Error::Busy { path, timeout_ms } => Error::Busy {
+                path: path.clone(),
+                timeout_ms: *timeout_ms,
+            },
+            Error::Store { path, message, .. } => Error::Store {
+                path: path.clone(),
+                message: message.clone(),
+                source: None,
+            },
+            Error::NotAStore { path, reason } => Error::NotAStore {
+                path: path.clone(),
+                reason: reason.clone(),
+            },
+            Error::VerifierStopped => Error::VerifierStopped,
+            other => Error::Store {
+                path: std::path::PathBuf::new(),
+                message: other.to_string(),
+                source: None,
+            },
+        }
+    }
+
+    /// A store failure with its cause kept as the source.
+    pub(crate) fn store(
+        path: &std::path::Path,
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Error {
+        Error::Store {
+            path: path.to_path_buf(),
+            message: message.into(),
+            source: Some(source.into()),
+        }
     }
 }
 
@@ -199,7 +392,7 @@ mod tests {
     #[test]
     fn exit_codes_follow_the_contract() {
         assert_eq!(Error::invalid("x").exit_code(), 2);
-        assert_eq!(Error::refused("x").exit_code(), 3);
+        assert_eq!(Error::from(Refusal::AccountExists("a".into())).exit_code(), 3);
         assert_eq!(Error::AccountNotFound("a".into()).exit_code(), 4);
         let busy = Error::Busy {
             path: "k.db".into(),

@@ -166,6 +166,7 @@ impl fmt::Display for KeyName {
 /// Whether a key can still be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum KeyStatus {
     /// Verifies (subject to its settings and balance).
     Active,
@@ -238,10 +239,10 @@ pub struct Key {
     pub notify: NotifySettings,
     /// Quota used in the current day and month buckets.
     #[serde(skip)]
-    pub counters: Counters,
+    pub(crate) counters: Counters,
     /// Which once-a-period notification events it has raised.
     #[serde(skip)]
-    pub raised: Raised,
+    pub(crate) raised: Raised,
 }
 
 impl Key {

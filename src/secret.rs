@@ -29,6 +29,7 @@ pub struct KeyDigest(pub [u8; 32]);
 
 /// Why a string is not a well-formed secret.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Malformed {
     /// Does not start with `ak_`.
     Prefix,
@@ -171,6 +172,7 @@ pub(crate) fn random_base62(len: usize, out: &mut String) -> Result<()> {
         getrandom::fill(&mut pool).map_err(|e| Error::Store {
             path: "OS random source".into(),
             message: e.to_string(),
+            source: Some(Box::new(e)),
         })?;
         for &b in &pool {
             if b < 248 && taken < len {

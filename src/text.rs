@@ -69,32 +69,6 @@ pub fn io_reason(error: &std::io::Error) -> String {
     lowercase_first(text)
 }
 
-/// A message from a library that embeds OS errors in its own text (the SMTP
-/// client's "network error: Connection refused (os error 111)"): the same
-/// words as [`io_reason`], on one line.
-pub fn os_words(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(" (os error ") {
-        let Some(close) = rest[at..].find(')') else {
-            break;
-        };
-        let code = &rest[at + " (os error ".len()..at + close];
-        if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
-            out.push_str(&rest[..=(at + close)]);
-            rest = &rest[at + close + 1..];
-            continue;
-        }
-        let before = &rest[..at];
-        let segment = before.rfind(": ").map_or(0, |i| i + 2);
-        out.push_str(&before[..segment]);
-        out.push_str(&lowercase_first(&before[segment..]));
-        rest = &rest[at + close + 1..];
-    }
-    out.push_str(rest);
-    one_line(&out)
-}
-
 /// `text` with everything that starts like a secret (`ak_` and letters or
 /// digits) cut to its first 6 characters, as elsewhere in errors: for
 /// messages that quote input apikey did not parse itself, such as clap's
@@ -194,6 +168,7 @@ fn lowercase_first(text: &str) -> String {
 
 /// `file:line:column` of a byte offset into `text`, for errors in files the
 /// user wrote (config, manifests). Without a span, just the file.
+#[cfg(feature = "cli")]
 pub fn position(
     origin: &std::path::Path,
     text: &str,
@@ -223,6 +198,7 @@ impl<'t> Lines<'t> {
     }
 
     /// `file:line:column` of the byte `offset` (columns count characters).
+    #[cfg(feature = "cli")]
     pub fn position(&self, origin: &std::path::Path, offset: usize) -> String {
         format!("{}:{}", origin.display(), self.place(offset))
     }
@@ -319,16 +295,6 @@ mod tests {
         assert_eq!(io_reason(&Error::other("Bad thing")), "bad thing");
         let missing = std::fs::read("/nonexistent/apikey/x").unwrap_err();
         assert_eq!(io_reason(&missing), "no such file or directory");
-    }
-
-    #[test]
-    fn os_errors_inside_other_messages() {
-        assert_eq!(
-            os_words("network error: Connection refused (os error 111)"),
-            "network error: connection refused"
-        );
-        assert_eq!(os_words("a\n b (os error x)"), "a b (os error x)");
-        assert_eq!(os_words("plain"), "plain");
     }
 
     #[test]

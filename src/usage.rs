@@ -16,6 +16,7 @@ pub const MAX_DAYS: u32 = 3660;
 
 /// The client IP of a usage row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum UsageIp {
     /// The verification gave no IP.
     Unknown,
@@ -55,6 +56,7 @@ impl fmt::Display for UsageIp {
 /// How `usage` groups lookups.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum GroupBy {
     /// One row per UTC day, oldest first, days without lookups included.
     Day,

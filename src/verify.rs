@@ -16,6 +16,7 @@ use crate::security::SecuritySettings;
 /// The outcome of a verification, with the contract's exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum VerifyCode {
     /// Accepted; `cost` lookups spent (none on a dry run).
     Valid,
@@ -90,15 +91,16 @@ impl fmt::Display for VerifyCode {
 /// The largest cost one verification may spend.
 pub const MAX_COST: u64 = 1_000_000_000;
 
-/// What the caller presented along with the key.
+/// What the caller presented along with the key. Owned, so that a request
+/// can be handed to another thread (a [`crate::Verifier`]'s store thread).
 #[derive(Clone, Debug)]
-pub struct VerifyRequest<'a> {
+pub struct VerifyRequest {
     /// The browser's Origin or Referer, if any.
-    pub origin: Option<&'a str>,
+    pub origin: Option<String>,
     /// The client's address, if known.
     pub ip: Option<IpAddr>,
     /// The scope the request needs, if any.
-    pub scope: Option<&'a str>,
+    pub scope: Option<String>,
     /// Lookups this request spends (1 to 1,000,000,000).
     pub cost: u64,
     /// Check only: spend nothing, record nothing.
@@ -106,10 +108,10 @@ pub struct VerifyRequest<'a> {
     /// The account the verifier serves: a key of any other account is
     /// `NOT_FOUND`, and an account that does not exist is an error. `None`
     /// accepts keys of every account.
-    pub account: Option<&'a AccountName>,
+    pub account: Option<AccountName>,
 }
 
-impl Default for VerifyRequest<'_> {
+impl Default for VerifyRequest {
     fn default() -> Self {
         VerifyRequest {
             origin: None,
@@ -168,7 +170,7 @@ impl Verdict {
 
 /// How much of the key's quotas is used in the current periods.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Usage {
+pub(crate) struct Usage {
     /// Lookups today (UTC).
     pub today: u64,
     /// Lookups this calendar month (UTC).
@@ -178,7 +180,7 @@ pub struct Usage {
 }
 
 /// Everything the decision looks at about the key.
-pub struct Subject<'a> {
+pub(crate) struct Subject<'a> {
     /// Active, revoked or expired.
     pub status: KeyStatus,
     /// Its settings.
@@ -193,7 +195,7 @@ pub struct Subject<'a> {
 /// who may use it (origin, IP, scope), then how much (daily, monthly and
 /// per-IP daily limits), then whether it can pay (balance). The first
 /// failing check is the answer.
-pub fn decide(subject: &Subject<'_>, request: &VerifyRequest<'_>) -> VerifyCode {
+pub(crate) fn decide(subject: &Subject<'_>, request: &VerifyRequest) -> VerifyCode {
     let sec = subject.security;
     let cost = request.cost;
     let over = |limit: Option<u64>, used: u64| limit.is_some_and(|l| used.saturating_add(cost) > l);
@@ -202,14 +204,14 @@ pub fn decide(subject: &Subject<'_>, request: &VerifyRequest<'_>) -> VerifyCode 
         KeyStatus::Expired => return VerifyCode::Expired,
         KeyStatus::Active => {}
     }
-    if !sec.origin_allowed(request.origin) {
+    if !sec.origin_allowed(request.origin.as_deref()) {
         return VerifyCode::ForbiddenOrigin;
     }
     // A per-IP limit cannot be kept without knowing the IP.
     if !sec.ip_allowed(request.ip) || (sec.ip_daily_limit.is_some() && request.ip.is_none()) {
         return VerifyCode::ForbiddenIp;
     }
-    if !sec.scope_allowed(request.scope) {
+    if !sec.scope_allowed(request.scope.as_deref()) {
         return VerifyCode::ForbiddenScope;
     }
     if over(sec.daily_limit, subject.usage.today) {
@@ -233,7 +235,7 @@ pub fn decide(subject: &Subject<'_>, request: &VerifyRequest<'_>) -> VerifyCode 
 /// back, or a writer that read its clock late) counts in the stored bucket,
 /// so it can neither find a "fresh" day nor wipe the newer day's count.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counters {
+pub(crate) struct Counters {
     /// The UTC day number `day_count` belongs to.
     pub day: i64,
     /// Lookups on that day.
@@ -312,9 +314,9 @@ mod tests {
             ..SecuritySettings::default()
         };
         let good = VerifyRequest {
-            origin: Some("https://a.example"),
+            origin: Some("https://a.example".into()),
             ip: Some("10.0.0.1".parse().unwrap()),
-            scope: Some("lookup"),
+            scope: Some("lookup".into()),
             ..VerifyRequest::default()
         };
         let fresh = Usage::default();
@@ -357,7 +359,7 @@ mod tests {
             ),
             (
                 VerifyRequest {
-                    scope: Some("admin"),
+                    scope: Some("admin".into()),
                     ..good.clone()
                 },
                 fresh,

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use apikey::manifest::Manifest;
-use apikey::store::{Prune, sqlite::SCHEMA_VERSION};
+use apikey::store::{Prune, SCHEMA_VERSION};
 use apikey::{AccountName, KeyRef, Secret, Store};
 
 /// Keys per account, as in the scale target (10^6 keys in 10^5 accounts).

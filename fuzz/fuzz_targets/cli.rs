@@ -7,7 +7,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use apikey::cli;
+use apikey::cli_seam;
 
 /// The store every run shares; the folder lives as long as the process.
 fn store() -> &'static PathBuf {
@@ -43,12 +43,6 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let mut argv: Vec<OsString> = vec!["apikey".into(), "--db".into(), store().into()];
     argv.extend(args.iter().cloned());
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let (code, json) = match cli::parse_from(&argv) {
-        Ok(parsed) => (
-            cli::run_with(&parsed, &mut stdout, &mut stderr),
-            parsed.global.json,
-        ),
-        Err(e) => (cli::usage_error_to(&e, &mut stdout, &mut stderr), false),
-    };
-    apikey_fuzz::check_cli_outcome(&args, json, code, &stdout, &stderr);
+    let outcome = cli_seam::run_args(&argv, &mut stdout, &mut stderr);
+    apikey_fuzz::check_cli_outcome(&args, outcome.json, outcome.code, &stdout, &stderr);
 });

@@ -211,7 +211,7 @@ impl Context {
     /// Plans against a new, empty store in memory instead of the store
     /// file, when there is no file yet: a dry run before the first run.
     pub fn use_empty_store(&mut self) -> Result<()> {
-        self.store = Some(Store::in_memory(&self.db)?.with_clock(self.clock));
+        self.store = Some(Store::in_memory_as(&self.db)?.with_clock(self.clock));
         self.opened_for = Some(Access::Read);
         Ok(())
     }
@@ -283,7 +283,9 @@ impl Context {
         if answer {
             Ok(())
         } else {
-            Err(Error::refused(format!("did not {action}: not confirmed")))
+            Err(Error::NotConfirmed {
+                action: action.to_owned(),
+            })
         }
     }
 }

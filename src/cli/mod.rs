@@ -4,19 +4,21 @@
 
 mod account;
 mod apply;
-pub mod args;
-pub mod complete;
-pub mod completions;
-pub mod context;
+pub(crate) mod args;
+pub(crate) mod complete;
+pub(crate) mod completions;
+pub(crate) mod context;
 mod create;
 mod deliver;
+mod hints;
 mod list;
 mod log;
 mod notify;
-pub mod output;
+pub(crate) mod output;
 mod regenerate;
 mod rename;
 mod revoke;
+pub(crate) mod seam;
 mod security;
 mod show;
 mod stdin_key;
@@ -224,7 +226,7 @@ fn dispatch(command: &Command, ctx: &mut Context, out: &mut dyn Write) -> Result
 
 /// Writes an error as one line, `apikey: message`, and returns its exit code.
 fn fail_to(error: &Error, err: &mut dyn Write) -> u8 {
-    let line = crate::text::printable(&error.to_string());
+    let line = crate::text::printable(&hints::message(error));
     let _ = writeln!(err, "apikey: {line}");
     error.exit_code()
 }

@@ -4,7 +4,7 @@ use super::args::RevokeArgs;
 use super::context::Context;
 use super::output::Report;
 use super::stdin_key::key_ref;
-use crate::error::{Error, Result};
+use crate::error::{Refusal, Result};
 use crate::key::{KeyRef, KeyStatus};
 use crate::store::Access;
 
@@ -14,10 +14,7 @@ pub fn run(args: &RevokeArgs, ctx: &mut Context) -> Result<Report> {
     let key_ref = key_ref(&args.key)?;
     let key = ctx.store(Access::Write)?.key(&account, &key_ref)?;
     if key.status == KeyStatus::Revoked {
-        return Err(Error::Refused(format!(
-            "key {} is already revoked",
-            key.label()
-        )));
+        return Err(Refusal::AlreadyRevoked { key: key.label() }.into());
     }
     ctx.confirm(&format!("revoke key {}", key.label()))?;
     let key =

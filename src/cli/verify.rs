@@ -36,12 +36,12 @@ pub fn run(args: &VerifyArgs, ctx: &mut Context) -> Result<Report> {
     // verification: a bad name is exit 2 before anything is read.
     let account = ctx.named_account()?;
     let request = VerifyRequest {
-        origin: args.origin.as_deref(),
+        origin: args.origin.clone(),
         ip,
-        scope: args.scope.as_deref(),
+        scope: args.scope.clone(),
         cost,
         dry_run: args.dry_run,
-        account: account.as_ref(),
+        account,
     };
     // A malformed key is answered before the store is opened (or created).
     if crate::secret::Secret::parse(&presented.0).is_err() {

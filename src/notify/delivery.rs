@@ -18,6 +18,7 @@ pub const MAX_DOUBTS: u32 = 2;
 
 /// What the server said about one recipient in one attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RecipientResult {
     /// The server confirmed the message for it (250 after the data).
     Delivered,
@@ -34,6 +35,7 @@ pub enum RecipientResult {
 
 /// How an attempt that did not finish ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FailureKind {
     /// The server takes no mail now: it cannot be reached, TLS or the
     /// login failed, it refused the sender, or it put the message off

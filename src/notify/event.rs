@@ -18,6 +18,7 @@ pub const EXPIRY_NOTICE_SECS: i64 = 7 * 86_400;
 /// What happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EventKind {
     /// A spend took the balance from at or above the threshold to below it.
     LowBalance,
@@ -78,6 +79,7 @@ impl fmt::Display for EventKind {
 /// Where an event is in delivery.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum EventStatus {
     /// Waiting for `notify send`.
     Pending,
@@ -121,7 +123,7 @@ impl EventStatus {
 
 /// An event a rule raised, before it is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewEvent {
+pub(crate) struct NewEvent {
     /// What happened.
     pub kind: EventKind,
     /// Particulars for the mail, e.g. "threshold 100" or "daily limit 1000".
@@ -183,7 +185,7 @@ pub struct Event {
 /// last limit warning and daily limit, the month of the last monthly limit,
 /// and whether its expiry was announced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Raised {
+pub(crate) struct Raised {
     /// Day number of the last `limit_warning`.
     pub warned_day: i64,
     /// Day number of the last daily `limit_reached`.
@@ -207,7 +209,7 @@ impl Default for Raised {
 
 /// A successful spend, as the spend rules see it.
 #[derive(Clone, Copy, Debug)]
-pub struct SpendFacts {
+pub(crate) struct SpendFacts {
     /// Balance before and after.
     pub balance: (i64, i64),
     /// The key's low-balance threshold.
@@ -229,7 +231,7 @@ pub struct SpendFacts {
 /// to the limit (and then no warning for the same spend). Only spends move
 /// the counts, so a denial, even one whose cost is past what is left, never
 /// says a limit was reached.
-pub fn on_spend(facts: &SpendFacts, raised: Raised) -> (Vec<NewEvent>, Raised) {
+pub(crate) fn on_spend(facts: &SpendFacts, raised: Raised) -> (Vec<NewEvent>, Raised) {
     let mut events = Vec::new();
     let mut raised = raised;
     let (before, after) = facts.balance;
@@ -278,12 +280,12 @@ pub fn on_spend(facts: &SpendFacts, raised: Raised) -> (Vec<NewEvent>, Raised) {
 
 /// Whether a key's expiry is due to be announced at `now`: within 7 days
 /// (or already past, if nobody ran a command in between), not yet announced.
-pub fn expiry_due(expires_at: Option<Timestamp>, raised: Raised, now: Timestamp) -> bool {
+pub(crate) fn expiry_due(expires_at: Option<Timestamp>, raised: Raised, now: Timestamp) -> bool {
     !raised.expiry && expires_at.is_some_and(|t| t.unix() - now.unix() <= EXPIRY_NOTICE_SECS)
 }
 
 /// The event announcing an expiry.
-pub fn expiring(expires_at: Timestamp, now: Timestamp) -> NewEvent {
+pub(crate) fn expiring(expires_at: Timestamp, now: Timestamp) -> NewEvent {
     let verb = if expires_at <= now {
         "expired"
     } else {

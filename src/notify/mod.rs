@@ -7,13 +7,14 @@ pub mod event;
 pub mod mail;
 pub mod recipient;
 pub mod sender;
+#[cfg(feature = "smtp")]
 pub mod smtp;
 
 use std::fmt;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::text::quoted;
 
 /// At most this many notification addresses per key.
@@ -133,10 +134,11 @@ pub fn add_emails(list: &mut Vec<Email>, new: &[Email]) -> Result<()> {
         }
     }
     if list.len() > MAX_EMAILS {
-        return Err(Error::refused(format!(
-            "a key can have at most {MAX_EMAILS} notification addresses (this would make {}): remove one first",
-            list.len()
-        )));
+        return Err(Refusal::TooManyEmails {
+            limit: MAX_EMAILS,
+            would_have: list.len(),
+        }
+        .into());
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ use crate::clock::Timestamp;
 /// Where one recipient stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum DeliveryStatus {
     /// Not delivered yet: the next `notify send` tries again.
     Pending,

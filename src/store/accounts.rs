@@ -5,7 +5,7 @@ use super::Store;
 use super::backend::{NewAudit, Tx};
 use crate::account::{Account, AccountName};
 use crate::audit::Action;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 
 /// The account by name, or the not-found error that tells how to make it.
 pub(super) fn find(tx: &mut dyn Tx, name: &AccountName) -> Result<Account> {
@@ -16,7 +16,7 @@ pub(super) fn find(tx: &mut dyn Tx, name: &AccountName) -> Result<Account> {
 /// Creates an account inside an open transaction, refusing a taken name.
 pub(crate) fn create_in(tx: &mut dyn Tx, actor: &str, name: &AccountName) -> Result<Account> {
     if tx.account(name.as_str())?.is_some() {
-        return Err(Error::refused(format!("account '{name}' already exists")));
+        return Err(Refusal::AccountExists(name.to_string()).into());
     }
     let pk = tx.insert_account(name)?;
     tx.audit(

@@ -15,7 +15,7 @@ use crate::apply::{
     Applied, CreatedKey, PossibleRename, RevokedKey, StoredKeyProblem, UnnamedKey, UpdatedKey, diff,
 };
 use crate::audit::Action;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::key::{Key, KeyId, KeyName, KeyStatus, MAX_ACTIVE_KEYS};
 use crate::manifest::{KeySpecEntry, Manifest};
 use crate::notify::event::{self, EventKind, NewEvent, Raised};
@@ -24,6 +24,7 @@ use crate::store::KeySpec;
 
 /// Which active keys the manifest does not name may be revoked.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Prune {
     /// None: keys the manifest does not name are left alone.
     Off,
@@ -147,12 +148,13 @@ fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Pl
             plan.revoke.extend(unnamed.into_iter().cloned());
         }
         if active_after > MAX_ACTIVE_KEYS {
-            return Err(Error::refused(format!(
-                "{}:{}: applying this would leave account '{}' with {active_after} active keys, more than {MAX_ACTIVE_KEYS}: name its other keys in the file, or pass --prune",
-                manifest.origin.display(),
-                account.at,
-                account.name
-            )));
+            return Err(Refusal::ManifestKeyLimit {
+                place: format!("{}:{}", manifest.origin.display(), account.at),
+                account: account.name.to_string(),
+                would_have: active_after,
+                limit: MAX_ACTIVE_KEYS,
+            }
+            .into());
         }
     }
     // The checks that need the clock, made here so that a dry run refuses
@@ -184,10 +186,7 @@ fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Pl
     if let Prune::Confirmed(allowed) = prune
         && let Some(key) = plan.revoke.iter().find(|k| !allowed.contains(&k.id))
     {
-        return Err(Error::refused(format!(
-            "the store changed while apply asked for confirmation (key {} would also be revoked): run apply again",
-            key.label()
-        )));
+        return Err(Refusal::ChangedSincePlan { key: key.label() }.into());
     }
     Ok(plan)
 }

@@ -47,8 +47,6 @@ pub enum LedgerReason {
     TestBalance,
     /// `topup`.
     Topup,
-    /// A successful verification.
-    Spend,
 }
 
 impl LedgerReason {
@@ -57,7 +55,6 @@ impl LedgerReason {
         match self {
             LedgerReason::TestBalance => "test_balance",
             LedgerReason::Topup => "topup",
-            LedgerReason::Spend => "spend",
         }
     }
 }

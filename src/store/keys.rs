@@ -13,7 +13,7 @@ use crate::account::{Account, AccountName};
 use crate::audit::{Action, AuditEntry};
 use crate::balance::{self, TEST_BALANCE};
 use crate::clock::Timestamp;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::key::{Key, KeyId, KeyName, KeyRef, KeyStatus, MAX_ACTIVE_KEYS};
 use crate::notify::event::{self, EventKind, NewEvent, Raised};
 use crate::notify::{MAX_EMAILS, NotifySettings};
@@ -76,10 +76,11 @@ pub(crate) fn create_in(
 ) -> Result<Key> {
     spec.security.check()?;
     if spec.notify.emails.len() > MAX_EMAILS {
-        return Err(Error::refused(format!(
-            "a key can have at most {MAX_EMAILS} notification addresses (this would make {})",
-            spec.notify.emails.len()
-        )));
+        return Err(Refusal::TooManyEmails {
+            limit: MAX_EMAILS,
+            would_have: spec.notify.emails.len(),
+        }
+        .into());
     }
     if let Some(t) = spec.expires_at
         && t <= tx.now()
@@ -89,10 +90,11 @@ pub(crate) fn create_in(
         )));
     }
     if tx.count_active_keys(account.pk)? >= MAX_ACTIVE_KEYS {
-        return Err(Error::refused(format!(
-            "account '{}' already has {MAX_ACTIVE_KEYS} active keys: revoke one first (`apikey revoke KEY`)",
-            account.name
-        )));
+        return Err(Refusal::KeyLimit {
+            account: account.name.clone(),
+            limit: MAX_ACTIVE_KEYS,
+        }
+        .into());
     }
     let name = if let Some(name) = &spec.name {
         ensure_name_free(tx, account, name)?;
@@ -155,21 +157,23 @@ fn ensure_name_free(tx: &mut dyn Tx, account: &Account, name: &KeyName) -> Resul
         .key_by_name(account.pk, name.as_str())?
         .is_some_and(|k| k.status != KeyStatus::Revoked)
     {
-        return Err(Error::refused(format!(
-            "account '{}' already has a key named '{name}': choose another name",
-            account.name
-        )));
+        return Err(Refusal::NameTaken {
+            account: account.name.clone(),
+            name: name.to_string(),
+        }
+        .into());
     }
     Ok(())
 }
 
 /// Refuses any change to a revoked key (rule 4).
-pub(super) fn ensure_not_revoked(key: &Key, verb: &str) -> Result<()> {
+pub(super) fn ensure_not_revoked(key: &Key, action: &'static str) -> Result<()> {
     if key.status == KeyStatus::Revoked {
-        return Err(Error::refused(format!(
-            "key {} is revoked: a revoked key cannot be {verb}",
-            key.label()
-        )));
+        return Err(Refusal::KeyRevoked {
+            key: key.label(),
+            action,
+        }
+        .into());
     }
     Ok(())
 }
@@ -226,10 +230,7 @@ impl Store {
         let account = accounts::find(&mut *tx, account)?;
         let key = resolve(&mut *tx, &account, key)?;
         if key.status == KeyStatus::Revoked {
-            return Err(Error::refused(format!(
-                "key {} is already revoked",
-                key.label()
-            )));
+            return Err(Refusal::AlreadyRevoked { key: key.label() }.into());
         }
         tx.revoke(key.pk, reason.as_deref())?;
         let revoked = tx.key_by_pk(key.pk)?;
@@ -360,10 +361,7 @@ impl Store {
         let key = resolve(&mut *tx, &account, key)?;
         ensure_not_revoked(&key, "topped up")?;
         if key.balance.checked_add(amount).is_none() {
-            return Err(Error::refused(format!(
-                "key {} cannot hold more lookups: its balance would overflow",
-                key.label()
-            )));
+            return Err(Refusal::BalanceCap { key: key.label() }.into());
         }
         let balance = tx.change_balance(key.pk, amount, LedgerReason::Topup, note.as_deref())?;
         let topped = tx.key_by_pk(key.pk)?;

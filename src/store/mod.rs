@@ -13,17 +13,17 @@
 
 pub(crate) mod accounts;
 mod apply;
-pub mod backend;
+pub(crate) mod backend;
 mod check;
 pub(crate) mod keys;
 mod notify;
 mod outbox;
 mod security;
-pub mod sqlite;
+pub(crate) mod sqlite;
 #[cfg(test)]
 mod suite;
 mod usage;
-mod verify;
+pub(crate) mod verify;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -33,8 +33,10 @@ pub use self::check::{CheckReport, Violation};
 pub use self::keys::{KeySpec, NewKey};
 pub use self::notify::NotifyChange;
 pub use self::outbox::{FailedEvent, HeldEvent, SendReport};
+/// The schema version this build writes: a store with a newer one is refused.
+pub use self::sqlite::SCHEMA_VERSION;
 use crate::clock::Timestamp;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use backend::Backend;
 
 /// Begins a write transaction and does the store's daily chores in it
@@ -54,6 +56,7 @@ pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// What a program means to do with a store file, which decides what
 /// opening it may change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Access {
     /// Make changes, creating the store (file mode 0600, and its folder)
     /// when it does not exist yet, and upgrading an older schema.
@@ -68,6 +71,7 @@ pub enum Access {
 
 /// Where the store's sense of "now" comes from.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum Clock {
     /// The system clock.
     System,
@@ -117,21 +121,34 @@ impl Store {
         busy_timeout: Duration,
     ) -> Result<Store> {
         let path = path.as_ref();
+        if let Some(reason) = sqlite::unusable(path) {
+            return Err(Error::NotAStore {
+                path: path.to_path_buf(),
+                reason: reason.to_owned(),
+            });
+        }
         let backend = sqlite::SqliteBackend::open(path, access, busy_timeout)?;
         Ok(Store::with_backend(Box::new(backend), path))
+    }
+
+    /// A new, empty store that lives in memory and vanishes with the
+    /// handle: for tests, and for trying the rules out. (A path of
+    /// `:memory:` given to [`Store::open`] is refused rather than taken
+    /// for this or for a file of that name.)
+    pub fn open_in_memory() -> Result<Store> {
+        Store::in_memory_as(Path::new(":memory:"))
     }
 
     /// A new, empty store in memory, named `path` in messages: planning
     /// against it shows what would happen to a store that does not exist
     /// yet, without making one.
-    pub fn in_memory(path: impl AsRef<Path>) -> Result<Store> {
-        let path = path.as_ref();
+    pub(crate) fn in_memory_as(path: &Path) -> Result<Store> {
         let backend = sqlite::SqliteBackend::in_memory(path)?;
         Ok(Store::with_backend(Box::new(backend), path))
     }
 
     /// A store on any backend; `path` is only used in messages.
-    pub fn with_backend(backend: Box<dyn Backend>, path: &Path) -> Store {
+    pub(crate) fn with_backend(backend: Box<dyn Backend>, path: &Path) -> Store {
         Store {
             backend,
             path: path.to_path_buf(),

@@ -23,6 +23,7 @@ pub(super) fn raise(tx: &mut dyn Tx, key: &Key, events: &[NewEvent]) -> Result<(
 }
 
 /// What a change to a key's list or threshold is.
+#[non_exhaustive]
 pub enum NotifyChange<'a> {
     /// Add these addresses.
     Add(&'a [Email]),

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use super::Store;
 use super::backend::{NewAudit, Tx};
 use crate::audit::Action;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::notify::delivery::{self, Attempt, Courier, EventUpdate, FailureKind, RecipientResult};
 use crate::notify::event::{Event, EventStatus};
 use crate::notify::recipient::DeliveryStatus;
@@ -286,19 +286,18 @@ impl Store {
     pub fn retry_event(&mut self, id: i64) -> Result<Event> {
         self.change_event(id, Action::NotifyRetry, |event| {
             if event.status == EventStatus::Discarded {
-                return Err(Error::refused(format!(
-                    "event {id} was discarded, which is final: it is never sent"
-                )));
+                return Err(Refusal::EventDiscarded { id }.into());
             }
             let unsent = event
                 .deliveries
                 .iter()
                 .any(|d| d.status != DeliveryStatus::Sent);
             if !unsent || event.status == EventStatus::Skipped {
-                return Err(Error::refused(format!(
-                    "event {id} is {}: there is nobody left to send it to",
-                    event.status.as_str()
-                )));
+                return Err(Refusal::NothingToRetry {
+                    id,
+                    status: event.status.as_str(),
+                }
+                .into());
             }
             if event.status == EventStatus::Pending
                 && !event
@@ -306,9 +305,7 @@ impl Store {
                     .iter()
                     .any(|d| d.status == DeliveryStatus::Failed)
             {
-                return Err(Error::refused(format!(
-                    "event {id} is already pending: `apikey notify send` delivers it"
-                )));
+                return Err(Refusal::EventPending { id }.into());
             }
             Ok(delivery::retry(event))
         })
@@ -318,10 +315,11 @@ impl Store {
     pub fn discard_event(&mut self, id: i64) -> Result<Event> {
         self.change_event(id, Action::NotifyDiscard, |event| {
             if !matches!(event.status, EventStatus::Pending | EventStatus::Failed) {
-                return Err(Error::refused(format!(
-                    "event {id} is {}: only a pending or failed event can be discarded",
-                    event.status.as_str()
-                )));
+                return Err(Refusal::NotDiscardable {
+                    id,
+                    status: event.status.as_str(),
+                }
+                .into());
             }
             Ok(EventUpdate {
                 status: EventStatus::Discarded,
@@ -344,10 +342,12 @@ impl Store {
             && event.status == EventStatus::Pending
             && holder.stands(tx.now())
         {
-            return Err(Error::refused(format!(
-                "event {id} is being delivered right now by `notify send` (pid {} on {}): try again when it is done",
-                holder.pid, holder.host
-            )));
+            return Err(Refusal::EventBeingSent {
+                id,
+                pid: holder.pid,
+                host: holder.host.clone(),
+            }
+            .into());
         }
         let update = change(&event)?;
         tx.set_event_state(id, &update)?;

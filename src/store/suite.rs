@@ -214,7 +214,7 @@ pub(crate) fn denied_verifications_write_nothing(mut store: Store) {
         .verify(
             secret.expose(),
             &VerifyRequest {
-                scope: Some("write"),
+                scope: Some("write".into()),
                 ..VerifyRequest::default()
             },
         )
@@ -283,7 +283,7 @@ pub(crate) fn a_named_account_scopes_verification(mut store: Store) {
         store.verify(
             secret.expose(),
             &VerifyRequest {
-                account,
+                account: account.cloned(),
                 ..VerifyRequest::default()
             },
         )

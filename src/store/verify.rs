@@ -6,11 +6,12 @@
 
 use super::Store;
 use super::accounts;
-use super::backend::Spend;
+use super::backend::{Spend, Tx};
 use super::notify;
 use crate::error::{Error, Result};
 use crate::key::KeyStatus;
 use crate::notify::event::{self, SpendFacts};
+use crate::secret::KeyDigest;
 use crate::usage::UsageIp;
 use crate::verify::{self, MAX_COST, Subject, Usage, Verdict, VerifyCode, VerifyRequest};
 
@@ -42,119 +43,273 @@ impl Store {
     /// assert_eq!(handle(&mut store, "ak_not-a-key")?.0, 401);
     /// # Ok::<(), apikey::Error>(())
     /// ```
-    pub fn verify(&mut self, presented: &str, request: &VerifyRequest<'_>) -> Result<Verdict> {
-        let cost = request.cost;
-        if !(1..=MAX_COST).contains(&cost) {
-            return Err(Error::invalid(format!(
-                "invalid cost {cost}: use a whole number from 1 to {MAX_COST}"
-            )));
+    pub fn verify(&mut self, presented: &str, request: &VerifyRequest) -> Result<Verdict> {
+        match screen(presented, request)? {
+            Screened::Answered(verdict) => Ok(verdict),
+            Screened::Digest(digest) => self.verify_digest(&digest, request),
         }
-        let Ok(digest) = crate::secret::digest_presented(presented) else {
-            return Ok(Verdict::unidentified(VerifyCode::Malformed, cost));
-        };
+    }
+
+    /// [`Store::verify`] for a key already digested (a [`crate::Verifier`]
+    /// digests on its callers' threads): one transaction of its own.
+    pub(crate) fn verify_digest(
+        &mut self,
+        digest: &KeyDigest,
+        request: &VerifyRequest,
+    ) -> Result<Verdict> {
         let mut tx = if request.dry_run {
             self.backend.read(self.clock)?
         } else {
             self.backend.write(self.clock)?
         };
-        // Read once the write lock is held: every decision below (expiry,
-        // grace, the day a spend counts on) is made at this instant.
-        let now = tx.now();
-        // Today's redaction, if this handle has not seen it done today: a
-        // handle that verifies all day checks once, a process per verify
-        // (the CLI) makes one indexed read each time.
-        let check_chores = self.chores_seen.is_none_or(|day| day < now.day());
-        let scope = request
-            .account
-            .map(|name| accounts::find(&mut *tx, name))
-            .transpose()?;
-        let Some(found) = tx.key_by_digest(&digest)? else {
-            return Ok(Verdict::unidentified(VerifyCode::NotFound, cost));
-        };
-        if found.retires_at.is_some_and(|t| t <= now)
-            || scope.is_some_and(|account| account.pk != found.key.account_pk)
-        {
-            return Ok(Verdict::unidentified(VerifyCode::NotFound, cost));
+        let mut chores = Chores::new(self.chores_seen, tx.now());
+        let decided = decide_in(&mut *tx, digest, request, &mut chores)?;
+        if decided.wrote {
+            tx.commit()?;
+            self.chores_seen = chores.seen(self.chores_seen);
         }
-        let key = found.key;
-        let ip = UsageIp::of(request.ip);
-        let (day, month) = (key.counters.day_at(now), key.counters.month_at(now));
-        let today_from_ip = match (key.security.ip_daily_limit, request.ip) {
-            (Some(_), Some(_)) => tx.ip_usage_today(key.pk, day, ip)?,
-            _ => 0,
+        Ok(decided.verdict)
+    }
+
+    /// Verifies a batch in one write transaction (group commit): each
+    /// request is decided in order against the store as the requests
+    /// before it left it, all at the instant read once the lock is held,
+    /// and nothing is answered before the one COMMIT. A request's own
+    /// failure (an account that does not exist) is its answer alone; a
+    /// store failure part way rolls the batch back and decides each
+    /// request again in a transaction of its own, so one bad row cannot
+    /// fail its neighbours. A batch of dry runs only reads.
+    pub(crate) fn verify_batch(
+        &mut self,
+        batch: &[(KeyDigest, &VerifyRequest)],
+    ) -> Vec<Result<Verdict>> {
+        match self.try_batch(batch) {
+            BatchEnd::Answered(answers) => answers,
+            BatchEnd::Failed(e) => batch.iter().map(|_| Err(e.repeated())).collect(),
+            BatchEnd::OneByOne => batch
+                .iter()
+                .map(|(digest, request)| self.verify_digest(digest, request))
+                .collect(),
+        }
+    }
+
+    /// [`Store::verify_batch`]'s one transaction.
+    fn try_batch(&mut self, batch: &[(KeyDigest, &VerifyRequest)]) -> BatchEnd {
+        let write = batch.iter().any(|(_, r)| !r.dry_run);
+        let begun = if write {
+            self.backend.write(self.clock)
+        } else {
+            self.backend.read(self.clock)
         };
-        let code = verify::decide(
-            &Subject {
-                status: key.status,
-                security: &key.security,
-                balance: key.balance,
-                usage: Usage {
-                    today: key.counters.today(now),
-                    this_month: key.counters.this_month(now),
-                    today_from_ip,
-                },
+        let mut tx = match begun {
+            Ok(tx) => tx,
+            Err(e) => return BatchEnd::Failed(e),
+        };
+        let mut chores = Chores::new(self.chores_seen, tx.now());
+        let mut answers = Vec::with_capacity(batch.len());
+        let mut wrote = false;
+        for (digest, request) in batch {
+            match decide_in(&mut *tx, digest, request, &mut chores) {
+                Ok(decided) => {
+                    wrote |= decided.wrote;
+                    answers.push(Ok(decided.verdict));
+                }
+                Err(e @ Error::AccountNotFound(_)) => answers.push(Err(e)),
+                Err(_) => return BatchEnd::OneByOne,
+            }
+        }
+        if wrote {
+            if let Err(e) = tx.commit() {
+                return BatchEnd::Failed(e);
+            }
+            self.chores_seen = chores.seen(self.chores_seen);
+        }
+        BatchEnd::Answered(answers)
+    }
+}
+
+/// How a batch's transaction ended.
+enum BatchEnd {
+    /// Committed (or only read): each request's answer, in order.
+    Answered(Vec<Result<Verdict>>),
+    /// It could not begin or commit: nothing was written, and every
+    /// request gets this failure.
+    Failed(Error),
+    /// A store failure part way: rolled back, to be decided one by one.
+    OneByOne,
+}
+
+/// A request checked before the store is touched: either answered already
+/// (a malformed key), or the digest to look the key up by.
+pub(crate) enum Screened {
+    /// The verdict, decided without the store.
+    Answered(Verdict),
+    /// The presented key's digest.
+    Digest(KeyDigest),
+}
+
+/// Checks the cost (an error: the caller's mistake) and the key's form (a
+/// `MALFORMED` verdict) without the store.
+pub(crate) fn screen(presented: &str, request: &VerifyRequest) -> Result<Screened> {
+    let cost = request.cost;
+    if !(1..=MAX_COST).contains(&cost) {
+        return Err(Error::invalid(format!(
+            "invalid cost {cost}: use a whole number from 1 to {MAX_COST}"
+        )));
+    }
+    Ok(match crate::secret::digest_presented(presented) {
+        Ok(digest) => Screened::Digest(digest),
+        Err(_) => Screened::Answered(Verdict::unidentified(VerifyCode::Malformed, cost)),
+    })
+}
+
+/// Whether today's redaction must be checked in a transaction that
+/// commits, and whether it was: a handle that verifies all day checks once
+/// a day, a process per verify (the CLI) makes one indexed read each time.
+struct Chores {
+    /// The day the transaction acts on.
+    today: i64,
+    /// Not yet seen done today by this handle.
+    due: bool,
+    /// Done (or found done) in this transaction.
+    done: bool,
+}
+
+impl Chores {
+    fn new(seen: Option<i64>, now: crate::clock::Timestamp) -> Chores {
+        Chores {
+            today: now.day(),
+            due: seen.is_none_or(|day| day < now.day()),
+            done: false,
+        }
+    }
+
+    /// Runs the chore before the transaction's first write, once.
+    fn before_write(&mut self, tx: &mut dyn Tx) -> Result<()> {
+        if self.due && !self.done {
+            super::usage::redact_if_due(tx)?;
+            self.done = true;
+        }
+        Ok(())
+    }
+
+    /// The handle's record after a commit.
+    fn seen(&self, before: Option<i64>) -> Option<i64> {
+        if self.done { Some(self.today) } else { before }
+    }
+}
+
+/// One verification's decision inside a transaction, and whether it wrote.
+struct Decided {
+    verdict: Verdict,
+    wrote: bool,
+}
+
+/// Finds the key, decides, and (unless a dry run) writes the spend and its
+/// events in `tx`. The only error before a write is a missing account.
+fn decide_in(
+    tx: &mut dyn Tx,
+    digest: &KeyDigest,
+    request: &VerifyRequest,
+    chores: &mut Chores,
+) -> Result<Decided> {
+    let cost = request.cost;
+    // Read once the write lock is held: every decision below (expiry,
+    // grace, the day a spend counts on) is made at this instant.
+    let now = tx.now();
+    let not_found = || Decided {
+        verdict: Verdict::unidentified(VerifyCode::NotFound, cost),
+        wrote: false,
+    };
+    let scope = request
+        .account
+        .as_ref()
+        .map(|name| accounts::find(&mut *tx, name))
+        .transpose()?;
+    let Some(found) = tx.key_by_digest(digest)? else {
+        return Ok(not_found());
+    };
+    if found.retires_at.is_some_and(|t| t <= now)
+        || scope.is_some_and(|account| account.pk != found.key.account_pk)
+    {
+        return Ok(not_found());
+    }
+    let key = found.key;
+    let ip = UsageIp::of(request.ip);
+    let (day, month) = (key.counters.day_at(now), key.counters.month_at(now));
+    let today_from_ip = match (key.security.ip_daily_limit, request.ip) {
+        (Some(_), Some(_)) => tx.ip_usage_today(key.pk, day, ip)?,
+        _ => 0,
+    };
+    let code = verify::decide(
+        &Subject {
+            status: key.status,
+            security: &key.security,
+            balance: key.balance,
+            usage: Usage {
+                today: key.counters.today(now),
+                this_month: key.counters.this_month(now),
+                today_from_ip,
             },
-            request,
-        );
-        let mut balance = key.balance;
-        if !request.dry_run {
-            let mut events = Vec::new();
-            let mut raised = key.raised;
-            if key.status != KeyStatus::Revoked && event::expiry_due(key.expires_at, raised, now) {
-                if let Some(t) = key.expires_at {
-                    events.push(event::expiring(t, now));
-                }
-                raised.expiry = true;
+        },
+        request,
+    );
+    let mut balance = key.balance;
+    let mut wrote = false;
+    if !request.dry_run {
+        let mut events = Vec::new();
+        let mut raised = key.raised;
+        if key.status != KeyStatus::Revoked && event::expiry_due(key.expires_at, raised, now) {
+            if let Some(t) = key.expires_at {
+                events.push(event::expiring(t, now));
             }
-            let commit = code == VerifyCode::Valid || raised != key.raised;
-            if commit && check_chores {
-                super::usage::redact_if_due(&mut *tx)?;
-            }
-            if code == VerifyCode::Valid {
-                let counters = key.counters.after_spend(now, cost);
-                let cost_i64 = i64::try_from(cost).unwrap_or(i64::MAX);
-                let (spend_events, after) = event::on_spend(
-                    &SpendFacts {
-                        balance: (key.balance, key.balance - cost_i64),
-                        low_balance: key.notify.low_balance,
-                        daily: key.security.daily_limit.map(|l| (l, counters.day_count)),
-                        monthly: key
-                            .security
-                            .monthly_limit
-                            .map(|l| (l, counters.month_count)),
-                        day,
-                        month,
-                    },
-                    raised,
-                );
-                events.extend(spend_events);
-                balance = tx.spend(&Spend {
-                    key: key.pk,
-                    cost,
-                    counters,
-                    ip,
-                    raised: after,
-                })?;
-            } else if raised != key.raised {
-                // A denial spends nothing and raises no limit event (no
-                // count moved); only an expiry notice can be due.
-                tx.set_raised(key.pk, raised)?;
-            }
-            notify::raise(&mut *tx, &key, &events)?;
-            if commit {
-                tx.commit()?;
-                if check_chores {
-                    self.chores_seen = Some(now.day());
-                }
-            }
+            raised.expiry = true;
         }
-        Ok(Verdict {
+        wrote = code == VerifyCode::Valid || raised != key.raised;
+        if wrote {
+            chores.before_write(tx)?;
+        }
+        if code == VerifyCode::Valid {
+            let counters = key.counters.after_spend(now, cost);
+            let cost_i64 = i64::try_from(cost).unwrap_or(i64::MAX);
+            let (spend_events, after) = event::on_spend(
+                &SpendFacts {
+                    balance: (key.balance, key.balance - cost_i64),
+                    low_balance: key.notify.low_balance,
+                    daily: key.security.daily_limit.map(|l| (l, counters.day_count)),
+                    monthly: key
+                        .security
+                        .monthly_limit
+                        .map(|l| (l, counters.month_count)),
+                    day,
+                    month,
+                },
+                raised,
+            );
+            events.extend(spend_events);
+            balance = tx.spend(&Spend {
+                key: key.pk,
+                cost,
+                counters,
+                ip,
+                raised: after,
+            })?;
+        } else if raised != key.raised {
+            // A denial spends nothing and raises no limit event (no
+            // count moved); only an expiry notice can be due.
+            tx.set_raised(key.pk, raised)?;
+        }
+        notify::raise(&mut *tx, &key, &events)?;
+    }
+    Ok(Decided {
+        verdict: Verdict {
             valid: code == VerifyCode::Valid,
             code,
             key_id: Some(key.id),
             account: Some(key.account),
             balance: Some(balance),
             cost,
-        })
-    }
+        },
+        wrote,
+    })
 }

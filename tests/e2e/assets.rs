@@ -9,8 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use apikey::cli::args::ShellArg;
-use apikey::cli::completions;
+use apikey::cli_seam;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -18,19 +17,17 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 fn generated() -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = BTreeMap::new();
     for (shell, name) in [
-        (ShellArg::Bash, "apikey.bash"),
-        (ShellArg::Zsh, "_apikey"),
-        (ShellArg::Fish, "apikey.fish"),
-        (ShellArg::Powershell, "_apikey.ps1"),
-        (ShellArg::Elvish, "apikey.elv"),
+        ("bash", "apikey.bash"),
+        ("zsh", "_apikey"),
+        ("fish", "apikey.fish"),
+        ("powershell", "_apikey.ps1"),
+        ("elvish", "apikey.elv"),
     ] {
-        files.insert(
-            Path::new("completions").join(name),
-            completions::script(shell).into_bytes(),
-        );
+        let script = cli_seam::completion_script(shell).expect("a shell apikey knows");
+        files.insert(Path::new("completions").join(name), script.into_bytes());
     }
     let dir = tempfile::tempdir().unwrap();
-    clap_mangen::generate_to(apikey::cli::command(), dir.path()).unwrap();
+    clap_mangen::generate_to(cli_seam::command(), dir.path()).unwrap();
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let entry = entry.unwrap();
         files.insert(

@@ -78,7 +78,7 @@ fn clap_tree() -> (BTreeMap<String, BTreeSet<String>>, BTreeSet<String>) {
             .collect();
         out.insert(path.trim().to_owned(), args);
     }
-    let mut root = apikey::cli::command();
+    let mut root = apikey::cli_seam::command();
     root.build();
     let globals = root
         .get_arguments()

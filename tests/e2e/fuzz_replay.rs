@@ -61,7 +61,7 @@ fn command_line_inputs_hold_through_the_binary() {
         let mut command_line: Vec<OsString> =
             vec!["apikey".into(), "--db".into(), env.db.clone().into()];
         command_line.extend(args.iter().cloned());
-        let wants_json = apikey::cli::parse_from(&command_line).is_ok_and(|cli| cli.global.json);
+        let wants_json = apikey::cli_seam::wants_json(&command_line);
         let out = env
             .command(&command_line[1..])
             .stdout(Stdio::piped())

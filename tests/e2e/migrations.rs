@@ -100,7 +100,7 @@ fn migrates_keeping_everything(name: &str) {
         .sql()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, apikey::store::sqlite::SCHEMA_VERSION);
+    assert_eq!(version, apikey::store::SCHEMA_VERSION);
     let mark: i64 = env
         .sql()
         .query_row("PRAGMA application_id", [], |r| r.get(0))
@@ -156,7 +156,7 @@ fn a_command_that_writes_upgrades_the_store_itself() {
         .sql()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, apikey::store::sqlite::SCHEMA_VERSION);
+    assert_eq!(version, apikey::store::SCHEMA_VERSION);
     let upgraded = env.json(&["store", "upgrade"]);
     assert_eq!(upgraded["from"], upgraded["to"], "{upgraded}");
 }
@@ -182,7 +182,7 @@ fn events_sent_before_schema_8_read_as_sent_to_everyone() {
     let upgraded = env.json(&["store", "upgrade"]);
     assert_eq!(
         (upgraded["from"].as_i64(), upgraded["to"].as_i64()),
-        (Some(7), Some(apikey::store::sqlite::SCHEMA_VERSION))
+        (Some(7), Some(apikey::store::SCHEMA_VERSION))
     );
     let events = env.json(&["notify", "outbox", "--all"]);
     let sent = &events[0]["deliveries"];

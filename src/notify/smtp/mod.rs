@@ -30,6 +30,7 @@ use session::{Session, Setup};
 /// How the connection to the SMTP server is secured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum TlsMode {
     /// Plain text: only for a relay on the same machine.
     None,

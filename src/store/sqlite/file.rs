@@ -34,9 +34,10 @@ pub(crate) fn unusable(path: &Path) -> Option<&'static str> {
 /// would make or open a file somewhere else, with whatever permissions
 /// that place gives it.
 pub(super) fn symlink(path: &Path) -> Error {
-    Error::Store {
+    Error::NotAStore {
         path: path.to_path_buf(),
-        message: "is a symbolic link, which apikey does not follow: pass the real path of the store file (--db, APIKEY_DB or `db` in the config file)".into(),
+        reason: "is a symbolic link, which apikey does not follow: give the real path of the file"
+            .into(),
     }
 }
 
@@ -53,13 +54,13 @@ pub(super) fn prepare(path: &Path) -> Result<()> {
             .recursive(true)
             .mode(0o700)
             .create(dir)
-            .map_err(|e| Error::Store {
-                path: path.to_path_buf(),
-                message: format!(
+            .map_err(|e| {
+                let message = format!(
                     "cannot create its folder {}: {}",
                     dir.display(),
                     crate::text::io_reason(&e)
-                ),
+                );
+                Error::store(path, message, e)
             })?;
     }
     let created = OpenOptions::new()
@@ -77,18 +78,19 @@ pub(super) fn prepare(path: &Path) -> Result<()> {
             if mode.is_ok_and(|m| m == 0o600) {
                 Ok(())
             } else {
-                file.set_permissions(private).map_err(|e| Error::Store {
-                    path: path.to_path_buf(),
-                    message: format!("cannot make it private: {}", crate::text::io_reason(&e)),
+                file.set_permissions(private).map_err(|e| {
+                    let message = format!("cannot make it private: {}", crate::text::io_reason(&e));
+                    Error::store(path, message, e)
                 })
             }
         }
         // Something is there already: a store, unless it is a link.
         Err(e) if e.kind() == ErrorKind::AlreadyExists => refuse_symlink(path),
-        Err(e) => Err(Error::Store {
-            path: path.to_path_buf(),
-            message: format!("cannot create it: {}", crate::text::io_reason(&e)),
-        }),
+        Err(e) => Err(Error::store(
+            path,
+            format!("cannot create it: {}", crate::text::io_reason(&e)),
+            e,
+        )),
     }
 }
 
@@ -104,10 +106,7 @@ pub(super) fn ensure_exists(path: &Path) -> Result<()> {
             path: path.to_path_buf(),
             reason: "does not exist".into(),
         }),
-        Err(e) => Err(Error::Store {
-            path: path.to_path_buf(),
-            message: crate::text::io_reason(&e),
-        }),
+        Err(e) => Err(Error::store(path, crate::text::io_reason(&e), e)),
     }
 }
 
@@ -137,13 +136,13 @@ pub(super) fn sqlite_name(path: &Path) -> Result<PathBuf> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let real = std::fs::canonicalize(dir).map_err(|e| Error::Store {
-        path: path.to_path_buf(),
-        message: format!(
+    let real = std::fs::canonicalize(dir).map_err(|e| {
+        let message = format!(
             "cannot resolve its folder {}: {}",
             dir.display(),
             crate::text::io_reason(&e)
-        ),
+        );
+        Error::store(path, message, e)
     })?;
     Ok(real.join(name))
 }

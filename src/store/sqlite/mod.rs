@@ -11,7 +11,7 @@ mod outbox;
 mod schema;
 mod tx;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -61,7 +61,7 @@ impl SqliteBackend {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_NOFOLLOW;
-        let fail = |e| store_error(&path, busy_timeout, &e);
+        let fail = |e| store_error(&path, busy_timeout, e);
         let name = file::sqlite_name(&path)?;
         let mut conn = Connection::open_with_flags(&name, flags).map_err(fail)?;
         install_busy_handler(&mut conn, busy_timeout).map_err(fail)?;
@@ -116,7 +116,7 @@ impl SqliteBackend {
     /// that planning never creates a file. `path` names it in messages.
     pub fn in_memory(path: &Path) -> Result<SqliteBackend> {
         let path: Arc<Path> = Arc::from(path);
-        let fail = |e| store_error(&path, Duration::ZERO, &e);
+        let fail = |e| store_error(&path, Duration::ZERO, e);
         let mut conn = Connection::open_in_memory().map_err(fail)?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")
             .map_err(fail)?;
@@ -138,6 +138,7 @@ impl Backend for SqliteBackend {
             return Err(Error::Store {
                 path: self.path.to_path_buf(),
                 message: "was opened for reading only, and a change was attempted".into(),
+                source: None,
             });
         }
         self.begin(true, clock)
@@ -176,9 +177,8 @@ pub(crate) struct ErrorContext {
 }
 
 impl ErrorContext {
-    #[allow(clippy::needless_pass_by_value)] // shaped for `map_err`
     pub(crate) fn wrap(&self, e: rusqlite::Error) -> Error {
-        store_error(&self.path, self.busy_timeout, &e)
+        store_error(&self.path, self.busy_timeout, e)
     }
 }
 
@@ -234,39 +234,39 @@ fn install_busy_handler(conn: &mut Connection, timeout: Duration) -> rusqlite::R
     }))
 }
 
-/// Turns a SQLite failure into the store error a user can act on.
-fn store_error(path: &Path, busy_timeout: Duration, e: &rusqlite::Error) -> Error {
-    let store = |message: &str| Error::Store {
-        path: path.to_path_buf(),
-        message: message.to_owned(),
-    };
-    if let rusqlite::Error::SqliteFailure(failure, _) = e
+/// Turns a SQLite failure into the store error a user can act on, keeping
+/// SQLite's own error as its source.
+fn store_error(path: &Path, busy_timeout: Duration, e: rusqlite::Error) -> Error {
+    if let rusqlite::Error::SqliteFailure(failure, _) = &e
         && failure.extended_code == rusqlite::ffi::SQLITE_CANTOPEN_SYMLINK
     {
         return file::symlink(path);
     }
-    match e.sqlite_error_code() {
-        _ if is_busy(e) => Error::Busy {
+    if is_busy(&e) {
+        return Error::Busy {
             path: path.to_path_buf(),
             timeout_ms: busy_timeout.as_millis() as u64,
-        },
+        };
+    }
+    let message = match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => {
-            store("is not an apikey store (not a SQLite database): check --db")
+            return Error::NotAStore {
+                path: path.to_path_buf(),
+                reason: "is not an apikey store (not a SQLite database)".into(),
+            };
         }
-        Some(ErrorCode::DatabaseCorrupt) => store("is corrupt: restore it from a backup"),
+        Some(ErrorCode::DatabaseCorrupt) => "is corrupt: restore it from a backup".to_owned(),
         Some(ErrorCode::ReadOnly) => {
-            store("is read-only: check the permissions of the file and its folder")
+            "is read-only: check the permissions of the file and its folder".to_owned()
         }
         Some(ErrorCode::CannotOpen) => {
-            store("cannot be opened: check that the path is a file and its folder is writable")
+            "cannot be opened: check that the path is a file and its folder is writable".to_owned()
         }
-        Some(ErrorCode::PermissionDenied) => store("permission denied"),
-        Some(ErrorCode::DiskFull) => store("the disk is full"),
-        _ => Error::Store {
-            path: path.to_path_buf(),
-            message: crate::text::one_line(&e.to_string()),
-        },
-    }
+        Some(ErrorCode::PermissionDenied) => "permission denied".to_owned(),
+        Some(ErrorCode::DiskFull) => "the disk is full".to_owned(),
+        _ => crate::text::one_line(&e.to_string()),
+    };
+    Error::store(path, message, e)
 }
 
 /// The refusal of a store written by a newer apikey.
@@ -280,17 +280,9 @@ fn newer(path: &Path, found: i64) -> Error {
 
 /// The refusal of another program's SQLite file.
 fn foreign(path: &Path) -> Error {
-    Error::Store {
+    Error::NotAStore {
         path: path.to_path_buf(),
-        message: "is a SQLite database of another program, not an apikey store: check --db".into(),
-    }
-}
-
-/// Where the tests find the path of an open backend.
-impl SqliteBackend {
-    /// The store file.
-    pub fn path(&self) -> PathBuf {
-        self.path.to_path_buf()
+        reason: "is a SQLite database of another program, not an apikey store".into(),
     }
 }
 
@@ -316,7 +308,7 @@ mod tests {
         let name = file::sqlite_name(&link).unwrap();
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NOFOLLOW;
         let err = Connection::open_with_flags(&name, flags).unwrap_err();
-        let err = store_error(&link, Duration::ZERO, &err);
+        let err = store_error(&link, Duration::ZERO, err);
         assert!(err.to_string().contains("is a symbolic link"), "{err}");
         assert_eq!(err.exit_code(), 1);
     }

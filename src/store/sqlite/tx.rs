@@ -329,6 +329,7 @@ impl Tx for SqliteTx<'_> {
             .ok_or_else(|| Error::Store {
                 path: self.errors.path.to_path_buf(),
                 message: format!("key row {} vanished inside a transaction", pk.0),
+                source: None,
             })
     }
 

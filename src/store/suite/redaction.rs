@@ -19,7 +19,7 @@ fn redacted_after_the_day(name: &str) -> KeySpec {
 }
 
 /// A verification from one client IP.
-fn from_ip() -> VerifyRequest<'static> {
+fn from_ip() -> VerifyRequest {
     VerifyRequest {
         ip: "203.0.113.7".parse().ok(),
         ..VerifyRequest::default()
