@@ -392,7 +392,10 @@ mod tests {
     #[test]
     fn exit_codes_follow_the_contract() {
         assert_eq!(Error::invalid("x").exit_code(), 2);
-        assert_eq!(Error::from(Refusal::AccountExists("a".into())).exit_code(), 3);
+        assert_eq!(
+            Error::from(Refusal::AccountExists("a".into())).exit_code(),
+            3
+        );
         assert_eq!(Error::AccountNotFound("a".into()).exit_code(), 4);
         let busy = Error::Busy {
             path: "k.db".into(),

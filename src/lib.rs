@@ -17,7 +17,7 @@
 //! # fn main() -> apikey::Result<()> {
 //! let mut store = Store::open_in_memory()?;
 //! let key = store.create_key(&AccountName::parse("default")?, &KeySpec::default())?;
-//! let verifier = Verifier::new(store);
+//! let verifier = Verifier::new(store)?;
 //!
 //! // In an API handler: the presented key and what the request came with.
 //! let handle = |presented: &str| -> apikey::Result<(u16, String)> {
@@ -70,6 +70,41 @@ pub use secret::Secret;
 pub use store::{Access, Clock, KeySpec, NewKey, Store};
 pub use verifier::{Verifier, VerifierOptions};
 pub use verify::{Verdict, VerifyCode, VerifyRequest};
+
+/// The README's examples, compiled as doc tests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
+/// Nothing public writes past the rules: each of these must fail to
+/// compile (the backend traits, the SQLite backend and its SQL, the
+/// decision's internals, the command line).
+///
+/// ```compile_fail
+/// use apikey::store::backend::Backend;
+/// ```
+/// ```compile_fail
+/// use apikey::store::sqlite::SqliteBackend;
+/// ```
+/// ```compile_fail
+/// let _ = apikey::store::sqlite::sql::KEY_COLUMN_COUNT;
+/// ```
+/// ```compile_fail
+/// let _ = apikey::verify::decide;
+/// ```
+/// ```compile_fail
+/// let _ = apikey::cli::run;
+/// ```
+/// ```compile_fail
+/// let _ = apikey::Store::with_backend;
+/// ```
+/// The same names that are public compile:
+/// ```
+/// let _ = apikey::Store::open_in_memory;
+/// let _ = apikey::store::SCHEMA_VERSION;
+/// ```
+#[cfg(doctest)]
+pub struct PrivateParts;
 
 /// The command-line program's entry points, for the `apikey` binary, its
 /// end-to-end tests and its fuzzer. Not part of the library's API and

@@ -266,6 +266,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "cli")]
     fn positions_count_lines_and_columns_from_one() {
         let p = std::path::Path::new("m.toml");
         assert_eq!(position(p, "ab\ncd", Some(4..5)), "m.toml:2:2");

@@ -399,10 +399,7 @@ mod tests {
             cost: 0,
             ..VerifyRequest::default()
         };
-        assert_eq!(
-            verifier.verify("ak_short", bad).unwrap_err().exit_code(),
-            2
-        );
+        assert_eq!(verifier.verify("ak_short", bad).unwrap_err().exit_code(), 2);
     }
 
     #[test]

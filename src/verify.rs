@@ -1,5 +1,5 @@
 //! Verification: how an API server decides whether to serve a request that
-//! presents a key. [`decide`] is the whole decision as a pure function; the
+//! presents a key. `decide` is the whole decision as a pure function; the
 //! store runs it inside the transaction that spends the lookups.
 
 use std::fmt;

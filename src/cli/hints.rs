@@ -26,9 +26,9 @@ pub(crate) fn message(error: &Error) -> String {
             );
         }
         Error::Refused(refusal) => refusal_hint(refusal),
-        Error::AccountNotFound(name) => format!(
-            ": see `apikey account list`, or create it with `apikey account create {name}`"
-        ),
+        Error::AccountNotFound(name) => {
+            format!(": see `apikey account list`, or create it with `apikey account create {name}`")
+        }
         Error::KeyNotFound { .. } => ": see `apikey list --all`".to_owned(),
         Error::EventNotFound(_) => ": see `apikey notify outbox --all`".to_owned(),
         Error::NoStore { reason, .. } => format!(

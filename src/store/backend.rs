@@ -38,6 +38,12 @@ pub trait Backend: Send {
     /// The longest a statement waits for another process's lock before it
     /// fails (SQLite's busy timeout): what a claim's lease must cover.
     fn lock_wait(&self) -> std::time::Duration;
+
+    /// Makes every later commit durable before it returns (SQLite's
+    /// `synchronous = FULL`: the log is synced at each commit), or returns
+    /// to the default, which may lose the last commits to a power cut but
+    /// never corrupts the store.
+    fn set_durable(&mut self, durable: bool) -> Result<()>;
 }
 
 /// Why a ledger row was written.

@@ -1,5 +1,5 @@
 //! The key store: the library's entry point. Every operation is one
-//! transaction on a [`Backend`], and every rule of the contract is checked
+//! transaction on a backend (SQLite today), and every rule of the contract is checked
 //! inside it, so a rule holds however many processes share the store.
 //!
 //! ```no_run
@@ -100,6 +100,16 @@ pub struct Store {
     chores_seen: Option<i64>,
 }
 
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("clock", &self.clock)
+            .field("actor", &self.actor)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Store {
     /// Opens the SQLite store at `path`, creating it (mode 0600, and its
     /// folder) on first use, with the default busy timeout.
@@ -163,6 +173,16 @@ impl Store {
     pub fn with_clock(mut self, clock: Clock) -> Store {
         self.clock = clock;
         self
+    }
+
+    /// Makes every later commit durable before the call that made it
+    /// returns: a spend answered VALID survives a power cut, not only a
+    /// crash. Each commit then waits for the disk, which costs little only
+    /// when commits are grouped (see [`crate::Verifier`]); by default a
+    /// power cut may lose the last moments of commits, and never more.
+    pub fn with_durable_commits(mut self) -> Result<Store> {
+        self.backend.set_durable(true)?;
+        Ok(self)
     }
 
     /// Records later admin changes as made by `actor` instead of the OS user.

@@ -95,8 +95,8 @@ impl Store {
 
     /// [`Store::verify_batch`]'s one transaction.
     fn try_batch(&mut self, batch: &[(KeyDigest, &VerifyRequest)]) -> BatchEnd {
-        let write = batch.iter().any(|(_, r)| !r.dry_run);
-        let begun = if write {
+        let spends = batch.iter().any(|(_, r)| !r.dry_run);
+        let begun = if spends {
             self.backend.write(self.clock)
         } else {
             self.backend.read(self.clock)

@@ -132,6 +132,13 @@ impl SqliteBackend {
 }
 
 impl Backend for SqliteBackend {
+    fn set_durable(&mut self, durable: bool) -> Result<()> {
+        let level = if durable { "FULL" } else { "NORMAL" };
+        self.conn
+            .execute_batch(&format!("PRAGMA synchronous = {level};"))
+            .map_err(|e| store_error(&self.path, self.busy_timeout, e))
+    }
+
     fn write(&mut self, clock: Clock) -> Result<Box<dyn Tx + '_>> {
         if self.access == Access::Read {
             // A bug, not a user error: a read-only command asked to write.
