@@ -122,3 +122,12 @@ fn store_failures_keep_their_cause() {
     assert!(matches!(err, Error::Store { .. }), "{err:?}");
     assert!(std::error::Error::source(&err).is_some(), "{err:?}");
 }
+
+#[test]
+fn a_verifier_is_shared_by_handle_and_its_future_may_move_between_threads() {
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    fn movable<T: Send + 'static>() {}
+    shareable::<Verifier>();
+    movable::<apikey::verifier::VerifyFuture>();
+    movable::<Store>();
+}

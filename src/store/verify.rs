@@ -313,3 +313,107 @@ fn decide_in(
         wrote,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AccountName, KeySpec};
+
+    fn digest(secret: &str) -> KeyDigest {
+        crate::secret::digest_presented(secret).unwrap()
+    }
+
+    fn spend() -> VerifyRequest {
+        VerifyRequest::default()
+    }
+
+    /// A store file with two keys of one account (the first holds the
+    /// test balance of 100, the second a top-up of 100).
+    fn two_keys() -> (tempfile::TempDir, std::path::PathBuf, [String; 2]) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys.db");
+        let mut store = Store::open(&path).unwrap();
+        let account = AccountName::parse("default").unwrap();
+        let a = store.create_key(&account, &KeySpec::default()).unwrap();
+        let b = store.create_key(&account, &KeySpec::default()).unwrap();
+        let b_secret = b.secret.expose().to_owned();
+        store
+            .topup(&account, &crate::KeyRef::Secret(b.secret), 100, None)
+            .unwrap();
+        (dir, path, [a.secret.expose().to_owned(), b_secret])
+    }
+
+    #[test]
+    fn a_batch_decides_each_request_against_the_ones_before_it() {
+        let (_dir, path, [a, _]) = two_keys();
+        let mut store = Store::open(&path).unwrap();
+        let request = spend();
+        let dry = VerifyRequest {
+            dry_run: true,
+            ..VerifyRequest::default()
+        };
+        let mut batch: Vec<(KeyDigest, &VerifyRequest)> = vec![(digest(&a), &request); 101];
+        batch.push((digest(&a), &dry));
+        let answers = store.verify_batch(&batch);
+        for (i, answer) in answers[..100].iter().enumerate() {
+            let verdict = answer.as_ref().unwrap();
+            assert_eq!(verdict.code, VerifyCode::Valid);
+            assert_eq!(verdict.balance, Some(99 - i as i64));
+        }
+        let last = answers[100].as_ref().unwrap();
+        assert_eq!(last.code, VerifyCode::InsufficientBalance);
+        // A dry run in the batch sees the spends before it.
+        assert_eq!(answers[101].as_ref().unwrap().balance, Some(0));
+        let mut other = Store::open(&path).unwrap();
+        assert_eq!(other.verify(&a, &dry).unwrap().balance, Some(0));
+    }
+
+    #[test]
+    fn a_missing_account_is_its_own_answer_and_the_batch_commits() {
+        let (_dir, path, [a, _]) = two_keys();
+        let mut store = Store::open(&path).unwrap();
+        let request = spend();
+        let elsewhere = VerifyRequest {
+            account: Some(AccountName::parse("nobody").unwrap()),
+            ..VerifyRequest::default()
+        };
+        let answers = store.verify_batch(&[
+            (digest(&a), &request),
+            (digest(&a), &elsewhere),
+            (digest(&a), &request),
+        ]);
+        assert!(matches!(answers[1], Err(Error::AccountNotFound(_))));
+        assert_eq!(answers[2].as_ref().unwrap().balance, Some(98));
+        let mut other = Store::open(&path).unwrap();
+        assert_eq!(other.verify(&a, &request).unwrap().balance, Some(97));
+    }
+
+    #[test]
+    fn a_key_that_cannot_be_read_fails_alone() {
+        let (_dir, path, [a, b]) = two_keys();
+        // The second key's stored list no longer parses: reading it fails.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let changed = conn
+            .execute(
+                "UPDATE keys SET allowed_ips = 'not a list' WHERE id = (SELECT MAX(id) FROM keys)",
+                [],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
+        drop(conn);
+        let mut store = Store::open(&path).unwrap();
+        let request = spend();
+        let answers = store.verify_batch(&[
+            (digest(&a), &request),
+            (digest(&b), &request),
+            (digest(&a), &request),
+        ]);
+        assert_eq!(answers[0].as_ref().unwrap().balance, Some(99));
+        assert!(
+            matches!(answers[1], Err(Error::Store { .. })),
+            "{:?}",
+            answers[1]
+        );
+        assert_eq!(answers[2].as_ref().unwrap().balance, Some(98));
+    }
+}

@@ -8,13 +8,14 @@
 //! server go past the store's one-fsync-per-spend ceiling while staying
 //! exact to the lookup.
 
-use std::future::Future;
-use std::pin::Pin;
+mod reply;
+
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
+pub use self::reply::VerifyFuture;
+use self::reply::{Reply, Slot};
 use crate::error::{Error, Result};
 use crate::secret::KeyDigest;
 use crate::store::Store;
@@ -139,7 +140,7 @@ impl Verifier {
         let job = Job {
             digest,
             request,
-            reply: Reply(Some(Arc::clone(&slot))),
+            reply: Reply::to(&slot),
         };
         match self.queue.try_send(job) {
             Ok(()) => Ok(Submitted::Queued(slot)),
@@ -159,150 +160,11 @@ enum Submitted {
     Queued(Arc<Slot>),
 }
 
-/// The answer to [`Verifier::verify_async`].
-#[must_use = "the verdict arrives only when the future is awaited"]
-pub struct VerifyFuture {
-    /// `Ok(slot)` while waiting; `Err(answer)` when decided at once. `None`
-    /// once the answer has been handed out.
-    state: Option<std::result::Result<Arc<Slot>, Result<Verdict>>>,
-}
-
-impl Future for VerifyFuture {
-    type Output = Result<Verdict>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.state.take() {
-            None => Poll::Ready(Err(Error::VerifierStopped)),
-            Some(Err(answer)) => Poll::Ready(answer),
-            Some(Ok(slot)) => match slot.poll(cx.waker()) {
-                Some(answer) => Poll::Ready(answer),
-                None => {
-                    self.state = Some(Ok(slot));
-                    Poll::Pending
-                }
-            },
-        }
-    }
-}
-
-impl Drop for VerifyFuture {
-    fn drop(&mut self) {
-        if let Some(Ok(slot)) = &self.state {
-            slot.withdraw();
-        }
-    }
-}
-
 /// One queued request.
 struct Job {
     digest: KeyDigest,
     request: VerifyRequest,
     reply: Reply,
-}
-
-/// Where one answer goes: the caller waits on it (blocking) or polls it
-/// (async).
-#[derive(Default)]
-struct Slot {
-    state: Mutex<SlotState>,
-    ready: Condvar,
-}
-
-#[derive(Default)]
-struct SlotState {
-    answer: Option<Result<Verdict>>,
-    /// The store thread dropped the request unanswered (it panicked).
-    abandoned: bool,
-    /// The caller went away before the store thread took the request.
-    withdrawn: bool,
-    waker: Option<Waker>,
-}
-
-impl Slot {
-    fn lock(&self) -> std::sync::MutexGuard<'_, SlotState> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Blocks until answered.
-    fn wait(&self) -> Result<Verdict> {
-        let mut state = self.lock();
-        loop {
-            if let Some(answer) = state.answer.take() {
-                return answer;
-            }
-            if state.abandoned {
-                return Err(Error::VerifierStopped);
-            }
-            state = self
-                .ready
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
-    }
-
-    /// The answer if it is there; otherwise remembers whom to wake.
-    fn poll(&self, waker: &Waker) -> Option<Result<Verdict>> {
-        let mut state = self.lock();
-        if let Some(answer) = state.answer.take() {
-            return Some(answer);
-        }
-        if state.abandoned {
-            return Some(Err(Error::VerifierStopped));
-        }
-        if !state.waker.as_ref().is_some_and(|w| w.will_wake(waker)) {
-            state.waker = Some(waker.clone());
-        }
-        None
-    }
-
-    fn withdraw(&self) {
-        self.lock().withdrawn = true;
-    }
-
-    fn withdrawn(&self) -> bool {
-        self.lock().withdrawn
-    }
-
-    /// Stores the answer (or marks it abandoned) and wakes the caller.
-    fn finish(&self, answer: Option<Result<Verdict>>) {
-        let waker = {
-            let mut state = self.lock();
-            match answer {
-                Some(answer) => state.answer = Some(answer),
-                None => state.abandoned = true,
-            }
-            state.waker.take()
-        };
-        self.ready.notify_all();
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-    }
-}
-
-/// The store thread's end of a [`Slot`]. Dropped without an answer (the
-/// thread unwinding from a panic), it tells the caller the verifier
-/// stopped instead of leaving it waiting forever.
-struct Reply(Option<Arc<Slot>>);
-
-impl Reply {
-    fn send(mut self, answer: Result<Verdict>) {
-        if let Some(slot) = self.0.take() {
-            slot.finish(Some(answer));
-        }
-    }
-
-    fn withdrawn(&self) -> bool {
-        self.0.as_ref().is_some_and(|slot| slot.withdrawn())
-    }
-}
-
-impl Drop for Reply {
-    fn drop(&mut self) {
-        if let Some(slot) = self.0.take() {
-            slot.finish(None);
-        }
-    }
 }
 
 /// The store thread: take what is queued (up to `batch`), decide it in one
@@ -346,18 +208,44 @@ fn serve_queue(mut store: Store, jobs: &Receiver<Job>, batch: usize) {
 
 #[cfg(test)]
 mod tests {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+
     use super::*;
     use crate::{AccountName, KeySpec, VerifyCode};
 
-    /// A verifier on a new store with one key (its test balance of 100).
-    fn verifier_with_key() -> (Verifier, String, tempfile::TempDir) {
+    /// A new store with one key (its test balance of 100), and its secret.
+    fn store_with_key() -> (tempfile::TempDir, std::path::PathBuf, String) {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path().join("keys.db")).unwrap();
+        let path = dir.path().join("keys.db");
+        let mut store = Store::open(&path).unwrap();
         let key = store
             .create_key(&AccountName::parse("default").unwrap(), &KeySpec::default())
             .unwrap();
-        let secret = key.secret.expose().to_owned();
-        (Verifier::new(store).unwrap(), secret, dir)
+        (dir, path, key.secret.expose().to_owned())
+    }
+
+    /// A verifier on a new store with one key, and the key's secret.
+    fn verifier_with_key() -> (Verifier, String, tempfile::TempDir) {
+        let (dir, path, secret) = store_with_key();
+        (
+            Verifier::new(Store::open(path).unwrap()).unwrap(),
+            secret,
+            dir,
+        )
+    }
+
+    /// A verifier whose store thread blocks on its first batch, because
+    /// the returned connection holds the write lock until rolled back.
+    fn blocked_verifier(
+        options: VerifierOptions,
+    ) -> (Verifier, String, rusqlite::Connection, tempfile::TempDir) {
+        let (dir, path, secret) = store_with_key();
+        let blocker = rusqlite::Connection::open(&path).unwrap();
+        blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let store = Store::open_with_timeout(&path, Duration::from_secs(5)).unwrap();
+        let verifier = Verifier::with_options(store, options).unwrap();
+        (verifier, secret, blocker, dir)
     }
 
     #[test]
@@ -413,19 +301,8 @@ mod tests {
 
     #[test]
     fn a_full_queue_refuses_instead_of_waiting() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("keys.db");
-        let mut store = Store::open(&path).unwrap();
-        let key = store
-            .create_key(&AccountName::parse("default").unwrap(), &KeySpec::default())
-            .unwrap();
-        let secret = key.secret.expose().to_owned();
-        // Hold the write lock so the store thread blocks on its first batch.
-        let blocker = rusqlite::Connection::open(&path).unwrap();
-        blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
-        let store = Store::open_with_timeout(&path, Duration::from_secs(5)).unwrap();
-        let verifier =
-            Verifier::with_options(store, VerifierOptions::default().queue(2).batch(1)).unwrap();
+        let (verifier, secret, blocker, _dir) =
+            blocked_verifier(VerifierOptions::default().queue(2).batch(1));
         let mut waiting = Vec::new();
         let mut overloaded = 0;
         for _ in 0..6 {
@@ -451,20 +328,8 @@ mod tests {
 
     #[test]
     fn a_withdrawn_request_spends_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("keys.db");
-        let mut store = Store::open(&path).unwrap();
-        let key = store
-            .create_key(&AccountName::parse("default").unwrap(), &KeySpec::default())
-            .unwrap();
-        let secret = key.secret.expose().to_owned();
-        let blocker = rusqlite::Connection::open(&path).unwrap();
-        blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
-        let verifier = Verifier::with_options(
-            Store::open_with_timeout(&path, Duration::from_secs(5)).unwrap(),
-            VerifierOptions::default().batch(1),
-        )
-        .unwrap();
+        let (verifier, secret, blocker, _dir) =
+            blocked_verifier(VerifierOptions::default().batch(1));
         // The first request occupies the store thread (waiting for the
         // lock); the second waits in the queue and is dropped there.
         let first = verifier.verify_async(&secret, VerifyRequest::default());
