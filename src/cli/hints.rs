@@ -40,7 +40,7 @@ pub(crate) fn message(error: &Error) -> String {
             }
         ),
         Error::NotAStore { .. } => {
-            ": pass the path of an apikey store (--db, APIKEY_DB or `db` in the config file)"
+            ": give the path of the apikey store file itself (--db, APIKEY_DB or `db` in the config file)"
                 .to_owned()
         }
         Error::NotKept(cause) => {

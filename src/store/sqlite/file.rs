@@ -36,8 +36,7 @@ pub(crate) fn unusable(path: &Path) -> Option<&'static str> {
 pub(super) fn symlink(path: &Path) -> Error {
     Error::NotAStore {
         path: path.to_path_buf(),
-        reason: "is a symbolic link, which apikey does not follow: give the real path of the file"
-            .into(),
+        reason: "is a symbolic link, which apikey does not follow".into(),
     }
 }
 
