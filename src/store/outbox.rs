@@ -48,11 +48,6 @@ pub struct SendReport {
     /// Why the run stopped before the end, if it did: the server takes no
     /// mail now, the run lost a claim, or it could not record an attempt.
     pub stopped: Option<String>,
-    /// An event delivered to someone whose delivery could not be recorded:
-    /// it stays pending, and is mailed again unless it is discarded
-    /// ([`Store::discard_event`]).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unrecorded: Option<i64>,
 }
 
 impl SendReport {
@@ -226,9 +221,8 @@ impl Store {
                         "the attempt on event {id} could not be recorded ({e}); it stays pending"
                     )
                 } else {
-                    report.unrecorded = Some(id);
                     format!(
-                        "event {id} was delivered to {to_whom} but could not be recorded ({e}): it stays pending and will be mailed again unless it is discarded"
+                        "event {id} was delivered to {to_whom} but could not be recorded ({e}): it stays pending and will be mailed again unless you run `apikey notify discard {id}`"
                     )
                 });
                 return Ok(Step::Stop);

@@ -109,14 +109,7 @@ pub(super) fn failure_line(r: &SendReport) -> Option<String> {
     // A failed delivery says why the run stopped, if it did; otherwise
     // the run stopped for a reason of its own (a lost claim, the store).
     if let (Some(why), None) = (&r.stopped, r.failed.first()) {
-        let discard = r
-            .unrecorded
-            .map(|id| format!(" (`apikey notify discard {id}`)"))
-            .unwrap_or_default();
-        return Some(format!(
-            "notify send stopped: {}{discard}{untried}",
-            printable(why)
-        ));
+        return Some(format!("notify send stopped: {}{untried}", printable(why)));
     }
     if let Some(first) = r.failed.first() {
         let given_up = r
