@@ -88,14 +88,13 @@ pub enum Error {
         reason: String,
     },
 
-    /// The path names something that is not an apikey store: another
-    /// program's database, not a database at all, or a symbolic link.
-    #[error("store {}: {reason}", path.display())]
+    /// The path names something that is not an apikey store.
+    #[error("store {}: {found}", path.display())]
     NotAStore {
         /// The path given.
         path: PathBuf,
-        /// What it is instead.
-        reason: String,
+        /// What is there instead.
+        found: NotAStore,
     },
 
     /// A store opened read-only is from an older build, which only a
@@ -198,6 +197,22 @@ pub enum Error {
     NotKept(Box<Error>),
 }
 
+/// What a store path named instead of an apikey store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NotAStore {
+    /// A symbolic link, which is never followed: it could lead the store
+    /// (and its secrets' digests) anywhere.
+    #[error("is a symbolic link, which apikey does not follow")]
+    SymbolicLink,
+    /// A file that is not a SQLite database.
+    #[error("is not an apikey store (not a SQLite database)")]
+    NotSqlite,
+    /// Another program's SQLite database.
+    #[error("is a SQLite database of another program, not an apikey store")]
+    OtherProgram,
+}
+
 /// A rule of the contract that refused a change, for a caller to match on.
 /// Each is exit code 3 in the `apikey` binary.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -257,7 +272,9 @@ pub enum Refusal {
         key: String,
     },
     /// A key has at most this many notification addresses.
-    #[error("a key can have at most {limit} notification addresses (this would make {would_have})")]
+    #[error(
+        "a key can have at most {limit} notification addresses (this would make {would_have}): remove one first"
+    )]
     TooManyEmails {
         /// The limit (5).
         limit: usize,
@@ -347,7 +364,7 @@ impl Error {
     /// The same failure again, for each of the requests a group commit
     /// answers with it: the variant and message are kept (a lock timeout
     /// stays [`Error::Busy`]); the source, which cannot be shared, is not.
-    pub(crate) fn repeated(&self) -> Error {
+    pub(crate) fn repeated(&self, store: &std::path::Path) -> Error {
         match self {
             Error::Busy { path, timeout_ms } => Error::Busy {
                 path: path.clone(),
@@ -358,13 +375,13 @@ impl Error {
                 message: message.clone(),
                 source: None,
             },
-            Error::NotAStore { path, reason } => Error::NotAStore {
+            Error::NotAStore { path, found } => Error::NotAStore {
                 path: path.clone(),
-                reason: reason.clone(),
+                found: *found,
             },
             Error::VerifierStopped => Error::VerifierStopped,
             other => Error::Store {
-                path: std::path::PathBuf::new(),
+                path: store.to_path_buf(),
                 message: other.to_string(),
                 source: None,
             },

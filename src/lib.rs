@@ -64,7 +64,7 @@ pub mod verify;
 
 pub use account::{Account, AccountName};
 pub use clock::Timestamp;
-pub use error::{Error, Refusal, Result};
+pub use error::{Error, NotAStore, Refusal, Result};
 pub use key::{Key, KeyId, KeyName, KeyRef, KeyStatus};
 pub use secret::Secret;
 pub use store::{Access, Clock, KeySpec, NewKey, Store};

@@ -95,7 +95,7 @@ fn an_in_memory_store_is_not_a_file_named_memory() {
     let made = std::fs::read_dir(dir.path()).unwrap().count();
     std::env::set_current_dir(here).unwrap();
     assert!(
-        matches!(refused, Err(Error::NotAStore { .. })),
+        matches!(refused, Err(Error::Invalid(_))),
         "{:?}",
         refused.err()
     );
@@ -114,7 +114,16 @@ fn store_failures_keep_their_cause() {
     let path = dir.path().join("keys.db");
     std::fs::write(&path, vec![b'x'; 4096]).unwrap();
     let err = Store::open(&path).unwrap_err();
-    assert!(matches!(err, Error::NotAStore { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::NotAStore {
+                found: apikey::NotAStore::NotSqlite,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     // A folder where the store's folder should be: the I/O error is the source.
     let blocked = dir.path().join("file");
     std::fs::write(&blocked, b"").unwrap();

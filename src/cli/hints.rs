@@ -3,7 +3,7 @@
 //! on stderr and an exit code, each gets the `apikey` command, flag or
 //! config key that fixes it.
 
-use crate::error::{Error, Refusal};
+use crate::error::{Error, NotAStore, Refusal};
 
 /// The one line `apikey: …` prints for `error`.
 pub(crate) fn message(error: &Error) -> String {
@@ -39,10 +39,12 @@ pub(crate) fn message(error: &Error) -> String {
                 ", or make a store with `apikey create`"
             }
         ),
-        Error::NotAStore { .. } => {
-            ": give the path of the apikey store file itself (--db, APIKEY_DB or `db` in the config file)"
-                .to_owned()
-        }
+        Error::NotAStore {
+            found: NotAStore::SymbolicLink,
+            ..
+        } => ": pass the real path of the store file (--db, APIKEY_DB or `db` in the config file)"
+            .to_owned(),
+        Error::NotAStore { .. } => ": check --db".to_owned(),
         Error::NotKept(cause) => {
             return format!(
                 "{}; nothing was changed, so any key printed above does not work: run the command again",
@@ -60,7 +62,6 @@ fn refusal_hint(refusal: &Refusal) -> String {
         Refusal::KeyLimit { .. } => ": revoke one first (`apikey revoke KEY`)",
         Refusal::ManifestKeyLimit { .. } => ": name its other keys in the file, or pass --prune",
         Refusal::NameTaken { .. } => ": choose another name",
-        Refusal::TooManyEmails { .. } => ": remove one first",
         Refusal::ChangedSincePlan { .. } => ": run apply again",
         Refusal::EventPending { .. } => ": `apikey notify send` delivers it",
         _ => "",

@@ -36,7 +36,7 @@ pub use self::outbox::{FailedEvent, HeldEvent, SendReport};
 /// The schema version this build writes: a store with a newer one is refused.
 pub use self::sqlite::SCHEMA_VERSION;
 use crate::clock::Timestamp;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use backend::Backend;
 
 /// Begins a write transaction and does the store's daily chores in it
@@ -131,12 +131,6 @@ impl Store {
         busy_timeout: Duration,
     ) -> Result<Store> {
         let path = path.as_ref();
-        if let Some(reason) = sqlite::unusable(path) {
-            return Err(Error::NotAStore {
-                path: path.to_path_buf(),
-                reason: reason.to_owned(),
-            });
-        }
         let backend = sqlite::SqliteBackend::open(path, access, busy_timeout)?;
         Ok(Store::with_backend(Box::new(backend), path))
     }

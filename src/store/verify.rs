@@ -83,9 +83,20 @@ impl Store {
         &mut self,
         batch: &[(KeyDigest, &VerifyRequest)],
     ) -> Vec<Result<Verdict>> {
+        if batch.is_empty() {
+            return Vec::new();
+        }
         match self.try_batch(batch) {
             BatchEnd::Answered(answers) => answers,
-            BatchEnd::Failed(e) => batch.iter().map(|_| Err(e.repeated())).collect(),
+            // The first request gets the failure itself, with its source.
+            BatchEnd::Failed(e) => {
+                let mut answers: Vec<_> = batch[1..]
+                    .iter()
+                    .map(|_| Err(e.repeated(&self.path)))
+                    .collect();
+                answers.insert(0, Err(e));
+                answers
+            }
             BatchEnd::OneByOne => batch
                 .iter()
                 .map(|(digest, request)| self.verify_digest(digest, request))

@@ -26,6 +26,9 @@ use crate::verify::{Verdict, VerifyRequest};
 /// chore itself (a server idle across midnight still redacts its IPs).
 const IDLE_CHORES: Duration = Duration::from_secs(60);
 
+/// The largest queue a [`Verifier`] takes.
+const MAX_QUEUE: usize = 1 << 20;
+
 /// How a [`Verifier`] queues and batches. The defaults suit a server on a
 /// few cores; a larger queue absorbs longer bursts at the price of latency.
 #[derive(Clone, Copy, Debug)]
@@ -44,11 +47,12 @@ impl Default for VerifierOptions {
 }
 
 impl VerifierOptions {
-    /// At most `requests` wait for the store thread (at least 1); one more
-    /// is refused with [`Error::Overloaded`] rather than queued.
+    /// At most `requests` wait for the store thread (1 to 1,048,576; the
+    /// queue's room is allocated up front); one more is refused with
+    /// [`Error::Overloaded`] rather than queued.
     #[must_use]
     pub fn queue(mut self, requests: usize) -> Self {
-        self.queue = requests.max(1);
+        self.queue = requests.clamp(1, MAX_QUEUE);
         self
     }
 

@@ -121,7 +121,10 @@ impl Slot {
         };
         self.ready.notify_all();
         if let Some(waker) = waker {
-            waker.wake();
+            // The caller's runtime wakes its task; a runtime that panics
+            // there must not take the store thread (and every other
+            // caller's answer) with it.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| waker.wake()));
         }
     }
 }

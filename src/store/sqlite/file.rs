@@ -13,7 +13,7 @@ use std::io::ErrorKind;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, NotAStore, Result};
 
 /// Why `path` cannot be a store path at all, or `None` when it can: what
 /// SQLite would take for a database that is not a file. `path` is checked
@@ -36,7 +36,7 @@ pub(crate) fn unusable(path: &Path) -> Option<&'static str> {
 pub(super) fn symlink(path: &Path) -> Error {
     Error::NotAStore {
         path: path.to_path_buf(),
-        reason: "is a symbolic link, which apikey does not follow".into(),
+        found: NotAStore::SymbolicLink,
     }
 }
 

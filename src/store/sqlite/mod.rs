@@ -17,10 +17,11 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, NotAStore, Result};
 use crate::store::backend::{Backend, Tx};
 use crate::store::{Access, Clock};
 
+#[cfg(feature = "cli")]
 pub(crate) use file::unusable;
 pub use schema::LATEST as SCHEMA_VERSION;
 
@@ -259,7 +260,7 @@ fn store_error(path: &Path, busy_timeout: Duration, e: rusqlite::Error) -> Error
         Some(ErrorCode::NotADatabase) => {
             return Error::NotAStore {
                 path: path.to_path_buf(),
-                reason: "is not an apikey store (not a SQLite database)".into(),
+                found: NotAStore::NotSqlite,
             };
         }
         Some(ErrorCode::DatabaseCorrupt) => "is corrupt: restore it from a backup".to_owned(),
@@ -289,7 +290,7 @@ fn newer(path: &Path, found: i64) -> Error {
 fn foreign(path: &Path) -> Error {
     Error::NotAStore {
         path: path.to_path_buf(),
-        reason: "is a SQLite database of another program, not an apikey store".into(),
+        found: NotAStore::OtherProgram,
     }
 }
 
