@@ -56,11 +56,11 @@ impl VerifierOptions {
         self
     }
 
-    /// At most `requests` are decided in one transaction (at least 1; 1
-    /// turns group commit off).
+    /// At most `requests` are decided in one transaction (1 to 1,048,576;
+    /// 1 turns group commit off).
     #[must_use]
     pub fn batch(mut self, requests: usize) -> Self {
-        self.batch = requests.max(1);
+        self.batch = requests.clamp(1, MAX_QUEUE);
         self
     }
 }
