@@ -51,24 +51,19 @@ impl Store {
     }
 
     /// [`Store::verify`] for a key already digested (a [`crate::Verifier`]
-    /// digests on its callers' threads): one transaction of its own.
+    /// digests on its callers' threads): a batch of one, in a transaction
+    /// of its own (a read for a dry run).
     pub(crate) fn verify_digest(
         &mut self,
         digest: &KeyDigest,
         request: &VerifyRequest,
     ) -> Result<Verdict> {
-        let mut tx = if request.dry_run {
-            self.backend.read(self.clock)?
-        } else {
-            self.backend.write(self.clock)?
-        };
-        let mut chores = Chores::new(self.chores_seen, tx.now());
-        let decided = decide_in(&mut *tx, digest, request, &mut chores)?;
-        if decided.wrote {
-            tx.commit()?;
-            self.chores_seen = chores.seen(self.chores_seen);
+        match self.try_batch(&[(*digest, request)]) {
+            BatchEnd::Answered(mut answers) => {
+                answers.pop().expect("a batch answers each of its requests")
+            }
+            BatchEnd::Failed(e) | BatchEnd::Broke(e) => Err(e),
         }
-        Ok(decided.verdict)
     }
 
     /// Verifies a batch in one write transaction (group commit): each
@@ -97,14 +92,15 @@ impl Store {
                 answers.insert(0, Err(e));
                 answers
             }
-            BatchEnd::OneByOne => batch
+            BatchEnd::Broke(_) => batch
                 .iter()
                 .map(|(digest, request)| self.verify_digest(digest, request))
                 .collect(),
         }
     }
 
-    /// [`Store::verify_batch`]'s one transaction.
+    /// One transaction deciding `batch`: the only place a verification
+    /// begins, decides and commits.
     fn try_batch(&mut self, batch: &[(KeyDigest, &VerifyRequest)]) -> BatchEnd {
         let spends = batch.iter().any(|(_, r)| !r.dry_run);
         let begun = if spends {
@@ -126,7 +122,7 @@ impl Store {
                     answers.push(Ok(decided.verdict));
                 }
                 Err(e @ Error::AccountNotFound(_)) => answers.push(Err(e)),
-                Err(_) => return BatchEnd::OneByOne,
+                Err(e) => return BatchEnd::Broke(e),
             }
         }
         if wrote {
@@ -146,8 +142,9 @@ enum BatchEnd {
     /// It could not begin or commit: nothing was written, and every
     /// request gets this failure.
     Failed(Error),
-    /// A store failure part way: rolled back, to be decided one by one.
-    OneByOne,
+    /// A store failure part way: rolled back. A batch of several is then
+    /// decided one by one; a batch of one fails with it.
+    Broke(Error),
 }
 
 /// A request checked before the store is touched: either answered already
