@@ -44,6 +44,11 @@ pub trait Backend: Send {
     /// to the default, which may lose the last commits to a power cut but
     /// never corrupts the store.
     fn set_durable(&mut self, durable: bool) -> Result<()>;
+
+    /// Another handle on the same store that only reads, for reads on
+    /// threads beside the writer's; `None` when the store lives in this
+    /// handle alone (in memory).
+    fn open_reader(&self) -> Option<Result<Box<dyn Backend>>>;
 }
 
 /// Why a ledger row was written.

@@ -15,6 +15,7 @@ pub(crate) mod accounts;
 mod apply;
 pub(crate) mod backend;
 mod check;
+mod key_view;
 pub(crate) mod keys;
 mod notify;
 mod outbox;
@@ -177,6 +178,19 @@ impl Store {
     pub fn with_durable_commits(mut self) -> Result<Store> {
         self.backend.set_durable(true)?;
         Ok(self)
+    }
+
+    /// Another handle on the same store that only reads, with this one's
+    /// clock: `None` for a store in memory, which no other handle sees.
+    pub(crate) fn open_reader(&self) -> Option<Result<Store>> {
+        let backend = self.backend.open_reader()?;
+        Some(backend.map(|backend| Store {
+            backend,
+            path: self.path.clone(),
+            clock: self.clock,
+            actor: self.actor.clone(),
+            chores_seen: None,
+        }))
     }
 
     /// Records later admin changes as made by `actor` instead of the OS user.

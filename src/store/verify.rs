@@ -9,7 +9,7 @@ use super::accounts;
 use super::backend::{Spend, Tx};
 use super::notify;
 use crate::error::{Error, Result};
-use crate::key::KeyStatus;
+use crate::key::{Key, KeyStatus};
 use crate::notify::event::{self, SpendFacts};
 use crate::secret::KeyDigest;
 use crate::usage::UsageIp;
@@ -207,6 +207,52 @@ impl Chores {
     }
 }
 
+/// The key `digest` names, if `request` may use it at all: found, not
+/// past its grace period at `now`, and of the request's account when it
+/// names one. Besides the store's own, the only error is a missing account.
+pub(super) fn find_key(
+    tx: &mut dyn Tx,
+    digest: &KeyDigest,
+    request: &VerifyRequest,
+    now: crate::clock::Timestamp,
+) -> Result<Option<Key>> {
+    let scope = request
+        .account
+        .as_ref()
+        .map(|name| accounts::find(&mut *tx, name))
+        .transpose()?;
+    let Some(found) = tx.key_by_digest(digest)? else {
+        return Ok(None);
+    };
+    if found.retires_at.is_some_and(|t| t <= now)
+        || scope.is_some_and(|account| account.pk != found.key.account_pk)
+    {
+        return Ok(None);
+    }
+    Ok(Some(found.key))
+}
+
+/// How much of `key`'s quotas is used at `now`, the per-IP count for the
+/// request's IP (read only when the key has a per-IP limit).
+pub(super) fn usage_of(
+    tx: &mut dyn Tx,
+    key: &Key,
+    request: &VerifyRequest,
+    now: crate::clock::Timestamp,
+) -> Result<Usage> {
+    let today_from_ip = match (key.security.ip_daily_limit, request.ip) {
+        (Some(_), Some(_)) => {
+            tx.ip_usage_today(key.pk, key.counters.day_at(now), UsageIp::of(request.ip))?
+        }
+        _ => 0,
+    };
+    Ok(Usage {
+        today: key.counters.today(now),
+        this_month: key.counters.this_month(now),
+        today_from_ip,
+    })
+}
+
 /// One verification's decision inside a transaction, and whether it wrote.
 struct Decided {
     verdict: Verdict,
@@ -229,36 +275,18 @@ fn decide_in(
         verdict: Verdict::unidentified(VerifyCode::NotFound, cost),
         wrote: false,
     };
-    let scope = request
-        .account
-        .as_ref()
-        .map(|name| accounts::find(&mut *tx, name))
-        .transpose()?;
-    let Some(found) = tx.key_by_digest(digest)? else {
+    let Some(key) = find_key(tx, digest, request, now)? else {
         return Ok(not_found());
     };
-    if found.retires_at.is_some_and(|t| t <= now)
-        || scope.is_some_and(|account| account.pk != found.key.account_pk)
-    {
-        return Ok(not_found());
-    }
-    let key = found.key;
     let ip = UsageIp::of(request.ip);
     let (day, month) = (key.counters.day_at(now), key.counters.month_at(now));
-    let today_from_ip = match (key.security.ip_daily_limit, request.ip) {
-        (Some(_), Some(_)) => tx.ip_usage_today(key.pk, day, ip)?,
-        _ => 0,
-    };
+    let usage = usage_of(tx, &key, request, now)?;
     let code = verify::decide(
         &Subject {
             status: key.status,
             security: &key.security,
             balance: key.balance,
-            usage: Usage {
-                today: key.counters.today(now),
-                this_month: key.counters.this_month(now),
-                today_from_ip,
-            },
+            usage,
         },
         request,
     );

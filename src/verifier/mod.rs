@@ -8,33 +8,37 @@
 //! server go past the store's one-fsync-per-spend ceiling while staying
 //! exact to the lookup.
 
+mod jobs;
 mod reply;
+mod threads;
 
-use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
-use std::time::Duration;
+use std::sync::mpsc::{self, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
 
-pub use self::reply::VerifyFuture;
+use self::jobs::{Ask, Job};
+pub use self::reply::{Answer, KeyViewFuture, VerifyFuture};
 use self::reply::{Reply, Slot};
 use crate::error::{Error, Result};
+use crate::key_view::KeyView;
 use crate::secret::KeyDigest;
 use crate::store::Store;
 use crate::store::verify::{Screened, screen};
 use crate::verify::{Verdict, VerifyRequest};
 
-/// How long the store thread waits idle before it checks the store's daily
-/// chore itself (a server idle across midnight still redacts its IPs).
-const IDLE_CHORES: Duration = Duration::from_secs(60);
-
 /// The largest queue a [`Verifier`] takes.
 const MAX_QUEUE: usize = 1 << 20;
 
-/// How a [`Verifier`] queues and batches. The defaults suit a server on a
-/// few cores; a larger queue absorbs longer bursts at the price of latency.
+/// The most reader threads a [`Verifier`] starts.
+const MAX_READERS: usize = 64;
+
+/// How a [`Verifier`] queues, batches and reads. The defaults suit a
+/// server on a few cores; a larger queue absorbs longer bursts at the
+/// price of latency.
 #[derive(Clone, Copy, Debug)]
 pub struct VerifierOptions {
     queue: usize,
     batch: usize,
+    readers: usize,
 }
 
 impl Default for VerifierOptions {
@@ -42,14 +46,15 @@ impl Default for VerifierOptions {
         VerifierOptions {
             queue: 4096,
             batch: 512,
+            readers: 2,
         }
     }
 }
 
 impl VerifierOptions {
-    /// At most `requests` wait for the store thread (1 to 1,048,576; the
-    /// queue's room is allocated up front); one more is refused with
-    /// [`Error::Overloaded`] rather than queued.
+    /// At most `requests` wait for the writer thread, and as many for the
+    /// readers (1 to 1,048,576; the queue's room is allocated up front);
+    /// one more is refused with [`Error::Overloaded`] rather than queued.
     #[must_use]
     pub fn queue(mut self, requests: usize) -> Self {
         self.queue = requests.clamp(1, MAX_QUEUE);
@@ -63,20 +68,32 @@ impl VerifierOptions {
         self.batch = requests.clamp(1, MAX_QUEUE);
         self
     }
+
+    /// Dry runs and key views are answered by `threads` reader threads (0
+    /// to 64), each with a read-only handle of its own, instead of by the
+    /// writer: reads then never wait behind a commit. With 0, or for a
+    /// store in memory, the writer answers them too.
+    #[must_use]
+    pub fn readers(mut self, threads: usize) -> Self {
+        self.readers = threads.min(MAX_READERS);
+        self
+    }
 }
 
 /// A store shared by many threads and tasks: `Clone + Send + Sync`, cheap
-/// to clone (every clone feeds the same store thread). The thread ends,
+/// to clone (every clone feeds the same store threads). The threads end,
 /// closing the store, when the last clone is dropped.
 ///
 /// Verifying spends exactly as [`Store::verify`] does, with the same
 /// verdicts and the same rules; only the transactions are shared. A
 /// malformed key or a bad cost is answered on the caller's thread without
 /// queueing, and the presented key is reduced to its digest there, so no
-/// secret crosses to the store thread.
+/// secret crosses to the store's threads.
 #[derive(Clone)]
 pub struct Verifier {
-    queue: SyncSender<Job>,
+    writes: SyncSender<Job>,
+    /// The readers' queue; `None` when the writer answers reads too.
+    reads: Option<SyncSender<Job>>,
     capacity: usize,
 }
 
@@ -84,6 +101,7 @@ impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Verifier")
             .field("capacity", &self.capacity)
+            .field("readers", &self.reads.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -94,16 +112,43 @@ impl Verifier {
         Verifier::with_options(store, VerifierOptions::default())
     }
 
-    /// Moves `store` onto a thread of its own.
+    /// Moves `store` onto a thread of its own, and opens the readers' own
+    /// handles on the same store.
     pub fn with_options(store: Store, options: VerifierOptions) -> Result<Verifier> {
-        let (queue, jobs) = mpsc::sync_channel(options.queue);
         let path = store.path().to_path_buf();
+        let spawn_failed = |source| Error::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut readers = Vec::new();
+        for _ in 0..options.readers {
+            match store.open_reader() {
+                Some(reader) => readers.push(reader?),
+                None => break,
+            }
+        }
+        let reads = if readers.is_empty() {
+            None
+        } else {
+            let (reads, jobs) = mpsc::sync_channel(options.queue);
+            let jobs = Arc::new(Mutex::new(jobs));
+            for reader in readers {
+                let jobs = Arc::clone(&jobs);
+                std::thread::Builder::new()
+                    .name("apikey-reader".into())
+                    .spawn(move || threads::read(reader, &jobs, options.batch))
+                    .map_err(spawn_failed)?;
+            }
+            Some(reads)
+        };
+        let (writes, jobs) = mpsc::sync_channel(options.queue);
         std::thread::Builder::new()
             .name("apikey-store".into())
-            .spawn(move || serve_queue(store, &jobs, options.batch))
-            .map_err(|source| Error::Io { path, source })?;
+            .spawn(move || threads::write(store, &jobs, options.batch))
+            .map_err(spawn_failed)?;
         Ok(Verifier {
-            queue,
+            writes,
+            reads,
             capacity: options.queue,
         })
     }
@@ -112,7 +157,7 @@ impl Verifier {
     /// committed. [`Error::Overloaded`] when the queue is full (nothing was
     /// decided); otherwise as [`Store::verify`].
     pub fn verify(&self, presented: &str, request: VerifyRequest) -> Result<Verdict> {
-        match self.submit(presented, request)? {
+        match self.submit_verify(presented, request)? {
             Submitted::Answered(verdict) => Ok(verdict),
             Submitted::Queued(slot) => slot.wait(),
         }
@@ -124,29 +169,78 @@ impl Verifier {
     /// has taken the request withdraws it, so a client that went away
     /// spends nothing; once taken, it is decided and committed anyway.
     pub fn verify_async(&self, presented: &str, request: VerifyRequest) -> VerifyFuture {
-        VerifyFuture {
-            state: match self.submit(presented, request) {
-                Ok(Submitted::Answered(verdict)) => Some(Err(Ok(verdict))),
-                Ok(Submitted::Queued(slot)) => Some(Ok(slot)),
-                Err(e) => Some(Err(Err(e))),
-            },
+        match self.submit_verify(presented, request) {
+            Ok(Submitted::Answered(verdict)) => Answer::ready(Ok(verdict)),
+            Ok(Submitted::Queued(slot)) => Answer::waiting(slot),
+            Err(e) => Answer::ready(Err(e)),
         }
     }
 
-    /// Screens the request on the caller's thread and queues what needs
-    /// the store.
-    fn submit(&self, presented: &str, request: VerifyRequest) -> Result<Submitted> {
+    /// What the holder of `presented` may see of its key, as
+    /// [`Store::key_view`]; spends nothing.
+    pub fn key_view(&self, presented: &str, request: VerifyRequest) -> Result<KeyView> {
+        match self.submit_view(presented, request)? {
+            Submitted::Answered(view) => Ok(view),
+            Submitted::Queued(slot) => slot.wait(),
+        }
+    }
+
+    /// [`Verifier::key_view`] as a future, for async handlers on any
+    /// runtime.
+    pub fn key_view_async(&self, presented: &str, request: VerifyRequest) -> KeyViewFuture {
+        match self.submit_view(presented, request) {
+            Ok(Submitted::Answered(view)) => Answer::ready(Ok(view)),
+            Ok(Submitted::Queued(slot)) => Answer::waiting(slot),
+            Err(e) => Answer::ready(Err(e)),
+        }
+    }
+
+    /// Screens a verification on the caller's thread and queues what
+    /// needs the store: a dry run to the readers, a spend to the writer.
+    fn submit_verify(&self, presented: &str, request: VerifyRequest) -> Result<Submitted<Verdict>> {
         let digest = match screen(presented, &request)? {
             Screened::Answered(verdict) => return Ok(Submitted::Answered(verdict)),
             Screened::Digest(digest) => digest,
         };
+        let queue = self.queue_for(request.dry_run);
+        self.enqueue(queue, digest, request, Job::Verify)
+    }
+
+    /// Screens a view on the caller's thread and queues it to the readers.
+    fn submit_view(&self, presented: &str, request: VerifyRequest) -> Result<Submitted<KeyView>> {
+        let digest = match screen(presented, &request)? {
+            Screened::Answered(verdict) => {
+                return Ok(Submitted::Answered(KeyView::unidentified(verdict.code)));
+            }
+            Screened::Digest(digest) => digest,
+        };
+        let queue = self.queue_for(true);
+        self.enqueue(queue, digest, request, Job::View)
+    }
+
+    /// The readers' queue for what only reads (when there are readers),
+    /// else the writer's.
+    fn queue_for(&self, reads_only: bool) -> &SyncSender<Job> {
+        match &self.reads {
+            Some(reads) if reads_only => reads,
+            _ => &self.writes,
+        }
+    }
+
+    fn enqueue<T>(
+        &self,
+        queue: &SyncSender<Job>,
+        digest: KeyDigest,
+        request: VerifyRequest,
+        job: fn(Ask<T>) -> Job,
+    ) -> Result<Submitted<T>> {
         let slot = Arc::new(Slot::default());
-        let job = Job {
+        let ask = Ask {
             digest,
             request,
             reply: Reply::to(&slot),
         };
-        match self.queue.try_send(job) {
+        match queue.try_send(job(ask)) {
             Ok(()) => Ok(Submitted::Queued(slot)),
             Err(TrySendError::Full(_)) => Err(Error::Overloaded {
                 capacity: self.capacity,
@@ -157,63 +251,18 @@ impl Verifier {
 }
 
 /// What submitting a request came to.
-enum Submitted {
+enum Submitted<T> {
     /// Decided without the store.
-    Answered(Verdict),
-    /// Waiting for the store thread.
-    Queued(Arc<Slot>),
-}
-
-/// One queued request.
-struct Job {
-    digest: KeyDigest,
-    request: VerifyRequest,
-    reply: Reply,
-}
-
-/// The store thread: take what is queued (up to `batch`), decide it in one
-/// transaction, answer each caller after the commit; until every
-/// [`Verifier`] is dropped.
-fn serve_queue(mut store: Store, jobs: &Receiver<Job>, batch: usize) {
-    let mut taken: Vec<Job> = Vec::with_capacity(batch);
-    loop {
-        match jobs.recv_timeout(IDLE_CHORES) {
-            Ok(job) => taken.push(job),
-            Err(RecvTimeoutError::Timeout) => {
-                // Idle: the spending path would have done today's chore.
-                // A failure here (a lock held elsewhere) is tried again
-                // by the next spend or the next idle minute.
-                let _ = store.redact_due_ips();
-                continue;
-            }
-            Err(RecvTimeoutError::Disconnected) => return,
-        }
-        while taken.len() < batch {
-            match jobs.try_recv() {
-                Ok(job) => taken.push(job),
-                Err(_) => break,
-            }
-        }
-        // A withdrawn request is dropped here, before anything is decided;
-        // its caller is gone, so nobody waits on its reply.
-        taken.retain(|job| !job.reply.withdrawn());
-        if taken.is_empty() {
-            continue;
-        }
-        let requests: Vec<(KeyDigest, &VerifyRequest)> =
-            taken.iter().map(|job| (job.digest, &job.request)).collect();
-        let answers = store.verify_batch(&requests);
-        drop(requests);
-        for (job, answer) in taken.drain(..).zip(answers) {
-            job.reply.send(answer);
-        }
-    }
+    Answered(T),
+    /// Waiting for a store thread.
+    Queued(Arc<Slot<T>>),
 }
 
 #[cfg(test)]
 mod tests {
     use std::future::Future;
     use std::task::{Context, Poll, Waker};
+    use std::time::Duration;
 
     use super::*;
     use crate::{AccountName, KeySpec, VerifyCode};
@@ -343,6 +392,49 @@ mod tests {
         assert_eq!(block_on(first).unwrap().balance, Some(99));
         let after = verifier.verify(&secret, VerifyRequest::default()).unwrap();
         assert_eq!(after.balance, Some(98));
+    }
+
+    #[test]
+    fn readers_answer_dry_runs_and_views_while_the_writer_waits() {
+        let (verifier, secret, blocker, _dir) = blocked_verifier(VerifierOptions::default());
+        // The writer is stuck behind another connection's write lock; a
+        // spend waits, but reads are answered from the last commit.
+        let spend = verifier.verify_async(&secret, VerifyRequest::default());
+        let dry = VerifyRequest {
+            dry_run: true,
+            ..VerifyRequest::default()
+        };
+        let verdict = verifier.verify(&secret, dry.clone()).unwrap();
+        assert_eq!(
+            (verdict.code, verdict.balance),
+            (VerifyCode::Valid, Some(100))
+        );
+        let view = verifier.key_view(&secret, dry.clone()).unwrap();
+        assert_eq!((view.available, view.balance), (true, Some(100)));
+        blocker.execute_batch("ROLLBACK").unwrap();
+        assert_eq!(block_on(spend).unwrap().balance, Some(99));
+        let view = block_on(verifier.key_view_async(&secret, dry)).unwrap();
+        assert_eq!((view.balance, view.daily.used), (Some(99), 1));
+        let unknown = verifier
+            .key_view("ak_short", VerifyRequest::default())
+            .unwrap();
+        assert_eq!(unknown.code, VerifyCode::Malformed);
+    }
+
+    #[test]
+    fn a_store_in_memory_has_no_readers_and_answers_reads_on_the_writer() {
+        let mut store = Store::open_in_memory().unwrap();
+        let key = store
+            .create_key(&AccountName::parse("default").unwrap(), &KeySpec::default())
+            .unwrap();
+        let verifier = Verifier::new(store).unwrap();
+        assert!(verifier.reads.is_none());
+        let dry = VerifyRequest {
+            dry_run: true,
+            ..VerifyRequest::default()
+        };
+        let view = verifier.key_view(key.secret.expose(), dry).unwrap();
+        assert_eq!(view.balance, Some(100));
     }
 
     /// Polls a future to completion on this thread, parking between polls.

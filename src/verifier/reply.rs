@@ -10,18 +10,44 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 use crate::error::{Error, Result};
+use crate::key_view::KeyView;
 use crate::verify::Verdict;
 
-/// The answer to [`Verifier::verify_async`](super::Verifier::verify_async).
-#[must_use = "the verdict arrives only when the future is awaited"]
-pub struct VerifyFuture {
+/// An answer from the store's threads, as a future that needs no runtime:
+/// the thread that decides wakes it.
+#[must_use = "the answer arrives only when the future is awaited"]
+pub struct Answer<T> {
     /// `Ok(slot)` while waiting; `Err(answer)` when decided at once. `None`
     /// once the answer has been handed out.
-    pub(super) state: Option<std::result::Result<Arc<Slot>, Result<Verdict>>>,
+    pub(super) state: Option<std::result::Result<Arc<Slot<T>>, Result<T>>>,
 }
 
-impl Future for VerifyFuture {
-    type Output = Result<Verdict>;
+/// The answer to [`Verifier::verify_async`](super::Verifier::verify_async).
+pub type VerifyFuture = Answer<Verdict>;
+
+/// The answer to [`Verifier::key_view_async`](super::Verifier::key_view_async).
+pub type KeyViewFuture = Answer<KeyView>;
+
+impl<T> Answer<T> {
+    /// A future that is ready with `answer`.
+    pub(super) fn ready(answer: Result<T>) -> Answer<T> {
+        Answer {
+            state: Some(Err(answer)),
+        }
+    }
+
+    /// A future that waits on `slot`.
+    pub(super) fn waiting(slot: Arc<Slot<T>>) -> Answer<T> {
+        Answer {
+            state: Some(Ok(slot)),
+        }
+    }
+}
+
+impl<T> Unpin for Answer<T> {}
+
+impl<T> Future for Answer<T> {
+    type Output = Result<T>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.state.take() {
@@ -38,7 +64,7 @@ impl Future for VerifyFuture {
     }
 }
 
-impl Drop for VerifyFuture {
+impl<T> Drop for Answer<T> {
     fn drop(&mut self) {
         if let Some(Ok(slot)) = &self.state {
             slot.withdraw();
@@ -48,15 +74,27 @@ impl Drop for VerifyFuture {
 
 /// Where one answer goes: the caller waits on it (blocking) or polls it
 /// (async).
-#[derive(Default)]
-pub(super) struct Slot {
-    state: Mutex<SlotState>,
+pub(super) struct Slot<T> {
+    state: Mutex<SlotState<T>>,
     ready: Condvar,
 }
 
-#[derive(Default)]
-struct SlotState {
-    answer: Option<Result<Verdict>>,
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Slot {
+            state: Mutex::new(SlotState {
+                answer: None,
+                abandoned: false,
+                withdrawn: false,
+                waker: None,
+            }),
+            ready: Condvar::new(),
+        }
+    }
+}
+
+struct SlotState<T> {
+    answer: Option<Result<T>>,
     /// The store thread dropped the request unanswered (it panicked).
     abandoned: bool,
     /// The caller went away before the store thread took the request.
@@ -64,13 +102,13 @@ struct SlotState {
     waker: Option<Waker>,
 }
 
-impl Slot {
-    fn lock(&self) -> std::sync::MutexGuard<'_, SlotState> {
+impl<T> Slot<T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, SlotState<T>> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Blocks until answered.
-    pub(super) fn wait(&self) -> Result<Verdict> {
+    pub(super) fn wait(&self) -> Result<T> {
         let mut state = self.lock();
         loop {
             if let Some(answer) = state.answer.take() {
@@ -87,7 +125,7 @@ impl Slot {
     }
 
     /// The answer if it is there; otherwise remembers whom to wake.
-    fn poll(&self, waker: &Waker) -> Option<Result<Verdict>> {
+    fn poll(&self, waker: &Waker) -> Option<Result<T>> {
         let mut state = self.lock();
         if let Some(answer) = state.answer.take() {
             return Some(answer);
@@ -110,7 +148,7 @@ impl Slot {
     }
 
     /// Stores the answer (or marks it abandoned) and wakes the caller.
-    fn finish(&self, answer: Option<Result<Verdict>>) {
+    fn finish(&self, answer: Option<Result<T>>) {
         let waker = {
             let mut state = self.lock();
             match answer {
@@ -132,15 +170,15 @@ impl Slot {
 /// The store thread's end of a [`Slot`]. Dropped without an answer (the
 /// thread unwinding from a panic), it tells the caller the verifier
 /// stopped instead of leaving it waiting forever.
-pub(super) struct Reply(Option<Arc<Slot>>);
+pub(super) struct Reply<T>(Option<Arc<Slot<T>>>);
 
-impl Reply {
+impl<T> Reply<T> {
     /// The store thread's end of `slot`.
-    pub(super) fn to(slot: &Arc<Slot>) -> Reply {
+    pub(super) fn to(slot: &Arc<Slot<T>>) -> Reply<T> {
         Reply(Some(Arc::clone(slot)))
     }
 
-    pub(super) fn send(mut self, answer: Result<Verdict>) {
+    pub(super) fn send(mut self, answer: Result<T>) {
         if let Some(slot) = self.0.take() {
             slot.finish(Some(answer));
         }
@@ -151,7 +189,7 @@ impl Reply {
     }
 }
 
-impl Drop for Reply {
+impl<T> Drop for Reply<T> {
     fn drop(&mut self) {
         if let Some(slot) = self.0.take() {
             slot.finish(None);

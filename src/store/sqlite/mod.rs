@@ -32,6 +32,9 @@ pub struct SqliteBackend {
     busy_timeout: Duration,
     access: Access,
     opened_at_version: i64,
+    /// Whether the store is a file (not in memory), which other handles
+    /// can open.
+    file: bool,
 }
 
 impl SqliteBackend {
@@ -109,6 +112,7 @@ impl SqliteBackend {
             busy_timeout,
             access,
             opened_at_version,
+            file: true,
         })
     }
 
@@ -128,6 +132,7 @@ impl SqliteBackend {
             busy_timeout: Duration::ZERO,
             access: Access::Create,
             opened_at_version: 0,
+            file: false,
         })
     }
 }
@@ -162,6 +167,13 @@ impl Backend for SqliteBackend {
 
     fn lock_wait(&self) -> Duration {
         self.busy_timeout
+    }
+
+    fn open_reader(&self) -> Option<Result<Box<dyn Backend>>> {
+        self.file.then(|| {
+            SqliteBackend::open(&self.path, Access::Read, self.busy_timeout)
+                .map(|b| Box::new(b) as Box<dyn Backend>)
+        })
     }
 }
 

@@ -1,0 +1,71 @@
+//! What the store's threads are asked, and how one thread answers what it
+//! has taken: verifications of a batch in one transaction, views of keys
+//! from one snapshot.
+
+use super::reply::Reply;
+use crate::error::Result;
+use crate::key_view::KeyView;
+use crate::secret::KeyDigest;
+use crate::store::Store;
+use crate::verify::{Verdict, VerifyRequest};
+
+/// One queued request.
+pub(super) enum Job {
+    /// A verification (a spend, or a dry run).
+    Verify(Ask<Verdict>),
+    /// A key holder's view of the key.
+    View(Ask<KeyView>),
+}
+
+/// A request for an answer of type `T` about the key with `digest`.
+pub(super) struct Ask<T> {
+    pub(super) digest: KeyDigest,
+    pub(super) request: VerifyRequest,
+    pub(super) reply: Reply<T>,
+}
+
+impl Job {
+    /// Whether the caller went away before a thread took the request.
+    fn withdrawn(&self) -> bool {
+        match self {
+            Job::Verify(ask) => ask.reply.withdrawn(),
+            Job::View(ask) => ask.reply.withdrawn(),
+        }
+    }
+}
+
+/// Answers every job in `taken` (emptying it): the verifications in one
+/// transaction, decided in the order they were queued, then the views.
+/// A withdrawn request is dropped before anything is decided; its caller
+/// is gone, so nobody waits on its reply.
+pub(super) fn answer(store: &mut Store, taken: &mut Vec<Job>) {
+    taken.retain(|job| !job.withdrawn());
+    let mut verifies = Vec::with_capacity(taken.len());
+    let mut views = Vec::new();
+    for job in taken.drain(..) {
+        match job {
+            Job::Verify(ask) => verifies.push(ask),
+            Job::View(ask) => views.push(ask),
+        }
+    }
+    if !verifies.is_empty() {
+        let requests: Vec<(KeyDigest, &VerifyRequest)> =
+            verifies.iter().map(|a| (a.digest, &a.request)).collect();
+        let answers = store.verify_batch(&requests);
+        drop(requests);
+        send(verifies, answers);
+    }
+    if !views.is_empty() {
+        let requests: Vec<(KeyDigest, &VerifyRequest)> =
+            views.iter().map(|a| (a.digest, &a.request)).collect();
+        let answers = store.key_views(&requests);
+        drop(requests);
+        send(views, answers);
+    }
+}
+
+fn send<T>(asks: Vec<Ask<T>>, answers: Vec<Result<T>>) {
+    for (ask, answer) in asks.into_iter().zip(answers) {
+        ask.reply.send(answer);
+    }
+}

@@ -1,0 +1,64 @@
+//! The store's threads: one writer that drains the queue into one
+//! transaction per batch (group commit), and readers beside it that answer
+//! dry runs and key views from their own read-only handles, so reading
+//! never waits behind a commit.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use super::jobs::{self, Job};
+use crate::store::Store;
+
+/// How long the writer waits idle before it checks the store's daily
+/// chore itself (a server idle across midnight still redacts its IPs).
+const IDLE_CHORES: Duration = Duration::from_secs(60);
+
+/// The writer: take what is queued (up to `batch`), decide it in one
+/// transaction, answer each caller after the commit; until every sender
+/// is dropped.
+pub(super) fn write(mut store: Store, jobs: &Receiver<Job>, batch: usize) {
+    let mut taken: Vec<Job> = Vec::with_capacity(batch);
+    loop {
+        match jobs.recv_timeout(IDLE_CHORES) {
+            Ok(job) => taken.push(job),
+            Err(RecvTimeoutError::Timeout) => {
+                // Idle: the spending path would have done today's chore.
+                // A failure here (a lock held elsewhere) is tried again
+                // by the next spend or the next idle minute.
+                let _ = store.redact_due_ips();
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        take_more(jobs, &mut taken, batch);
+        jobs::answer(&mut store, &mut taken);
+    }
+}
+
+/// A reader: the readers share one queue; each takes what is there (up to
+/// `batch`) and answers it from one snapshot.
+pub(super) fn read(mut store: Store, jobs: &Arc<Mutex<Receiver<Job>>>, batch: usize) {
+    let mut taken: Vec<Job> = Vec::with_capacity(batch);
+    loop {
+        {
+            let jobs = jobs.lock().unwrap_or_else(PoisonError::into_inner);
+            match jobs.recv() {
+                Ok(job) => taken.push(job),
+                Err(_) => return,
+            }
+            take_more(&jobs, &mut taken, batch);
+        }
+        jobs::answer(&mut store, &mut taken);
+    }
+}
+
+/// Adds what is queued now to `taken`, up to `batch` in all.
+fn take_more(jobs: &Receiver<Job>, taken: &mut Vec<Job>, batch: usize) {
+    while taken.len() < batch {
+        match jobs.try_recv() {
+            Ok(job) => taken.push(job),
+            Err(_) => break,
+        }
+    }
+}
