@@ -22,11 +22,27 @@ pub struct Config {
     pub busy_timeout_ms: Option<u64>,
     /// Where `notify send` delivers mail.
     pub smtp: Option<crate::notify::smtp::SmtpConfig>,
+    /// How `serve` listens.
+    pub serve: Option<ServeConfig>,
     /// What the user should hear about the file itself, one line each (not
     /// a setting): a file others can write can point apikey at another
     /// store, or send the SMTP password to another server.
     #[serde(skip)]
     pub warnings: Vec<String>,
+}
+
+/// The `[serve]` section: defaults for `apikey serve`'s flags.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeConfig {
+    /// `--listen`.
+    pub listen: Option<String>,
+    /// `--trust-proxy`, every range.
+    pub trust_proxy: Option<Vec<String>>,
+    /// `--full-status`.
+    pub full_status: Option<bool>,
+    /// `--max-connections`.
+    pub max_connections: Option<u64>,
 }
 
 /// When output is colored.

@@ -195,6 +195,18 @@ pub enum Error {
     #[doc(hidden)]
     #[error("{0}; nothing was changed: run the command again")]
     NotKept(Box<Error>),
+
+    /// `serve` could not start: the address cannot be listened on, or the
+    /// runtime could not be made.
+    #[cfg(feature = "cli")]
+    #[doc(hidden)]
+    #[error("cannot {action}: {}", crate::text::io_reason(source))]
+    Serve {
+        /// What failed, e.g. "listen on 127.0.0.1:7878".
+        action: String,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 /// What a store path named instead of an apikey store.
@@ -350,7 +362,10 @@ impl Error {
             | Error::Io { .. }
             | Error::Unreadable { .. } => 1,
             #[cfg(feature = "cli")]
-            Error::ConfigUnreadable { .. } | Error::Output(_) | Error::NotShown(_) => 1,
+            Error::ConfigUnreadable { .. }
+            | Error::Output(_)
+            | Error::NotShown(_)
+            | Error::Serve { .. } => 1,
             #[cfg(feature = "cli")]
             Error::NotKept(cause) => cause.exit_code(),
         }

@@ -57,6 +57,8 @@ pub mod manifest;
 pub mod notify;
 pub mod secret;
 pub mod security;
+#[cfg(feature = "cli")]
+mod serve;
 pub mod store;
 mod text;
 pub mod usage;

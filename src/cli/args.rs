@@ -187,6 +187,10 @@ pub enum Command {
     #[command(after_help = VERIFY_HELP, disable_version_flag = true)]
     Verify(VerifyArgs),
 
+    /// Verify keys over HTTP for gateways and API servers, until stopped
+    #[command(after_help = SERVE_HELP)]
+    Serve(ServeArgs),
+
     /// Show lookups over time, by day or by client IP
     #[command(after_help = "Example:\n  apikey usage web --days 7 --by ip")]
     Usage(UsageArgs),
@@ -428,6 +432,38 @@ pub struct VerifyArgs {
     /// Check only: spend nothing, record nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+const SERVE_HELP: &str = "\
+Endpoints: POST /v1/verify (JSON, as `verify --json`), /v1/auth (for nginx
+auth_request, Traefik ForwardAuth, Envoy ext_authz: the key from X-Api-Key,
+Authorization: Bearer or an api_key query parameter of X-Original-URI), GET /v1/key
+(the holder's own balance and limits), GET /healthz, GET /metrics.
+
+Stops on SIGTERM or SIGINT: finishes the requests in flight, every VALID answered
+has committed, exits 0. Logs one line per start, stop and error to stderr.
+
+Example:
+  apikey serve --listen 127.0.0.1:7878 --trust-proxy 10.0.0.0/8";
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on; port 0 picks a free one [env: APIKEY_LISTEN] [default: `listen` in the config's [serve], else 127.0.0.1:7878]
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+
+    /// Believe X-Forwarded-For and X-Real-IP from peers in this range (repeatable) [default: none]
+    #[arg(long = "trust-proxy", value_name = "CIDR")]
+    pub trust_proxy: Vec<String>,
+
+    /// Answer balance denials 402 and limit denials 429 (with Retry-After), for gateways that pass statuses through
+    #[arg(long)]
+    pub full_status: bool,
+
+    /// The most client connections open at once; more wait to be accepted [default: 10000]
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<String>,
 }
 
 /// `usage`.

@@ -31,6 +31,7 @@ pub struct Context {
     db: PathBuf,
     config_path: PathBuf,
     smtp: Option<SmtpConfig>,
+    serve: Option<crate::config::ServeConfig>,
     account: String,
     /// Whether the account was named (flag, environment or config) rather
     /// than defaulted: a verifier is scoped only by a named one.
@@ -115,6 +116,7 @@ impl Context {
             db,
             config_path,
             smtp: config.smtp,
+            serve: config.serve,
             account,
             account_named,
             busy_timeout: config
@@ -228,6 +230,19 @@ impl Context {
         self.clock.now()
     }
 
+    /// The `[serve]` section of the config file (empty when it has none).
+    pub fn serve_config(&self) -> crate::config::ServeConfig {
+        self.serve.clone().unwrap_or_default()
+    }
+
+    /// The store, opened for `access`, handed over for good (to a
+    /// verifier's thread): later calls open it again.
+    pub fn take_store(&mut self, access: Access) -> Result<Store> {
+        self.store(access)?;
+        self.opened_for = None;
+        Ok(self.store.take().expect("opened above"))
+    }
+
     /// The `[smtp]` section of the config file, if it has one.
     pub fn smtp(&self) -> Option<&SmtpConfig> {
         self.smtp.as_ref()
@@ -309,7 +324,7 @@ pub fn stdout_discards() -> bool {
 
 /// An environment variable's value; an empty one counts as unset, as
 /// `NO_COLOR` does, so `APIKEY_DB=` never means "a store named ''".
-fn env_value(name: &str) -> Option<std::ffi::OsString> {
+pub fn env_value(name: &str) -> Option<std::ffi::OsString> {
     std::env::var_os(name).filter(|v| !v.is_empty())
 }
 

@@ -20,6 +20,7 @@ mod rename;
 mod revoke;
 pub(crate) mod seam;
 mod security;
+mod serve;
 mod show;
 mod stdin_key;
 mod store;
@@ -214,6 +215,7 @@ fn dispatch(command: &Command, ctx: &mut Context, out: &mut dyn Write) -> Result
         Command::Topup(args) => topup::run(args, ctx),
         Command::Security(args) => security::run(args, ctx),
         Command::Verify(args) => verify::run(args, ctx),
+        Command::Serve(args) => serve::run(args, ctx),
         Command::Usage(args) => usage::run(args, ctx),
         Command::Notify(command) => notify::run(command, ctx),
         Command::Log(args) => log::run(args, ctx),

@@ -50,6 +50,13 @@ impl Store {
         }
     }
 
+    /// Whether the store answers a read (a health check's question).
+    pub(crate) fn check_readable(&mut self) -> Result<()> {
+        let mut tx = self.backend.read(self.clock)?;
+        tx.account("default")?;
+        Ok(())
+    }
+
     /// [`Store::verify`] for a key already digested (a [`crate::Verifier`]
     /// digests on its callers' threads): a batch of one, in a transaction
     /// of its own (a read for a dry run).

@@ -10,6 +10,7 @@
 
 mod jobs;
 mod reply;
+mod stats;
 mod threads;
 
 use std::sync::mpsc::{self, SyncSender, TrySendError};
@@ -18,6 +19,8 @@ use std::sync::{Arc, Mutex};
 use self::jobs::{Ask, Job};
 pub use self::reply::{Answer, KeyViewFuture, VerifyFuture};
 use self::reply::{Reply, Slot};
+use self::stats::CommitSizes;
+pub use self::stats::{COMMIT_SIZE_BOUNDS, CommitStats};
 use crate::error::{Error, Result};
 use crate::key_view::KeyView;
 use crate::secret::KeyDigest;
@@ -95,6 +98,7 @@ pub struct Verifier {
     /// The readers' queue; `None` when the writer answers reads too.
     reads: Option<SyncSender<Job>>,
     capacity: usize,
+    commits: Arc<CommitSizes>,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -142,14 +146,17 @@ impl Verifier {
             Some(reads)
         };
         let (writes, jobs) = mpsc::sync_channel(options.queue);
+        let commits = Arc::new(CommitSizes::default());
+        let counted = Arc::clone(&commits);
         std::thread::Builder::new()
             .name("apikey-store".into())
-            .spawn(move || threads::write(store, &jobs, options.batch))
+            .spawn(move || threads::write(store, &jobs, options.batch, &counted))
             .map_err(spawn_failed)?;
         Ok(Verifier {
             writes,
             reads,
             capacity: options.queue,
+            commits,
         })
     }
 
@@ -193,6 +200,25 @@ impl Verifier {
             Ok(Submitted::Queued(slot)) => Answer::waiting(slot),
             Err(e) => Answer::ready(Err(e)),
         }
+    }
+
+    /// Whether the store answers: a read on the writer's thread, after the
+    /// spends queued before it, so a writer stuck on a lock or a failing
+    /// disk shows here. For a server's health check.
+    pub fn check_async(&self) -> Answer<()> {
+        let slot = Arc::new(Slot::default());
+        match self.writes.try_send(Job::Check(Reply::to(&slot))) {
+            Ok(()) => Answer::waiting(slot),
+            Err(TrySendError::Full(_)) => Answer::ready(Err(Error::Overloaded {
+                capacity: self.capacity,
+            })),
+            Err(TrySendError::Disconnected(_)) => Answer::ready(Err(Error::VerifierStopped)),
+        }
+    }
+
+    /// How many requests the writer's transactions decided so far.
+    pub fn commit_stats(&self) -> CommitStats {
+        self.commits.snapshot()
     }
 
     /// Screens a verification on the caller's thread and queues what

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use super::jobs::{self, Job};
+use super::stats::CommitSizes;
 use crate::store::Store;
 
 /// How long the writer waits idle before it checks the store's daily
@@ -17,7 +18,7 @@ const IDLE_CHORES: Duration = Duration::from_secs(60);
 /// The writer: take what is queued (up to `batch`), decide it in one
 /// transaction, answer each caller after the commit; until every sender
 /// is dropped.
-pub(super) fn write(mut store: Store, jobs: &Receiver<Job>, batch: usize) {
+pub(super) fn write(mut store: Store, jobs: &Receiver<Job>, batch: usize, commits: &CommitSizes) {
     let mut taken: Vec<Job> = Vec::with_capacity(batch);
     loop {
         match jobs.recv_timeout(IDLE_CHORES) {
@@ -32,7 +33,7 @@ pub(super) fn write(mut store: Store, jobs: &Receiver<Job>, batch: usize) {
             Err(RecvTimeoutError::Disconnected) => return,
         }
         take_more(jobs, &mut taken, batch);
-        jobs::answer(&mut store, &mut taken);
+        jobs::answer(&mut store, &mut taken, Some(commits));
     }
 }
 
@@ -49,7 +50,7 @@ pub(super) fn read(mut store: Store, jobs: &Arc<Mutex<Receiver<Job>>>, batch: us
             }
             take_more(&jobs, &mut taken, batch);
         }
-        jobs::answer(&mut store, &mut taken);
+        jobs::answer(&mut store, &mut taken, None);
     }
 }
 
