@@ -13,6 +13,7 @@ mod faults;
 #[path = "../../fuzz/src/lib.rs"]
 mod fuzz_cases;
 mod fuzz_replay;
+mod http;
 mod keys;
 mod mail;
 mod mail_faults;
@@ -26,6 +27,7 @@ mod readme;
 mod scope;
 mod secrets;
 mod security;
+mod serve;
 mod shells;
 mod smtp;
 mod store_check;
