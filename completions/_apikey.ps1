@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('topup', 'topup', [CompletionResultType]::ParameterValue, 'Add lookups to a key''s balance')
             [CompletionResult]::new('security', 'security', [CompletionResultType]::ParameterValue, 'Show or change a key''s security settings')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a presented key and spend lookups, as an API server would')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Verify keys over HTTP for gateways and API servers, until stopped')
             [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Show lookups over time, by day or by client IP')
             [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Manage who is emailed about a key, and deliver queued notifications')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the audit trail of admin changes')
@@ -237,6 +238,27 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the essential value (e.g. the new key)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'apikey;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address to listen on; port 0 picks a free one [env: APIKEY_LISTEN] [default: `listen` in the config''s [serve], else 127.0.0.1:7878]')
+            [CompletionResult]::new('--trust-proxy', '--trust-proxy', [CompletionResultType]::ParameterName, 'Believe X-Forwarded-For and X-Real-IP from peers in this range (repeatable) [default: none]')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'The most client connections open at once; more wait to be accepted [default: 10000]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
+            [CompletionResult]::new('--full-status', '--full-status', [CompletionResultType]::ParameterName, 'Answer balance denials 402 and limit denials 429 (with Retry-After), for gateways that pass statuses through')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the essential value (e.g. the new key)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the essential value (e.g. the new key)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'apikey;usage' {
@@ -684,6 +706,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('topup', 'topup', [CompletionResultType]::ParameterValue, 'Add lookups to a key''s balance')
             [CompletionResult]::new('security', 'security', [CompletionResultType]::ParameterValue, 'Show or change a key''s security settings')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a presented key and spend lookups, as an API server would')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Verify keys over HTTP for gateways and API servers, until stopped')
             [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Show lookups over time, by day or by client IP')
             [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Manage who is emailed about a key, and deliver queued notifications')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the audit trail of admin changes')
@@ -719,6 +742,9 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;help;verify' {
+            break
+        }
+        'apikey;help;serve' {
             break
         }
         'apikey;help;usage' {

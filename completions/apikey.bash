@@ -52,6 +52,9 @@ _apikey() {
             apikey,security)
                 cmd="apikey__subcmd__security"
                 ;;
+            apikey,serve)
+                cmd="apikey__subcmd__serve"
+                ;;
             apikey,show)
                 cmd="apikey__subcmd__show"
                 ;;
@@ -126,6 +129,9 @@ _apikey() {
                 ;;
             apikey__subcmd__help,security)
                 cmd="apikey__subcmd__help__subcmd__security"
+                ;;
+            apikey__subcmd__help,serve)
+                cmd="apikey__subcmd__help__subcmd__serve"
                 ;;
             apikey__subcmd__help,show)
                 cmd="apikey__subcmd__help__subcmd__show"
@@ -260,7 +266,7 @@ _apikey() {
 
     case "${cmd}" in
         apikey)
-            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version create list show revoke regenerate rename topup security verify usage notify log account store apply completions help"
+            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -834,7 +840,7 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__help)
-            opts="create list show revoke regenerate rename topup security verify usage notify log account store apply completions help"
+            opts="create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1156,6 +1162,20 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__help__subcmd__security)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2247,6 +2267,74 @@ _apikey() {
                     return 0
                     ;;
                 --redact-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__serve)
+            opts="-a -y -q -h -V --listen --trust-proxy --full-status --max-connections --db --config --account --json --yes --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -41,6 +41,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand topup 'Add lookups to a key''s balance'
             cand security 'Show or change a key''s security settings'
             cand verify 'Check a presented key and spend lookups, as an API server would'
+            cand serve 'Verify keys over HTTP for gateways and API servers, until stopped'
             cand usage 'Show lookups over time, by day or by client IP'
             cand notify 'Manage who is emailed about a key, and deliver queued notifications'
             cand log 'Show the audit trail of admin changes'
@@ -225,6 +226,26 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --quiet 'Print only the essential value (e.g. the new key)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'apikey;serve'= {
+            cand --listen 'The address to listen on; port 0 picks a free one [env: APIKEY_LISTEN] [default: `listen` in the config''s [serve], else 127.0.0.1:7878]'
+            cand --trust-proxy 'Believe X-Forwarded-For and X-Real-IP from peers in this range (repeatable) [default: none]'
+            cand --max-connections 'The most client connections open at once; more wait to be accepted [default: 10000]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --full-status 'Answer balance denials 402 and limit denials 429 (with Retry-After), for gateways that pass statuses through'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'apikey;usage'= {
             cand --days 'How many days back, today included (1 to 3660)'
@@ -632,6 +653,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand topup 'Add lookups to a key''s balance'
             cand security 'Show or change a key''s security settings'
             cand verify 'Check a presented key and spend lookups, as an API server would'
+            cand serve 'Verify keys over HTTP for gateways and API servers, until stopped'
             cand usage 'Show lookups over time, by day or by client IP'
             cand notify 'Manage who is emailed about a key, and deliver queued notifications'
             cand log 'Show the audit trail of admin changes'
@@ -658,6 +680,8 @@ set edit:completion:arg-completer[apikey] = {|@words|
         &'apikey;help;security'= {
         }
         &'apikey;help;verify'= {
+        }
+        &'apikey;help;serve'= {
         }
         &'apikey;help;usage'= {
         }

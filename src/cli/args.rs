@@ -43,13 +43,14 @@ Environment:
   APIKEY_DB        the store file, as --db
   APIKEY_CONFIG    the config file, as --config
   APIKEY_ACCOUNT   the account, as --account
+  APIKEY_LISTEN    the address serve listens on, as serve --listen
   NO_COLOR         when set (and not empty), no colors unless --color always
   An empty variable counts as unset. Flags win over the environment, the
   environment over the config file.
 
 Files:
   ~/.config/apikey/config.toml   config: db, account, color, busy_timeout_ms,
-                                 [smtp] (may be absent)
+                                 [smtp], [serve] (may be absent)
   ~/.local/share/apikey/keys.db  the store (mode 0600), made by the first
                                  command that creates something
   (the platform's config and data folders; on Linux, XDG_CONFIG_HOME and

@@ -63,10 +63,10 @@ fn presented_key(headers: &HeaderMap) -> Option<String> {
     }
     if let Some(auth) = header(headers, "authorization") {
         let auth = auth.trim();
-        if let Some((scheme, token)) = auth.split_once(' ') {
-            if scheme.eq_ignore_ascii_case("bearer") {
-                return Some(token.trim().to_owned());
-            }
+        if let Some((scheme, token)) = auth.split_once(' ')
+            && scheme.eq_ignore_ascii_case("bearer")
+        {
+            return Some(token.trim().to_owned());
         }
     }
     let uri = header(headers, "x-original-uri").or_else(|| header(headers, "x-forwarded-uri"))?;

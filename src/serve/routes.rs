@@ -91,10 +91,11 @@ fn auth_answer(app: &App, verdict: &Verdict) -> Response<Body> {
             insert(headers, "x-apikey-balance", &balance.to_string());
         }
     }
-    if status == 429 {
-        if let Some(seconds) = gateway::retry_after(verdict.code, crate::clock::Timestamp::now()) {
-            insert(headers, "retry-after", &seconds.to_string());
-        }
+    let now = crate::clock::Timestamp::now();
+    if status == 429
+        && let Some(seconds) = gateway::retry_after(verdict.code, now)
+    {
+        insert(headers, "retry-after", &seconds.to_string());
     }
     answer
 }

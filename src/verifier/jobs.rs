@@ -59,10 +59,10 @@ pub(super) fn answer(store: &mut Store, taken: &mut Vec<Job>, commits: Option<&C
         let requests: Vec<(KeyDigest, &VerifyRequest)> =
             verifies.iter().map(|a| (a.digest, &a.request)).collect();
         let answers = store.verify_batch(&requests);
-        if let Some(commits) = commits {
-            if requests.iter().any(|(_, r)| !r.dry_run) {
-                commits.record(requests.len());
-            }
+        if let Some(commits) = commits
+            && requests.iter().any(|(_, r)| !r.dry_run)
+        {
+            commits.record(requests.len());
         }
         drop(requests);
         send(verifies, answers);

@@ -46,13 +46,10 @@ impl Server {
                 }
             }
         });
-        let addr = match rx.recv_timeout(Duration::from_secs(20)) {
-            Ok(Some(addr)) => addr,
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("apikey serve did not start: {}", log.lock().unwrap());
-            }
+        let Ok(Some(addr)) = rx.recv_timeout(Duration::from_secs(20)) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("apikey serve did not start: {}", log.lock().unwrap());
         };
         Server { child, addr, log }
     }

@@ -18,6 +18,7 @@ mod keys;
 mod mail;
 mod mail_faults;
 mod migrations;
+mod nginx;
 mod notify;
 mod options;
 mod output;

@@ -1,5 +1,5 @@
 //! The programs the tests drive besides apikey (shells, groff, man, openssl,
-//! setpriv, python's aiosmtpd). A test that needs one asks here first, so a missing
+//! setpriv, nginx, python's aiosmtpd). A test that needs one asks here first, so a missing
 //! tool fails the test with one line that says what to install, and never
 //! lets it pass by skipping. `scripts/test` installs all of them.
 
@@ -48,6 +48,11 @@ const TOOLS: &[Tool] = &[
         program: "setpriv",
         probe: &["--version"],
         package: "util-linux",
+    },
+    Tool {
+        program: "/usr/sbin/nginx",
+        probe: &["-v"],
+        package: "nginx",
     },
     Tool {
         program: "python3",
