@@ -55,7 +55,7 @@ const GROUPS: &[(&str, &[&str])] = &[
     ),
     (
         "Security and verification",
-        &["security", "verify", "usage"],
+        &["security", "verify", "serve", "usage"],
     ),
     ("Notifications", &["notify"]),
     (
