@@ -45,15 +45,9 @@ pub(crate) async fn handle(
 /// headers only (an empty body keeps nginx's and Caddy's upstream
 /// connection alive).
 async fn auth(app: &App, peer: SocketAddr, request: Request<Incoming>) -> Response<Body> {
-    let (parts, _) = request.into_parts();
-    let presented = match gateway::read(
-        &parts,
-        peer.ip(),
-        &app.options.trust_proxy,
-        app.options.account.as_ref(),
-    ) {
+    let presented = match presented(app, peer, request) {
         Ok(presented) => presented,
-        Err(e) => return error(StatusCode::BAD_REQUEST, &e.to_string()),
+        Err(answer) => return *answer,
     };
     let Some(key) = presented.key else {
         // No key at all: as a key that is no key, MALFORMED.
@@ -69,6 +63,23 @@ async fn auth(app: &App, peer: SocketAddr, request: Request<Incoming>) -> Respon
         }
         Err(e) => failed(app, &e),
     }
+}
+
+/// What a gateway's request presents; a 400 answer for a gateway's
+/// mistake (an unreadable cost).
+fn presented(
+    app: &App,
+    peer: SocketAddr,
+    request: Request<Incoming>,
+) -> Result<gateway::Presented, Box<Response<Body>>> {
+    let (parts, _) = request.into_parts();
+    gateway::read(
+        &parts,
+        peer.ip(),
+        &app.options.trust_proxy,
+        app.options.account.as_ref(),
+    )
+    .map_err(|e| Box::new(error(StatusCode::BAD_REQUEST, &e.to_string())))
 }
 
 /// A verdict as a gateway acts on it.
@@ -122,15 +133,9 @@ async fn verify(app: &App, request: Request<Incoming>) -> Response<Body> {
 
 /// `GET /v1/key`: the key holder's own view; spends nothing.
 async fn key_view(app: &App, peer: SocketAddr, request: Request<Incoming>) -> Response<Body> {
-    let (parts, _) = request.into_parts();
-    let presented = match gateway::read(
-        &parts,
-        peer.ip(),
-        &app.options.trust_proxy,
-        app.options.account.as_ref(),
-    ) {
+    let presented = match presented(app, peer, request) {
         Ok(presented) => presented,
-        Err(e) => return error(StatusCode::BAD_REQUEST, &e.to_string()),
+        Err(answer) => return *answer,
     };
     let key = presented.key.unwrap_or_default();
     let mut request = presented.request;

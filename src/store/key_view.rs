@@ -2,12 +2,12 @@
 //! secret: what a dry run would answer, the balance and the quotas used.
 
 use super::Store;
-use super::verify::{Screened, find_key, screen, usage_of};
+use super::verify::{Screened, decide_on, find_key, screen, usage_of};
 use crate::error::Result;
 use crate::key_view::{KeyView, Quota};
 use crate::secret::KeyDigest;
 use crate::store::backend::Tx;
-use crate::verify::{self, Subject, VerifyCode, VerifyRequest};
+use crate::verify::{VerifyCode, VerifyRequest};
 
 impl Store {
     /// What the holder of `presented` may see of its key, for a request
@@ -55,15 +55,7 @@ fn view_in(tx: &mut dyn Tx, digest: &KeyDigest, request: &VerifyRequest) -> Resu
         return Ok(KeyView::unidentified(VerifyCode::NotFound));
     };
     let usage = usage_of(tx, &key, request, now)?;
-    let code = verify::decide(
-        &Subject {
-            status: key.status,
-            security: &key.security,
-            balance: key.balance,
-            usage,
-        },
-        request,
-    );
+    let code = decide_on(&key, usage, request);
     Ok(KeyView {
         available: code == VerifyCode::Valid,
         code,

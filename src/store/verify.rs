@@ -239,6 +239,19 @@ pub(super) fn find_key(
     Ok(Some(found.key))
 }
 
+/// The decision on `key` for `request`, with the quota it has `usage`d.
+pub(super) fn decide_on(key: &Key, usage: Usage, request: &VerifyRequest) -> VerifyCode {
+    verify::decide(
+        &Subject {
+            status: key.status,
+            security: &key.security,
+            balance: key.balance,
+            usage,
+        },
+        request,
+    )
+}
+
 /// How much of `key`'s quotas is used at `now`, the per-IP count for the
 /// request's IP (read only when the key has a per-IP limit).
 pub(super) fn usage_of(
@@ -288,15 +301,7 @@ fn decide_in(
     let ip = UsageIp::of(request.ip);
     let (day, month) = (key.counters.day_at(now), key.counters.month_at(now));
     let usage = usage_of(tx, &key, request, now)?;
-    let code = verify::decide(
-        &Subject {
-            status: key.status,
-            security: &key.security,
-            balance: key.balance,
-            usage,
-        },
-        request,
-    );
+    let code = decide_on(&key, usage, request);
     let mut balance = key.balance;
     let mut wrote = false;
     if !request.dry_run {
