@@ -15,16 +15,7 @@ const NGINX: &str = "/usr/sbin/nginx";
 
 /// The README's nginx block, the one it says this test runs.
 fn readme_snippet() -> String {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let marker = "<!-- The block below is run by tests/e2e/nginx.rs. -->";
-    let after = &readme[readme.find(marker).expect("the marker in README.md") + marker.len()..];
-    let start = after
-        .find("```nginx\n")
-        .expect("an nginx block after the marker")
-        + 9;
-    let block = &after[start..];
-    block[..block.find("```").unwrap()].to_owned()
+    crate::readme::readme_block("nginx.rs", "nginx")
 }
 
 /// A loopback port nobody listens on right now.
