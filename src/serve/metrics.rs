@@ -1,6 +1,7 @@
 //! `/metrics` in Prometheus's text format: verifications by code, how
 //! long they took (queue and commit included), requests the queue turned
-//! away, open connections, and group commit's transaction sizes.
+//! away, connections open and accepted, and group commit's transaction
+//! sizes.
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -38,6 +39,7 @@ pub(crate) struct Metrics {
     latency_micros: AtomicU64,
     overloaded: AtomicU64,
     store_errors: AtomicU64,
+    accepted: AtomicU64,
 }
 
 impl Metrics {
@@ -64,6 +66,13 @@ impl Metrics {
     /// Counts a request the full queue turned away (answered 503).
     pub(crate) fn overloaded(&self) {
         self.overloaded.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a connection accepted. Against the requests, it tells
+    /// whether a gateway keeps its connections alive (nginx without
+    /// `keepalive` in its upstream opens one per request).
+    pub(crate) fn accepted(&self) {
+        self.accepted.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Counts a request the store failed (answered 503).
@@ -137,6 +146,13 @@ impl Metrics {
         out.push_str("# HELP apikey_open_connections Client connections open now.\n");
         out.push_str("# TYPE apikey_open_connections gauge\n");
         let _ = writeln!(out, "apikey_open_connections {connections}");
+        out.push_str("# HELP apikey_connections_accepted_total Client connections accepted.\n");
+        out.push_str("# TYPE apikey_connections_accepted_total counter\n");
+        let _ = writeln!(
+            out,
+            "apikey_connections_accepted_total {}",
+            load(&self.accepted)
+        );
         out
     }
 }
@@ -151,6 +167,7 @@ mod tests {
         metrics.verified(VerifyCode::Valid, Duration::from_micros(300));
         metrics.verified(VerifyCode::Valid, Duration::from_secs(2));
         metrics.verified(VerifyCode::DailyLimit, Duration::from_micros(50));
+        metrics.accepted();
         let commits = CommitStats {
             transactions: vec![1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
             requests: 9,
@@ -166,5 +183,6 @@ mod tests {
         assert!(text.contains("apikey_spends_per_commit_bucket{le=\"8\"} 2\n"));
         assert!(text.contains("apikey_spends_per_commit_sum 9\n"));
         assert!(text.contains("apikey_open_connections 3\n"));
+        assert!(text.contains("apikey_connections_accepted_total 1\n"));
     }
 }

@@ -85,6 +85,7 @@ pub(crate) async fn serve(app: Arc<App>, store: &std::path::Path) -> Result<()> 
                 }
             },
         };
+        app.metrics.accepted();
         let _ = stream.set_nodelay(true);
         let handler = Arc::clone(&app);
         let service =

@@ -49,6 +49,19 @@ pub trait Backend: Send {
     /// threads beside the writer's; `None` when the store lives in this
     /// handle alone (in memory).
     fn open_reader(&self) -> Option<Result<Box<dyn Backend>>>;
+
+    /// Takes the log's upkeep off this handle's commits and returns it, to
+    /// be run on a thread of its own: a commit that also had to fold
+    /// SQLite's log into the database (a checkpoint) would hold up every
+    /// request of its batch. `None` when the backend has no such upkeep.
+    fn offload_upkeep(&mut self) -> Option<Result<Box<dyn Upkeep>>>;
+}
+
+/// A backend's upkeep, handed off by [`Backend::offload_upkeep`].
+pub trait Upkeep: Send {
+    /// Waits until the writer's handle calls for upkeep, then does it.
+    /// `false` once that handle is gone and nothing is left to do.
+    fn next(&mut self) -> bool;
 }
 
 /// Why a ledger row was written.

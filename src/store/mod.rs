@@ -180,6 +180,12 @@ impl Store {
         Ok(self)
     }
 
+    /// The store's upkeep, taken off this handle's commits to run on a
+    /// thread of its own (see [`backend::Backend::offload_upkeep`]).
+    pub(crate) fn offload_upkeep(&mut self) -> Option<Result<Box<dyn backend::Upkeep>>> {
+        self.backend.offload_upkeep()
+    }
+
     /// Another handle on the same store that only reads, with this one's
     /// clock: `None` for a store in memory, which no other handle sees.
     pub(crate) fn open_reader(&self) -> Option<Result<Store>> {

@@ -193,4 +193,27 @@ fn nginx_lets_through_exactly_what_was_spent() {
         })
         .unwrap();
     assert_eq!(spends, 11 + 1 + 50);
+
+    // nginx kept its connections to `serve` alive (the block's upstream
+    // `keepalive`): well over a hundred requests came over a handful.
+    let metrics = server.get("/metrics", &[]).body;
+    let count = |name: &str| -> u64 {
+        metrics
+            .lines()
+            .filter(|l| l.starts_with(name))
+            .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+            .sum()
+    };
+    let (answered, accepted) = (
+        count("apikey_verifications_total{"),
+        count("apikey_connections_accepted_total"),
+    );
+    // Every request nginx asked about but the keyless one (answered 401 by
+    // nginx's subrequest all the same, without a verification).
+    assert!(answered >= 130, "{metrics}");
+    // 6 clients at most at once, and this test's own /metrics request.
+    assert!(
+        accepted <= 8,
+        "{accepted} connections for {answered} requests"
+    );
 }

@@ -297,6 +297,50 @@ fn a_stop_under_load_answers_what_is_in_flight_and_loses_nothing() {
 }
 
 #[test]
+fn a_kill_under_load_loses_no_answered_spend() {
+    // SIGKILL: no drain, no last commit. Every VALID a client received
+    // was committed before it was sent; a request cut off may have been
+    // spent without its answer (at most one per client).
+    let env = Env::new();
+    let (id, key) = env.create(&["--name", "web"]);
+    env.ok(&["topup", &id, "100000"]);
+    let mut server = Server::start(&env, &[]);
+    let addr = server.addr;
+    let valid = AtomicUsize::new(0);
+    let clients = 8;
+    std::thread::scope(|s| {
+        for _ in 0..clients {
+            let (valid, key) = (&valid, &key);
+            s.spawn(move || {
+                let mut conn = Conn::open(addr);
+                loop {
+                    conn.send("GET", "/v1/auth", &[("X-Api-Key", key)], "", false);
+                    match conn.reply() {
+                        Some(reply) if reply.status == 200 => {
+                            valid.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Some(reply) => panic!("unexpected answer {reply:?}"),
+                        None => break,
+                    }
+                }
+            });
+        }
+        std::thread::sleep(Duration::from_millis(700));
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
+    });
+    let answered = valid.into_inner() as i64;
+    assert!(answered > 0);
+    let spent = 100_100 - balance(&env, &id);
+    assert!(
+        (answered..=answered + clients).contains(&spent),
+        "{spent} spent for {answered} VALID answers"
+    );
+    env.assert_ledgers_balance();
+    env.ok(&["store", "check"]);
+}
+
+#[test]
 fn hostile_traffic_gets_errors_and_spends_nothing() {
     let env = Env::new();
     let (id, key) = env.create(&["--name", "web"]);

@@ -10,6 +10,7 @@ mod file;
 mod outbox;
 mod schema;
 mod tx;
+mod upkeep;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -18,7 +19,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::error::{Error, NotAStore, Result};
-use crate::store::backend::{Backend, Tx};
+use crate::store::backend::{Backend, Tx, Upkeep};
 use crate::store::{Access, Clock};
 
 #[cfg(feature = "cli")]
@@ -139,6 +140,16 @@ impl SqliteBackend {
 
 impl Backend for SqliteBackend {
     fn set_durable(&mut self, durable: bool) -> Result<()> {
+        if let Ok(c) = std::env::var("XC") {
+            self.conn
+                .execute_batch(&format!("PRAGMA cache_size = -{c};"))
+                .unwrap();
+        }
+        if let Ok(c) = std::env::var("XM") {
+            self.conn
+                .execute_batch(&format!("PRAGMA mmap_size = {c};"))
+                .unwrap();
+        }
         let level = if durable { "FULL" } else { "NORMAL" };
         self.conn
             .execute_batch(&format!("PRAGMA synchronous = {level};"))
@@ -174,6 +185,21 @@ impl Backend for SqliteBackend {
             SqliteBackend::open(&self.path, Access::Read, self.busy_timeout)
                 .map(|b| Box::new(b) as Box<dyn Backend>)
         })
+    }
+
+    fn offload_upkeep(&mut self) -> Option<Result<Box<dyn Upkeep>>> {
+        if !self.file || self.access == Access::Read {
+            return None;
+        }
+        let checkpointer = match SqliteBackend::open(&self.path, Access::Write, self.busy_timeout) {
+            Ok(backend) => backend.conn,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(
+            upkeep::offload(&mut self.conn, checkpointer)
+                .map(|c| Box::new(c) as Box<dyn Upkeep>)
+                .map_err(|e| store_error(&self.path, self.busy_timeout, e)),
+        )
     }
 }
 
@@ -376,6 +402,7 @@ mod tests {
             sql::KEY_BY_DIGEST,
             sql::IP_USAGE_TODAY,
             sql::SPEND,
+            sql::KEY_BALANCE,
             sql::LEDGER_SPEND,
             sql::USAGE_ADD,
         ] {

@@ -40,7 +40,12 @@ pub const KEY_BY_DIGEST: &str = concat!(
 pub const SPEND: &str = "UPDATE keys SET balance = balance - ?2, day = ?3, day_count = ?4, \
     month = ?5, month_count = ?6, last_used_at = MAX(COALESCE(last_used_at, ?7), ?7), \
     warned_day = ?8, limit_day = ?9, \
-    limit_month = ?10, expiry_noticed = ?11 WHERE id = ?1 RETURNING balance";
+    limit_month = ?10, expiry_noticed = ?11 WHERE id = ?1";
+
+/// A key's balance, read back after a spend in the same transaction. Not
+/// `RETURNING` on the spend: SQLite runs `RETURNING` as a trigger, which
+/// makes every spend open and free a statement journal.
+pub const KEY_BALANCE: &str = "SELECT balance FROM keys WHERE id = ?1";
 
 /// A spend's ledger row.
 pub const LEDGER_SPEND: &str =

@@ -479,26 +479,26 @@ impl Tx for SqliteTx<'_> {
         let now = self.now.unix();
         let cost = to_sql_count(spend.cost);
         let c = spend.counters;
-        let balance: i64 = self
-            .stmt(sql::SPEND)
+        self.stmt(sql::SPEND)
             .and_then(|mut s| {
-                s.query_row(
-                    params![
-                        spend.key.0,
-                        cost,
-                        c.day,
-                        to_sql_count(c.day_count),
-                        c.month,
-                        to_sql_count(c.month_count),
-                        now,
-                        spend.raised.warned_day,
-                        spend.raised.limit_day,
-                        spend.raised.limit_month,
-                        spend.raised.expiry
-                    ],
-                    |r| r.get(0),
-                )
+                s.execute(params![
+                    spend.key.0,
+                    cost,
+                    c.day,
+                    to_sql_count(c.day_count),
+                    c.month,
+                    to_sql_count(c.month_count),
+                    now,
+                    spend.raised.warned_day,
+                    spend.raised.limit_day,
+                    spend.raised.limit_month,
+                    spend.raised.expiry
+                ])
             })
+            .map_err(|e| self.fail(e))?;
+        let balance: i64 = self
+            .stmt(sql::KEY_BALANCE)
+            .and_then(|mut s| s.query_row(params![spend.key.0], |r| r.get(0)))
             .map_err(|e| self.fail(e))?;
         self.stmt(sql::LEDGER_SPEND)
             .and_then(|mut s| s.execute(params![spend.key.0, now, -cost]))

@@ -1,0 +1,79 @@
+//! Checkpoints beside the writer. SQLite folds its log into the database
+//! (a checkpoint) on the commit that grows the log past 1,000 pages, so
+//! one batch in every few hundred waits for it. `serve`'s writer instead
+//! only notes that the log is due, and a thread of its own, on a second
+//! connection, does the work.
+
+use std::ffi::c_int;
+use std::sync::mpsc::{self, Receiver};
+
+use rusqlite::hooks::Wal;
+use rusqlite::wal::CheckpointMode;
+use rusqlite::{Connection, MAIN_DB};
+
+use crate::store::backend::Upkeep;
+
+/// Pages in the log at which the writer asks for a checkpoint: SQLite's
+/// own default.
+const CHECKPOINT_PAGES: c_int = 1000;
+
+/// Pages in the log at which the checkpoint makes the writer start the
+/// log over.
+const RESTART_PAGES: c_int = 4 * CHECKPOINT_PAGES;
+
+/// The checkpointing end: a connection of its own, and the writer's calls.
+pub(super) struct Checkpoints {
+    conn: Connection,
+    due: Receiver<()>,
+}
+
+/// Makes `writer`'s commits call for a checkpoint instead of running one
+/// (a hook of SQLite's replaces its automatic checkpoint), to be run on
+/// `checkpointer`, another connection to the same file.
+pub(super) fn offload(
+    writer: &mut Connection,
+    checkpointer: Connection,
+) -> rusqlite::Result<Checkpoints> {
+    // One pending call is enough: a checkpoint copies what is there.
+    let (call, due) = mpsc::sync_channel(1);
+    writer.wal_hook(Some(move |_: &mut Wal, pages: c_int| {
+        if pages >= CHECKPOINT_PAGES {
+            let _ = call.try_send(());
+        }
+        Ok(())
+    }))?;
+    Ok(Checkpoints {
+        conn: checkpointer,
+        due,
+    })
+}
+
+impl Upkeep for Checkpoints {
+    fn next(&mut self) -> bool {
+        if self.due.recv().is_err() {
+            return false;
+        }
+        // PASSIVE copies what no reader still needs and never waits for a
+        // lock, so neither the writer nor a reader waits for it. A failure
+        // (another process checkpointing, a full disk) leaves the log as
+        // it was: the next commit calls again, and any connection that
+        // closes last folds the log in.
+        let passive = self
+            .conn
+            .wal_checkpoint_v2(Some(MAIN_DB), CheckpointMode::PASSIVE);
+        // The log starts over only when a write begins after everything
+        // in it was copied; a writer that never pauses always begins
+        // before the copy ends. Once the log is that far behind, RESTART
+        // holds writes back while it copies the last commits (a few
+        // pages) and waits for readers to leave the log, so the next write
+        // starts it over.
+        if let Ok((frames, _)) = passive
+            && frames >= RESTART_PAGES
+        {
+            let _ = self
+                .conn
+                .wal_checkpoint_v2(Some(MAIN_DB), CheckpointMode::RESTART);
+        }
+        true
+    }
+}
