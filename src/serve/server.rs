@@ -14,7 +14,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::{App, DRAIN_TIMEOUT, IDLE_TIMEOUT, health, log, routes};
 use crate::error::{Error, Result};
@@ -87,18 +87,16 @@ pub(crate) async fn serve(app: Arc<App>, store: &std::path::Path) -> Result<()> 
         };
         app.metrics.accepted();
         let _ = stream.set_nodelay(true);
-        let handler = Arc::clone(&app);
+        // The connection's own state holds its count and its slot (in the
+        // service), so both go when hyper drops the connection. Spawned as
+        // it is: an `async` block awaiting it would hold it twice over
+        // (1.6 KiB a connection instead of 0.8).
+        let open = Open::count(&app, slot);
         let service =
-            service_fn(move |request| routes::handle(Arc::clone(&handler), peer, request));
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-        let open = Open::count(&app);
-        tokio::spawn(async move {
-            // A connection's errors (a client gone, a bad request hyper
-            // answered itself, a timeout) end that connection only.
-            let _ = connection.await;
-            drop(open);
-            drop(slot);
-        });
+            service_fn(move |request| routes::handle(Arc::clone(&open.app), peer, request));
+        // A connection's errors (a client gone, a bad request hyper
+        // answered itself, a timeout) end that connection only.
+        tokio::spawn(graceful.watch(http.serve_connection(TokioIo::new(stream), service)));
     };
     drop(listener);
     log::line(&format!(
@@ -151,18 +149,24 @@ impl Signals {
     }
 }
 
-/// One open connection, counted while it lives.
-struct Open(Arc<App>);
+/// One open connection, counted while it lives, with its connection slot.
+struct Open {
+    app: Arc<App>,
+    _slot: OwnedSemaphorePermit,
+}
 
 impl Open {
-    fn count(app: &Arc<App>) -> Open {
+    fn count(app: &Arc<App>, slot: OwnedSemaphorePermit) -> Open {
         app.open.fetch_add(1, Ordering::Relaxed);
-        Open(Arc::clone(app))
+        Open {
+            app: Arc::clone(app),
+            _slot: slot,
+        }
     }
 }
 
 impl Drop for Open {
     fn drop(&mut self) {
-        self.0.open.fetch_sub(1, Ordering::Relaxed);
+        self.app.open.fetch_sub(1, Ordering::Relaxed);
     }
 }

@@ -26,6 +26,10 @@ use crate::store::{Access, Clock};
 pub(crate) use file::unusable;
 pub use schema::LATEST as SCHEMA_VERSION;
 
+/// The page cache of a handle that only reads beside a writer (SQLite's
+/// default is 2 MiB).
+const READER_CACHE: &str = "PRAGMA cache_size = -1024;";
+
 /// A store file opened in WAL mode with a busy handler and foreign keys on.
 pub struct SqliteBackend {
     conn: Connection,
@@ -140,16 +144,6 @@ impl SqliteBackend {
 
 impl Backend for SqliteBackend {
     fn set_durable(&mut self, durable: bool) -> Result<()> {
-        if let Ok(c) = std::env::var("XC") {
-            self.conn
-                .execute_batch(&format!("PRAGMA cache_size = -{c};"))
-                .unwrap();
-        }
-        if let Ok(c) = std::env::var("XM") {
-            self.conn
-                .execute_batch(&format!("PRAGMA mmap_size = {c};"))
-                .unwrap();
-        }
         let level = if durable { "FULL" } else { "NORMAL" };
         self.conn
             .execute_batch(&format!("PRAGMA synchronous = {level};"))
@@ -182,8 +176,15 @@ impl Backend for SqliteBackend {
 
     fn open_reader(&self) -> Option<Result<Box<dyn Backend>>> {
         self.file.then(|| {
-            SqliteBackend::open(&self.path, Access::Read, self.busy_timeout)
-                .map(|b| Box::new(b) as Box<dyn Backend>)
+            let reader = SqliteBackend::open(&self.path, Access::Read, self.busy_timeout)?;
+            // A reader looks up one key at a time: the B-trees' upper
+            // pages fit in 1 MiB; more only holds leaves seen once, in
+            // memory a server with thousands of connections needs.
+            reader
+                .conn
+                .execute_batch(READER_CACHE)
+                .map_err(|e| store_error(&self.path, self.busy_timeout, e))?;
+            Ok(Box::new(reader) as Box<dyn Backend>)
         })
     }
 
