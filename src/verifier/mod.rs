@@ -346,6 +346,45 @@ mod tests {
         drop(verifier);
     }
 
+    #[test]
+    fn a_reader_that_stays_in_the_log_neither_fails_nor_blocks_the_log_for_good() {
+        let (_dir, path, secret) = store_with_key();
+        let mut store = Store::open(&path).unwrap();
+        let key = crate::KeyRef::Secret(crate::Secret::parse(&secret).unwrap());
+        store
+            .topup(&AccountName::parse("default").unwrap(), &key, 20_000, None)
+            .unwrap();
+        let verifier = Verifier::new(store).unwrap();
+        let spend = |n: usize| {
+            for _ in 0..n {
+                let verdict = verifier.verify(&secret, VerifyRequest::default()).unwrap();
+                assert_eq!(verdict.code, VerifyCode::Valid);
+            }
+        };
+        spend(10);
+        // Another process's long read: its snapshot keeps the log from
+        // starting over, and every RESTART checkpoint gives up.
+        let reader = rusqlite::Connection::open(&path).unwrap();
+        reader.execute_batch("BEGIN").unwrap();
+        let _: i64 = reader
+            .query_row("SELECT COUNT(*) FROM keys", [], |r| r.get(0))
+            .unwrap();
+        spend(6_000);
+        reader.execute_batch("COMMIT").unwrap();
+        let log_size = || {
+            std::fs::metadata(path.with_extension("db-wal"))
+                .unwrap()
+                .len()
+        };
+        let pinned = log_size();
+        // Once it is gone, the log starts over again: 5,000 spends (some
+        // 20,000 pages) reuse the file instead of growing it.
+        spend(5_000);
+        let grown = (log_size() - pinned) / 4096;
+        assert!(grown < 8_000, "the log grew by {grown} pages");
+        drop(verifier);
+    }
+
     /// A verifier whose store thread blocks on its first batch, because
     /// the returned connection holds the write lock until rolled back.
     fn blocked_verifier(

@@ -6,6 +6,7 @@
 
 use std::ffi::c_int;
 use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
 
 use rusqlite::hooks::Wal;
 use rusqlite::wal::CheckpointMode;
@@ -21,10 +22,18 @@ const CHECKPOINT_PAGES: c_int = 1000;
 /// log over.
 const RESTART_PAGES: c_int = 4 * CHECKPOINT_PAGES;
 
+/// The longest a RESTART checkpoint waits, for the write lock and then for
+/// readers: what it may add to the latency of the writer's next batch.
+const RESTART_PATIENCE: Duration = Duration::from_millis(25);
+
 /// The checkpointing end: a connection of its own, and the writer's calls.
 pub(super) struct Checkpoints {
     conn: Connection,
     due: Receiver<()>,
+    /// Pages in the log at which the next RESTART is tried: pushed on
+    /// after one gives up (a reader still in the log), so that a long
+    /// read does not hold the writer up again at every commit.
+    restart_at: c_int,
 }
 
 /// Makes `writer`'s commits call for a checkpoint instead of running one
@@ -34,6 +43,11 @@ pub(super) fn offload(
     writer: &mut Connection,
     checkpointer: Connection,
 ) -> rusqlite::Result<Checkpoints> {
+    // RESTART holds the write lock while it waits for readers to leave the
+    // log; another process's long read (a listing, a backup) must not hold
+    // the writer up for the store's whole lock wait. Past this, the
+    // checkpoint gives up and the next call tries again.
+    checkpointer.busy_timeout(RESTART_PATIENCE)?;
     // One pending call is enough: a checkpoint copies what is there.
     let (call, due) = mpsc::sync_channel(1);
     writer.wal_hook(Some(move |_: &mut Wal, pages: c_int| {
@@ -45,6 +59,7 @@ pub(super) fn offload(
     Ok(Checkpoints {
         conn: checkpointer,
         due,
+        restart_at: RESTART_PAGES,
     })
 }
 
@@ -68,11 +83,16 @@ impl Upkeep for Checkpoints {
         // pages) and waits for readers to leave the log, so the next write
         // starts it over.
         if let Ok((frames, _)) = passive
-            && frames >= RESTART_PAGES
+            && frames >= self.restart_at
         {
-            let _ = self
+            let restart = self
                 .conn
                 .wal_checkpoint_v2(Some(MAIN_DB), CheckpointMode::RESTART);
+            self.restart_at = if restart.is_ok() {
+                RESTART_PAGES
+            } else {
+                frames.saturating_add(RESTART_PAGES)
+            };
         }
         true
     }
