@@ -88,19 +88,6 @@ fn slice(
     (n as f64 / elapsed, n)
 }
 
-/// The lookups left on the sampled keys, summed through a dry run each.
-fn balance_sum(path: &std::path::Path, secrets: &[String]) -> i64 {
-    let mut store = Store::open(path).unwrap();
-    let dry = VerifyRequest {
-        dry_run: true,
-        ..VerifyRequest::default()
-    };
-    secrets
-        .iter()
-        .map(|s| store.verify(s, &dry).unwrap().balance.unwrap())
-        .sum()
-}
-
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -119,7 +106,7 @@ fn main() {
     let copy = store.working_copy("verifier");
     copy.prime(&store.secrets);
     let secrets = Arc::new(store.secrets.clone());
-    let mut before = balance_sum(&copy.path, &secrets);
+    let mut before = support::balance_sum(&copy.path, &secrets);
     println!(
         "| threads | commits | a Store each (spends/s) | one Verifier (spends/s) | ratio |\n|---|---|---|---|---|"
     );
@@ -138,7 +125,7 @@ fn main() {
                     round as u64,
                 );
                 // Exact: the store lost exactly the lookups answered VALID.
-                let after = balance_sum(&copy.path, &secrets);
+                let after = support::balance_sum(&copy.path, &secrets);
                 assert_eq!(before - after, valid as i64, "spent = VALID answers");
                 before = after;
                 match sharing {

@@ -35,7 +35,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use apikey::{Store, VerifyRequest};
 use wrk::{Ask, Run};
 
 /// `apikey serve` over a working copy, killed when dropped.
@@ -96,19 +95,6 @@ impl Drop for Serve {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// The lookups left on the sampled keys, summed through a dry run each.
-fn balance_sum(path: &Path, secrets: &[String]) -> i64 {
-    let mut store = Store::open(path).unwrap();
-    let dry = VerifyRequest {
-        dry_run: true,
-        ..VerifyRequest::default()
-    };
-    secrets
-        .iter()
-        .map(|s| store.verify(s, &dry).unwrap().balance.unwrap())
-        .sum()
 }
 
 /// Where a case sends its load, and what it spends.
@@ -260,7 +246,7 @@ fn main() {
             for (i, &case) in Case::ALL.iter().enumerate() {
                 let (addr, path, ask) = target_of(case);
                 let spends = case.spends_from(&serve_copy.path, &minimal_copy.path);
-                let before = spends.map(|p| balance_sum(p, &store.secrets));
+                let before = spends.map(|p| support::balance_sum(p, &store.secrets));
                 let run = wrk::run(addr, path, ask, &keys_file, connections, length);
                 eprintln!(
                     "{connections} connections, round {}: {:<40} {:>8.0}/s p50 {:.2} ms p99 {:.2} ms",
@@ -275,7 +261,7 @@ fn main() {
                 if let (Some(path), Some(before)) = (spends, before) {
                     // Requests cut off by wrk's stop finish on their own.
                     std::thread::sleep(Duration::from_millis(300));
-                    let spent = (before - balance_sum(path, &store.secrets)) as u64;
+                    let spent = (before - support::balance_sum(path, &store.secrets)) as u64;
                     assert!(
                         spent >= run.requests && spent <= run.requests + connections as u64,
                         "{}: {spent} lookups spent for {} answers",

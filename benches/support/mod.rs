@@ -168,6 +168,19 @@ impl Drop for WorkingCopy {
     }
 }
 
+/// The lookups left on the sampled keys, summed through a dry run each.
+pub fn balance_sum(path: &Path, secrets: &[String]) -> i64 {
+    let mut store = Store::open(path).unwrap();
+    let dry = apikey::VerifyRequest {
+        dry_run: true,
+        ..apikey::VerifyRequest::default()
+    };
+    secrets
+        .iter()
+        .map(|s| store.verify(s, &dry).unwrap().balance.unwrap())
+        .sum()
+}
+
 /// A small deterministic generator, to present keys in random order.
 pub struct Picker(u64);
 

@@ -254,6 +254,38 @@ fn servers_and_command_line_processes_spend_one_balance_exactly() {
     env.assert_ledgers_balance();
 }
 
+/// 8 keep-alive clients spending `key` through `/v1/auth` until `stop`
+/// (run once they are going) ends the server; the VALID answers received.
+fn spend_until_stopped(server: &mut Server, key: &str, stop: impl FnOnce(&mut Server)) -> i64 {
+    let addr = server.addr;
+    let valid = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..CLIENTS {
+            let valid = &valid;
+            s.spawn(move || {
+                let mut conn = Conn::open(addr);
+                loop {
+                    conn.send("GET", "/v1/auth", &[("X-Api-Key", key)], "", false);
+                    match conn.reply() {
+                        Some(reply) if reply.status == 200 => {
+                            valid.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Some(reply) => panic!("unexpected answer {reply:?}"),
+                        // Closed after the last answer: the stop.
+                        None => break,
+                    }
+                }
+            });
+        }
+        std::thread::sleep(Duration::from_millis(700));
+        stop(server);
+    });
+    valid.into_inner() as i64
+}
+
+/// The clients of [`spend_until_stopped`].
+const CLIENTS: i64 = 8;
+
 #[test]
 fn a_stop_under_load_answers_what_is_in_flight_and_loses_nothing() {
     for signal in ["TERM", "INT"] {
@@ -261,30 +293,9 @@ fn a_stop_under_load_answers_what_is_in_flight_and_loses_nothing() {
         let (id, key) = env.create(&["--name", "web"]);
         env.ok(&["topup", &id, "100000"]);
         let mut server = Server::start(&env, &[]);
-        let addr = server.addr;
-        let valid = AtomicUsize::new(0);
-        std::thread::scope(|s| {
-            for _ in 0..8 {
-                let (valid, key) = (&valid, &key);
-                s.spawn(move || {
-                    let mut conn = Conn::open(addr);
-                    loop {
-                        conn.send("GET", "/v1/auth", &[("X-Api-Key", key)], "", false);
-                        match conn.reply() {
-                            Some(reply) if reply.status == 200 => {
-                                valid.fetch_add(1, Ordering::Relaxed);
-                            }
-                            Some(reply) => panic!("unexpected answer {reply:?}"),
-                            // Closed after the last answer: the stop.
-                            None => break,
-                        }
-                    }
-                });
-            }
-            std::thread::sleep(Duration::from_millis(700));
+        let answered = spend_until_stopped(&mut server, &key, |server| {
             assert_eq!(server.stop(signal), 0, "{}", server.log());
         });
-        let answered = valid.into_inner() as i64;
         assert!(answered > 0);
         // Every VALID answered was committed, and nothing else was spent.
         assert_eq!(balance(&env, &id), 100_100 - answered, "after SIG{signal}");
@@ -305,35 +316,14 @@ fn a_kill_under_load_loses_no_answered_spend() {
     let (id, key) = env.create(&["--name", "web"]);
     env.ok(&["topup", &id, "100000"]);
     let mut server = Server::start(&env, &[]);
-    let addr = server.addr;
-    let valid = AtomicUsize::new(0);
-    let clients = 8;
-    std::thread::scope(|s| {
-        for _ in 0..clients {
-            let (valid, key) = (&valid, &key);
-            s.spawn(move || {
-                let mut conn = Conn::open(addr);
-                loop {
-                    conn.send("GET", "/v1/auth", &[("X-Api-Key", key)], "", false);
-                    match conn.reply() {
-                        Some(reply) if reply.status == 200 => {
-                            valid.fetch_add(1, Ordering::Relaxed);
-                        }
-                        Some(reply) => panic!("unexpected answer {reply:?}"),
-                        None => break,
-                    }
-                }
-            });
-        }
-        std::thread::sleep(Duration::from_millis(700));
+    let answered = spend_until_stopped(&mut server, &key, |server| {
         server.child.kill().unwrap();
         server.child.wait().unwrap();
     });
-    let answered = valid.into_inner() as i64;
     assert!(answered > 0);
     let spent = 100_100 - balance(&env, &id);
     assert!(
-        (answered..=answered + clients).contains(&spent),
+        (answered..=answered + CLIENTS).contains(&spent),
         "{spent} spent for {answered} VALID answers"
     );
     env.assert_ledgers_balance();
