@@ -46,7 +46,14 @@ struct Serve {
 impl Serve {
     fn start(store: &Path, home: &Path) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_apikey"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--max-connections",
+                "20000",
+            ])
+            .arg("--db")
             .arg(store)
             .env_clear()
             .env("HOME", home)
@@ -169,6 +176,11 @@ fn hold_connections(addr: SocketAddr, n: usize) -> Vec<TcpStream> {
     (0..n)
         .map(|_| {
             let mut stream = TcpStream::connect(addr).unwrap();
+            // A connection left waiting past the server's cap would
+            // otherwise hang the bench.
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
             stream
                 .write_all(b"GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n")
                 .unwrap();
@@ -277,14 +289,15 @@ fn main() {
         }
     }
 
-    // Memory: the same (warm) server holding `held` connections.
+    // Memory: the same (warm) server holding `held` connections, once
+    // nginx has closed its own.
+    drop(nginx);
     let (idle_rss, _) = serve.memory();
     let streams = hold_connections(serve.addr, held);
     let (held_rss, peak) = serve.memory();
     drop(streams);
 
     report(&results, idle_rss, held, held_rss, peak, &target);
-    drop(nginx);
 }
 
 /// Prints the Markdown tables and writes the JSON.
