@@ -35,11 +35,6 @@ fn slice(mut op: impl FnMut(), length: Duration) -> f64 {
     n as f64 / started.elapsed().as_secs_f64()
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 /// Alternating slices of apikey and the floor; medians of each.
 fn single_thread(
     copy: &support::WorkingCopy,
@@ -76,7 +71,7 @@ fn single_thread(
             length,
         ));
     }
-    (median(ours), median(theirs))
+    (support::median(ours), support::median(theirs))
 }
 
 /// Total spends per second of `threads` threads for `run`.
@@ -172,7 +167,7 @@ fn main() {
                 copy.checkpoint();
                 floor.push(threaded(threads, &copy.path, &secrets, false, run));
             }
-            let (ours, floor) = (median(ours), median(floor));
+            let (ours, floor) = (support::median(ours), support::median(floor));
             println!(
                 "| {keys} | {threads} | {ours:.0} | {floor:.0} | {:.2} |",
                 ours / floor

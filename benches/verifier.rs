@@ -88,11 +88,6 @@ fn slice(
     (n as f64 / elapsed, n)
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` gets a short
     // smoke run on a small store.
@@ -134,7 +129,7 @@ fn main() {
                 }
             }
         }
-        let (a, b) = (median(per_thread), median(shared));
+        let (a, b) = (support::median(per_thread), support::median(shared));
         let label = if durable {
             "durable (FULL)"
         } else {

@@ -26,6 +26,8 @@ mod support;
 
 mod minimal;
 mod nginx;
+#[path = "../../tests/e2e/readme_block.rs"]
+mod readme_block;
 mod wrk;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -159,11 +161,6 @@ impl Case {
             _ => None,
         }
     }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 /// Opens `n` connections to `addr`, each with one `/healthz` answered.
@@ -315,7 +312,7 @@ fn report(
             .find(|(c, k, _)| *c == connections && *k == case)
             .unwrap()
             .2;
-        median(runs.iter().map(f).collect())
+        support::median(runs.iter().map(f).collect())
     };
     let rate = |c, case| med(c, case, |r| r.per_second);
     let p50 = |c, case| med(c, case, |r| r.p50_ms);

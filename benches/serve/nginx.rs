@@ -20,17 +20,6 @@ pub struct Nginx {
     pub guarded: SocketAddr,
 }
 
-/// The README's nginx block.
-fn readme_block() -> String {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let marker = "<!-- The block below is run by tests/e2e/nginx.rs. -->";
-    let after = &readme[readme.find(marker).expect("the nginx marker in README.md")..];
-    let start = after.find("```nginx\n").expect("the nginx block") + "```nginx\n".len();
-    let block = &after[start..];
-    block[..block.find("```").unwrap()].to_owned()
-}
-
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -53,7 +42,7 @@ impl Nginx {
         std::fs::create_dir_all(&root).unwrap();
         std::fs::write(root.join("index.html"), "hello from the API\n").unwrap();
         let (open, guarded) = (free_port(), free_port());
-        let block = readme_block()
+        let block = crate::readme_block::readme_block("nginx.rs", "nginx")
             .replace("127.0.0.1:7878", &apikey.to_string())
             .replace("listen 8080;", &format!("listen 127.0.0.1:{guarded};"))
             .replace(

@@ -181,6 +181,12 @@ pub fn balance_sum(path: &Path, secrets: &[String]) -> i64 {
         .sum()
 }
 
+/// The middle value (the upper one of an even count).
+pub fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
 /// A small deterministic generator, to present keys in random order.
 pub struct Picker(u64);
 

@@ -25,6 +25,7 @@ mod output;
 mod paths;
 mod read_only;
 mod readme;
+mod readme_block;
 mod scope;
 mod secrets;
 mod security;

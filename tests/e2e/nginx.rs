@@ -15,7 +15,7 @@ const NGINX: &str = "/usr/sbin/nginx";
 
 /// The README's nginx block, the one it says this test runs.
 fn readme_snippet() -> String {
-    crate::readme::readme_block("nginx.rs", "nginx")
+    crate::readme_block::readme_block("nginx.rs", "nginx")
 }
 
 /// A loopback port nobody listens on right now.

@@ -1,24 +1,9 @@
 //! The README's examples that a pipeline copies, run as written.
 
-use std::path::Path;
 use std::process::Command;
 
+use crate::readme_block::readme_block;
 use crate::util::Env;
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-/// The fenced `lang` block that follows the README's `<!-- The block
-/// below is run by tests/e2e/TEST. -->` marker: the examples a test runs
-/// as written.
-pub fn readme_block(test: &str, lang: &str) -> String {
-    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
-    let marker = format!("<!-- The block below is run by tests/e2e/{test}. -->");
-    let after = &readme[readme.find(&marker).expect("the marker in README.md") + marker.len()..];
-    let fence = format!("```{lang}\n");
-    let start = after.find(&fence).expect("a fenced block after the marker") + fence.len();
-    let block = &after[start..];
-    block[..block.find("```").unwrap()].to_owned()
-}
 
 /// The CI recipe's bash block.
 fn ci_recipe() -> String {
