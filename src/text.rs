@@ -152,6 +152,19 @@ pub fn toml_words(message: &str) -> String {
     text
 }
 
+/// `n` with its thousands set apart, as people read counts: `10,000,000`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 /// `text` with every run of white space (newlines included) as one space.
 pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -235,6 +248,18 @@ impl std::fmt::Display for Place {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_set_their_thousands_apart() {
+        for (n, text) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (10_000_000, "10,000,000"),
+        ] {
+            assert_eq!(thousands(n), text);
+        }
+    }
 
     #[test]
     fn escapes_control_characters() {

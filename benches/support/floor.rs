@@ -152,7 +152,7 @@ impl Floor {
         self.conn
             .prepare_cached(sql::LEDGER_SPEND)
             .unwrap()
-            .execute(params![row.id, now.unix(), -1])
+            .execute(params![row.id, now.unix(), -1, today, 1])
             .unwrap();
         self.conn
             .prepare_cached(sql::USAGE_ADD)

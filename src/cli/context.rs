@@ -2,7 +2,7 @@
 //! precedence: flag > environment variable > config file > built-in default.
 //! (clap already folds the environment into the flags.)
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use crate::account::{AccountName, DEFAULT_ACCOUNT};
 use crate::config::{ColorMode, Config};
 use crate::error::{Error, Result};
 use crate::notify::smtp::SmtpConfig;
-use crate::store::{Access, Clock, DEFAULT_BUSY_TIMEOUT, Store};
+use crate::store::{Access, Clock, DEFAULT_BUSY_TIMEOUT, Store, Upgrading};
 
 /// How results are printed.
 #[derive(Clone, Copy, Debug)]
@@ -149,8 +149,14 @@ impl Context {
             self.opened_for
         );
         if self.store.is_none() {
+            // An upgrade that takes time says so at once, not after the
+            // command: a minute of silence reads as a hang.
+            let mut progress = |notice: &Upgrading| {
+                let _ = writeln!(std::io::stderr(), "apikey: {notice}");
+            };
             let mut store =
-                Store::open_with(&self.db, access, self.busy_timeout)?.with_clock(self.clock);
+                Store::open_with_progress(&self.db, access, self.busy_timeout, &mut progress)?
+                    .with_clock(self.clock);
             if access != Access::Read {
                 store.announce_expiring()?;
             }

@@ -23,6 +23,7 @@ mod security;
 pub(crate) mod sqlite;
 #[cfg(test)]
 mod suite;
+mod upgrading;
 mod usage;
 pub(crate) mod verify;
 
@@ -36,6 +37,7 @@ pub use self::notify::NotifyChange;
 pub use self::outbox::{FailedEvent, HeldEvent, SendReport};
 /// The schema version this build writes: a store with a newer one is refused.
 pub use self::sqlite::SCHEMA_VERSION;
+pub use self::upgrading::Upgrading;
 use crate::clock::Timestamp;
 use crate::error::Result;
 use backend::Backend;
@@ -131,8 +133,21 @@ impl Store {
         access: Access,
         busy_timeout: Duration,
     ) -> Result<Store> {
+        Store::open_with_progress(path, access, busy_timeout, &mut |_| {})
+    }
+
+    /// [`Store::open_with`], telling `progress` when upgrading the store to
+    /// this build's schema takes more than a moment (and when it is done),
+    /// for a program to show: a large store's upgrade can take a minute.
+    pub fn open_with_progress(
+        path: impl AsRef<Path>,
+        access: Access,
+        busy_timeout: Duration,
+        progress: &mut dyn FnMut(&Upgrading),
+    ) -> Result<Store> {
         let path = path.as_ref();
-        let backend = sqlite::SqliteBackend::open(path, access, busy_timeout)?;
+        let backend =
+            sqlite::SqliteBackend::open_with_progress(path, access, busy_timeout, progress)?;
         Ok(Store::with_backend(Box::new(backend), path))
     }
 

@@ -177,7 +177,11 @@ fn topup_storm_killed_keeps_balances_ledgers_and_audit_in_step() {
     let mut storms: Vec<Storm> = (0..4)
         .map(|_| Storm::start(&env, "while :; do \"$BIN\" topup web 7 -q; done"))
         .collect();
-    wait_for_rows(&env, "ledger WHERE reason = 'topup'", 20);
+    wait_for(
+        &env,
+        "SELECT COUNT(*) FROM ledger WHERE reason = 'topup'",
+        20,
+    );
     for storm in &mut storms {
         assert!(storm.kill(), "kill the storm's process group");
     }
@@ -211,7 +215,11 @@ fn verify_storm_killed_spends_exactly_what_it_counted() {
     env.ok(&["topup", "web", "99900"]);
     let script = format!("while :; do \"$BIN\" verify {secret} --ip 10.0.0.1 >/dev/null; done");
     let mut storms: Vec<Storm> = (0..8).map(|_| Storm::start(&env, &script)).collect();
-    wait_for_rows(&env, "ledger WHERE delta < 0", 40);
+    wait_for(
+        &env,
+        "SELECT SUM(spends) FROM ledger WHERE reason = 'spend'",
+        40,
+    );
     for storm in &mut storms {
         assert!(storm.kill(), "kill the storm's process group");
     }
@@ -229,9 +237,21 @@ fn verify_storm_killed_spends_exactly_what_it_counted() {
             r.get(0)
         })
         .unwrap();
+    let (day_rows, in_ledger, spends): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT COUNT(*), -SUM(delta), SUM(spends) FROM ledger WHERE reason = 'spend'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
     let spent = 100_000 - balance;
     assert!(spent > 0, "the storm verified nothing");
     assert_eq!(used, spent, "usage rows count every spent lookup");
+    assert_eq!(
+        (day_rows, in_ledger, spends),
+        (1, spent, spent),
+        "one ledger row for the day holds every spend"
+    );
     assert_eq!(
         day_count, spent,
         "the daily counter counts every spent lookup"
@@ -240,21 +260,23 @@ fn verify_storm_killed_spends_exactly_what_it_counted() {
     assert_eq!(env.verify(&secret, &[]).0, 0);
 }
 
-/// Waits (up to a minute) until `COUNT(*) FROM {from}` reaches `at_least`:
+/// Waits (up to a minute) until the number `count` selects reaches `at_least`:
 /// the storms are under way and committing.
-fn wait_for_rows(env: &Env, from: &str, at_least: i64) {
+fn wait_for(env: &Env, count: &str, at_least: i64) {
     let started = Instant::now();
     loop {
         let n: i64 = env
             .sql()
-            .query_row(&format!("SELECT COUNT(*) FROM {from}"), [], |r| r.get(0))
+            .query_row(count, [], |r| r.get::<_, Option<i64>>(0))
+            .ok()
+            .flatten()
             .unwrap_or(0);
         if n >= at_least {
             return;
         }
         assert!(
             started.elapsed() < Duration::from_secs(60),
-            "only {n} rows in {from} after a minute"
+            "only {n} after a minute: {count}"
         );
         sleep(Duration::from_millis(20));
     }

@@ -205,3 +205,196 @@ fn events_sent_before_schema_8_read_as_sent_to_everyone() {
     assert!(events[1]["claimed_by"].is_null());
     assert_eq!(events[2]["deliveries"], serde_json::json!([]));
 }
+
+/// Per key (by name): balance, lookups spent, verifications, usage total;
+/// and the store's usage rows, which the fold leaves as they were.
+type Spent = (
+    Vec<(String, i64, i64, i64, i64)>,
+    Vec<(i64, i64, String, i64)>,
+);
+
+fn spent(conn: &rusqlite::Connection, verifications: &str) -> Spent {
+    let keys = conn
+        .prepare(&format!(
+            "SELECT k.name, k.balance,
+                    (SELECT COALESCE(-SUM(delta), 0) FROM ledger l WHERE l.key_id = k.id AND reason = 'spend'),
+                    (SELECT COALESCE(SUM({verifications}), 0) FROM ledger l WHERE l.key_id = k.id AND reason = 'spend'),
+                    (SELECT COALESCE(SUM(count), 0) FROM usage u WHERE u.key_id = k.id)
+               FROM keys k ORDER BY k.id"
+        ))
+        .unwrap()
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let usage = conn
+        .prepare("SELECT key_id, day, ip, count FROM usage ORDER BY key_id, day, ip")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    (keys, usage)
+}
+
+fn other_rows(conn: &rusqlite::Connection) -> Vec<(i64, i64, i64, i64, String, Option<String>)> {
+    conn.prepare(
+        "SELECT id, key_id, at, delta, reason, note FROM ledger WHERE reason <> 'spend' ORDER BY id",
+    )
+    .unwrap()
+    .query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// The last schema with a ledger row per spend (made by that build with
+/// 2,900 spends over three days, the clock stepping back over a midnight)
+/// folds them into one row per key and day: the same balances, lookups,
+/// verifications and usage, every other ledger row as it was.
+#[test]
+fn a_schema_8_store_folds_its_spends_into_one_row_per_key_and_day() {
+    let (env, secrets) = fixture("schema-v8-spends");
+    let (before, other_before) = {
+        let conn = env.sql();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 8);
+        (spent(&conn, "1"), other_rows(&conn))
+    };
+    assert_eq!(
+        before.0.iter().map(|k| k.3).sum::<i64>(),
+        2_900,
+        "{before:?}"
+    );
+    let upgraded = env.run(&["store", "upgrade"]);
+    upgraded.assert(upgraded.stderr.is_empty(), "a small store upgrades quietly");
+
+    let conn = env.sql();
+    assert_eq!(spent(&conn, "spends"), before);
+    assert_eq!(other_rows(&conn), other_before);
+    // web spent on 1, 2 and 3 March by the time of its spends; batch and
+    // shop on the days they spent.
+    let days: Vec<(String, i64, i64)> = conn
+        .prepare(
+            "SELECT k.name, l.day, l.spends FROM ledger l JOIN keys k ON k.id = l.key_id
+              WHERE reason = 'spend' ORDER BY k.id, l.day",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let march = |d: i64| 20_512 + d;
+    assert_eq!(
+        days,
+        [
+            ("web".to_owned(), march(1), 1000),
+            ("web".to_owned(), march(2), 700),
+            ("web".to_owned(), march(3), 200),
+            ("batch".to_owned(), march(1), 400),
+            ("shop".to_owned(), march(1), 300),
+            ("shop".to_owned(), march(3), 300),
+        ]
+    );
+    env.assert_ledgers_balance();
+    let check = env.json(&["store", "check"]);
+    assert_eq!(check["violations"], serde_json::json!([]), "{check}");
+
+    // It spends on: today's row for web is a new one, then grows.
+    let (_, first) = env.verify(&secrets["web"], &[]);
+    let (_, second) = env.verify(&secrets["web"], &[]);
+    assert_eq!(
+        first["balance"].as_i64().unwrap() - 1,
+        second["balance"].as_i64().unwrap()
+    );
+    let web_rows: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM ledger l JOIN keys k ON k.id = l.key_id
+              WHERE k.name = 'web' AND reason = 'spend'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(web_rows, 4);
+    env.assert_ledgers_balance();
+}
+
+/// A schema 8 store grown to `extra` more spend rows on `web` (with a top-up
+/// that pays for them, so its balance still equals its ledger).
+fn large_schema_8_store(extra: i64) -> (Env, Spent) {
+    let (env, _) = fixture("schema-v8-spends");
+    let conn = env.sql();
+    conn.execute_batch(&format!(
+        "BEGIN;
+         INSERT INTO ledger (key_id, at, delta, reason, note) VALUES (1, 1772355600, {extra}, 'topup', 'padding');
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {extra})
+         INSERT INTO ledger (key_id, at, delta, reason)
+             SELECT 1, 1772355600 + i % 259200, -1, 'spend' FROM n;
+         COMMIT;"
+    ))
+    .unwrap();
+    let before = spent(&conn, "1");
+    (env, before)
+}
+
+/// SIGKILL at any point of the fold leaves the old store or the new one:
+/// schema 8 with every spend row, or schema 9 with the day rows, never a
+/// mix; and the next command finishes the upgrade to the same balances.
+#[test]
+fn a_kill_during_the_fold_leaves_the_old_store_or_the_new_one() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let mut outcomes = std::collections::BTreeSet::new();
+    for delay_ms in [0, 40, 150, 400, 5_000] {
+        let (env, before) = large_schema_8_store(600_000);
+        let mut child = env
+            .command(["store", "upgrade"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The fold says so before it starts: a large store takes a while.
+        let mut said = String::new();
+        BufReader::new(child.stderr.take().unwrap())
+            .read_line(&mut said)
+            .unwrap();
+        assert!(
+            said.starts_with("apikey: upgrading the store: folding about 602,"),
+            "{said:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+
+        let conn = env.sql();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(integrity, "ok");
+        match version {
+            8 => assert_eq!(spent(&conn, "1"), before, "the old store, whole"),
+            9 => assert_eq!(spent(&conn, "spends"), before, "the new store, whole"),
+            other => panic!("schema {other}"),
+        }
+        outcomes.insert((version, status.success()));
+        drop(conn);
+
+        let finished = env.run(&["store", "upgrade"]);
+        finished.assert(finished.status == Some(0), "the next command upgrades");
+        assert_eq!(spent(&env.sql(), "spends"), before);
+        env.assert_ledgers_balance();
+    }
+    // Both ends were seen: killed during the fold, and after it.
+    assert!(outcomes.contains(&(8, false)), "{outcomes:?}");
+    assert!(outcomes.iter().any(|&(v, _)| v == 9), "{outcomes:?}");
+}

@@ -121,9 +121,18 @@ fn every_code_has_its_exit_code_and_a_denial_spends_nothing() {
     assert_eq!(after.0, 90);
     assert_eq!(
         after.1,
-        before.1 + 2,
-        "one ledger row per valid verification"
+        before.1 + 1,
+        "one ledger row per key and day for its spends"
     );
+    let spent: (i64, i64) = env
+        .sql()
+        .query_row(
+            "SELECT -SUM(delta), SUM(spends) FROM ledger WHERE reason = 'spend'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(spent, (10, 2), "lookups and verifications on the day row");
     assert_eq!(after.2, 1, "one usage row per key, day and IP");
     assert_ne!(after.3, "null", "last_used_at is set");
     assert_eq!(

@@ -9,6 +9,7 @@ mod columns;
 mod file;
 mod outbox;
 mod schema;
+mod spends;
 mod tx;
 mod upkeep;
 
@@ -20,7 +21,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::error::{Error, NotAStore, Result};
 use crate::store::backend::{Backend, Tx, Upkeep};
-use crate::store::{Access, Clock};
+use crate::store::{Access, Clock, Upgrading};
 
 #[cfg(feature = "cli")]
 pub(crate) use file::unusable;
@@ -48,6 +49,17 @@ impl SqliteBackend {
     /// is brought up to date; one from a newer build is always refused.
     /// `path` is a plain file path: never a SQLite URI or `:memory:`.
     pub fn open(path: &Path, access: Access, busy_timeout: Duration) -> Result<SqliteBackend> {
+        SqliteBackend::open_with_progress(path, access, busy_timeout, &mut |_| {})
+    }
+
+    /// [`SqliteBackend::open`], telling `progress` about an upgrade that
+    /// takes more than a moment.
+    pub fn open_with_progress(
+        path: &Path,
+        access: Access,
+        busy_timeout: Duration,
+        progress: &mut dyn FnMut(&Upgrading),
+    ) -> Result<SqliteBackend> {
         if let Some(why) = file::unusable(path) {
             return Err(Error::invalid(format!(
                 "store path '{}' {why}",
@@ -105,7 +117,7 @@ impl SqliteBackend {
         // Only a store that is written to is switched to WAL and migrated.
         if access != Access::Read {
             enable_wal(&conn, busy_timeout).map_err(fail)?;
-            match schema::migrate(&mut conn).map_err(fail)? {
+            match schema::migrate(&mut conn, progress).map_err(fail)? {
                 schema::Outcome::Current => {}
                 schema::Outcome::Newer(found) => return Err(newer(&path, found)),
                 schema::Outcome::Foreign => return Err(foreign(&path)),
@@ -130,7 +142,7 @@ impl SqliteBackend {
         let mut conn = Connection::open_in_memory().map_err(fail)?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")
             .map_err(fail)?;
-        schema::migrate(&mut conn).map_err(fail)?;
+        schema::migrate(&mut conn, &mut |_| {}).map_err(fail)?;
         Ok(SqliteBackend {
             conn,
             path,

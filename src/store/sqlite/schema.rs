@@ -2,23 +2,54 @@
 //! holds how many have run; each runs in its own `BEGIN IMMEDIATE`
 //! transaction, so concurrent first uses of a new store migrate it once.
 
+use std::time::Instant;
+
 use rusqlite::{Connection, TransactionBehavior};
+
+use crate::store::Upgrading;
 
 /// Migration `i` takes a store from version `i` to `i + 1`.
 /// One migration: SQL, or Rust where a change needs more than SQL can say.
+/// A Rust step is told who to tell when it will take more than a moment.
 enum Step {
     Sql(&'static str),
-    Rust(fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>),
+    Rust(fn(&rusqlite::Transaction<'_>, &mut Announce<'_>) -> rusqlite::Result<()>),
 }
 
 impl Step {
-    fn run(&self, tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    fn run(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        announce: &mut Announce<'_>,
+    ) -> rusqlite::Result<()> {
         match self {
             Step::Sql(sql) => tx.execute_batch(sql),
-            Step::Rust(step) => step(tx),
+            Step::Rust(step) => step(tx, announce),
         }
     }
 }
+
+/// Where a migration that takes time says so, and whether it did (then
+/// its end is said too).
+pub(super) struct Announce<'a> {
+    to: &'a mut dyn FnMut(&Upgrading),
+    began: Option<Instant>,
+}
+
+impl<'a> Announce<'a> {
+    pub(super) fn to(to: &'a mut dyn FnMut(&Upgrading)) -> Announce<'a> {
+        Announce { to, began: None }
+    }
+
+    fn began(&mut self, notice: &Upgrading) {
+        self.began = Some(Instant::now());
+        (self.to)(notice);
+    }
+}
+
+/// Ledger rows past which folding them is said before it starts: about a
+/// second's work on a small machine.
+const FOLD_ANNOUNCED_ROWS: i64 = 500_000;
 
 const MIGRATIONS: &[Step] = &[
     // 1: accounts, keys, their secrets' digests, the ledger and the audit trail.
@@ -189,11 +220,56 @@ const MIGRATIONS: &[Step] = &[
      WHERE status = 'sent';
     ",
     ),
+    // 9: spends kept as one ledger row per key and UTC day (its lookups in
+    // `delta`, how many verifications in `spends`, the last one's time in
+    // `at`), so that spending does not grow the store. Every other kind
+    // stays one row per event, with no day.
+    Step::Rust(spends_per_day),
 ];
+
+/// Migration 9: the ledger rebuilt with `day` and `spends`, every spend row
+/// folded into its key's row for the UTC day of its `at` (the day an old
+/// spend counted on is not kept; under a clock that stepped back it may
+/// have been a later one). Rebuilt rather than deleted from, so that the
+/// old rows' pages are freed without being written to the log.
+fn spends_per_day(
+    tx: &rusqlite::Transaction<'_>,
+    announce: &mut Announce<'_>,
+) -> rusqlite::Result<()> {
+    let rows: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) FROM ledger", [], |r| r.get(0))?;
+    if rows > FOLD_ANNOUNCED_ROWS {
+        announce.began(&Upgrading::FoldingSpends {
+            rows: rows.unsigned_abs(),
+        });
+    }
+    tx.execute_batch(
+        r"
+    CREATE TABLE ledger_by_day (
+        id      INTEGER PRIMARY KEY,
+        key_id  INTEGER NOT NULL REFERENCES keys(id),
+        at      INTEGER NOT NULL,
+        delta   INTEGER NOT NULL,
+        reason  TEXT NOT NULL,
+        note    TEXT,
+        day     INTEGER,
+        spends  INTEGER NOT NULL DEFAULT 1
+    );
+    INSERT INTO ledger_by_day (id, key_id, at, delta, reason, note)
+        SELECT id, key_id, at, delta, reason, note FROM ledger
+         WHERE reason <> 'spend' ORDER BY id;
+    INSERT INTO ledger_by_day (key_id, at, delta, reason, day, spends)
+        SELECT key_id, MAX(at), SUM(delta), 'spend', at / 86400 AS day, COUNT(*) FROM ledger
+         WHERE reason = 'spend' GROUP BY key_id, day ORDER BY MIN(id);
+    DROP TABLE ledger;
+    ALTER TABLE ledger_by_day RENAME TO ledger;
+    CREATE UNIQUE INDEX ledger_key_day ON ledger(key_id, day);
+    ",
+    )
+}
 
 /// Migration 7: every list column from one entry per line to a JSON array
 /// of strings (`[]` when empty).
-fn lists_as_json(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+fn lists_as_json(tx: &rusqlite::Transaction<'_>, _: &mut Announce<'_>) -> rusqlite::Result<()> {
     for (table, column) in [
         ("keys", "allowed_urls"),
         ("keys", "allowed_ips"),
@@ -282,7 +358,11 @@ pub fn identify(conn: &Connection) -> rusqlite::Result<Identity> {
 
 /// Brings the store to `LATEST`, one migration per transaction. Re-reads the
 /// version under the write lock, so racing processes do not run a step twice.
-pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Outcome> {
+/// A step that takes time says so to `announce`, and says when it is done.
+pub fn migrate(
+    conn: &mut Connection,
+    announce: &mut dyn FnMut(&Upgrading),
+) -> rusqlite::Result<Outcome> {
     loop {
         let seen = version(conn)?;
         if seen > LATEST {
@@ -297,11 +377,18 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Outcome> {
             Identity::New => 0,
             Identity::Store(at) => at,
         };
+        let mut said = Announce::to(announce);
         if at == seen {
-            MIGRATIONS[at as usize].run(&tx)?;
+            MIGRATIONS[at as usize].run(&tx, &mut said)?;
             tx.pragma_update(None, "user_version", at + 1)?;
         }
         tx.commit()?;
+        if let Some(began) = said.began {
+            (said.to)(&Upgrading::Done {
+                version: at + 1,
+                elapsed: began.elapsed(),
+            });
+        }
     }
 }
 
@@ -318,7 +405,7 @@ mod tests {
     #[test]
     fn migrates_an_empty_store_to_the_latest_version() {
         let mut conn = memory();
-        assert_eq!(migrate(&mut conn).unwrap(), Outcome::Current);
+        assert_eq!(migrate(&mut conn, &mut |_| {}).unwrap(), Outcome::Current);
         assert_eq!(version(&conn).unwrap(), LATEST);
         let accounts: Vec<String> = conn
             .prepare("SELECT name FROM accounts")
@@ -335,7 +422,7 @@ mod tests {
         let mut conn = memory();
         conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('x');")
             .unwrap();
-        assert_eq!(migrate(&mut conn).unwrap(), Outcome::Foreign);
+        assert_eq!(migrate(&mut conn, &mut |_| {}).unwrap(), Outcome::Foreign);
         let tables: i64 = conn
             .query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get(0))
             .unwrap();
@@ -347,13 +434,15 @@ mod tests {
     fn identifies_new_files_stores_and_other_programs_databases() {
         let mut conn = memory();
         assert_eq!(identify(&conn).unwrap(), Identity::New);
-        migrate(&mut conn).unwrap();
+        migrate(&mut conn, &mut |_| {}).unwrap();
         assert_eq!(identify(&conn).unwrap(), Identity::Store(LATEST));
 
         // A store from before the mark: known by its version and tables.
         let old = memory();
         let tx = old.unchecked_transaction().unwrap();
-        MIGRATIONS[0].run(&tx).unwrap();
+        MIGRATIONS[0]
+            .run(&tx, &mut Announce::to(&mut |_| {}))
+            .unwrap();
         tx.commit().unwrap();
         old.pragma_update(None, "user_version", 1).unwrap();
         assert_eq!(identify(&old).unwrap(), Identity::Store(1));
@@ -372,8 +461,8 @@ mod tests {
     #[test]
     fn migrating_twice_changes_nothing() {
         let mut conn = memory();
-        migrate(&mut conn).unwrap();
-        migrate(&mut conn).unwrap();
+        migrate(&mut conn, &mut |_| {}).unwrap();
+        migrate(&mut conn, &mut |_| {}).unwrap();
         let n: i64 = conn
             .query_row("SELECT COUNT(*) FROM accounts", [], |r| r.get(0))
             .unwrap();
@@ -386,12 +475,12 @@ mod tests {
         for (i, step) in MIGRATIONS.iter().enumerate() {
             assert_eq!(version(&conn).unwrap(), i as i64);
             let tx = conn.transaction().unwrap();
-            step.run(&tx).unwrap();
+            step.run(&tx, &mut Announce::to(&mut |_| {})).unwrap();
             tx.commit().unwrap();
             conn.pragma_update(None, "user_version", i as i64 + 1)
                 .unwrap();
         }
-        assert_eq!(migrate(&mut conn).unwrap(), Outcome::Current);
+        assert_eq!(migrate(&mut conn, &mut |_| {}).unwrap(), Outcome::Current);
     }
 
     #[test]
@@ -399,13 +488,16 @@ mod tests {
         let mut conn = memory();
         conn.pragma_update(None, "user_version", LATEST + 1)
             .unwrap();
-        assert_eq!(migrate(&mut conn).unwrap(), Outcome::Newer(LATEST + 1));
+        assert_eq!(
+            migrate(&mut conn, &mut |_| {}).unwrap(),
+            Outcome::Newer(LATEST + 1)
+        );
     }
 
     #[test]
     fn balances_cannot_go_negative_even_past_the_rules() {
         let mut conn = memory();
-        migrate(&mut conn).unwrap();
+        migrate(&mut conn, &mut |_| {}).unwrap();
         conn.execute_batch(
             "INSERT INTO keys (public_id, account_id, name, hint, created_at)
              VALUES ('k_00000000', 1, 'web', 'ak_…abcd', 0)",

@@ -47,9 +47,13 @@ pub const SPEND: &str = "UPDATE keys SET balance = balance - ?2, day = ?3, day_c
 /// makes every spend open and free a statement journal.
 pub const KEY_BALANCE: &str = "SELECT balance FROM keys WHERE id = ?1";
 
-/// A spend's ledger row.
-pub const LEDGER_SPEND: &str =
-    "INSERT INTO ledger (key_id, at, delta, reason) VALUES (?1, ?2, ?3, 'spend')";
+/// A transaction's spends on one key and UTC day, added to that day's
+/// spend row of the ledger (made by the day's first spend): `?3` lookups
+/// (negative), `?5` verifications.
+pub const LEDGER_SPEND: &str = "INSERT INTO ledger (key_id, at, delta, reason, day, spends) \
+    VALUES (?1, ?2, ?3, 'spend', ?4, ?5) \
+    ON CONFLICT (key_id, day) DO UPDATE SET delta = delta + excluded.delta, \
+    spends = spends + excluded.spends, at = MAX(at, excluded.at)";
 
 /// A spend's usage count for its key, day and client IP.
 pub const USAGE_ADD: &str = "INSERT INTO usage (key_id, day, ip, count) VALUES (?1, ?2, ?3, ?4) \

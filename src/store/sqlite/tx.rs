@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::ErrorContext;
 use super::columns::text_enum;
+use super::spends::DaySpends;
 use super::sql::{self, KEY_COLUMN_COUNT};
 use crate::account::{Account, AccountName, AccountPk};
 use crate::audit::{Action, AuditEntry};
@@ -33,6 +34,9 @@ pub(crate) struct SqliteTx<'c> {
     open: bool,
     now: Timestamp,
     errors: ErrorContext,
+    /// Spends not yet added to the ledger's day rows: written before the
+    /// commit and before anything reads the ledger.
+    spent: DaySpends,
 }
 
 impl<'c> SqliteTx<'c> {
@@ -56,6 +60,7 @@ impl<'c> SqliteTx<'c> {
             // on the time it started waiting.
             now: clock.now(),
             errors,
+            spent: DaySpends::default(),
         })
     }
 }
@@ -249,6 +254,20 @@ const SELECT_ACCOUNT: &str = "SELECT a.id, a.name, a.created_at,
 impl SqliteTx<'_> {
     fn fail(&self, e: rusqlite::Error) -> Error {
         self.errors.wrap(e)
+    }
+
+    /// Adds the spends held so far to their keys' day rows, one statement
+    /// per key and day.
+    fn write_spends(&mut self) -> Result<()> {
+        if self.spent.is_empty() {
+            return Ok(());
+        }
+        let mut add = self.stmt(sql::LEDGER_SPEND).map_err(|e| self.fail(e))?;
+        for ((key, day), spent) in self.spent.take() {
+            add.execute(params![key, spent.at, -spent.lookups, day, spent.spends])
+                .map_err(|e| self.errors.wrap(e))?;
+        }
+        Ok(())
     }
 
     fn key_where(&mut self, sql: &str, param: &dyn rusqlite::ToSql) -> Result<Option<Key>> {
@@ -500,9 +519,7 @@ impl Tx for SqliteTx<'_> {
             .stmt(sql::KEY_BALANCE)
             .and_then(|mut s| s.query_row(params![spend.key.0], |r| r.get(0)))
             .map_err(|e| self.fail(e))?;
-        self.stmt(sql::LEDGER_SPEND)
-            .and_then(|mut s| s.execute(params![spend.key.0, now, -cost]))
-            .map_err(|e| self.fail(e))?;
+        self.spent.add(spend.key.0, c.day, cost, now);
         self.stmt(sql::USAGE_ADD)
             .and_then(|mut s| s.execute(params![spend.key.0, c.day, ip_text(spend.ip), cost]))
             .map_err(|e| self.fail(e))?;
@@ -695,12 +712,14 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn ledger_sum(&mut self, key: KeyPk) -> Result<i64> {
+        self.write_spends()?;
         self.stmt("SELECT COALESCE(SUM(delta), 0) FROM ledger WHERE key_id = ?1")
             .and_then(|mut s| s.query_row([key.0], |r| r.get(0)))
             .map_err(|e| self.fail(e))
     }
 
     fn ledger_mismatches(&mut self) -> Result<Vec<LedgerMismatch>> {
+        self.write_spends()?;
         super::check::ledger_mismatches(self.txn).map_err(|e| self.fail(e))
     }
 
@@ -772,6 +791,7 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn commit(mut self: Box<Self>) -> Result<()> {
+        self.write_spends()?;
         run(self.txn, "COMMIT").map_err(|e| self.errors.wrap(e))?;
         self.open = false;
         Ok(())

@@ -1,0 +1,75 @@
+//! A transaction's spends, held per key and UTC day until it commits: the
+//! ledger keeps one spend row per key and day, and a batch of verifications
+//! (group commit) writes each key's row once, however often it spent.
+
+use std::collections::HashMap;
+
+/// Lookups spent in this transaction, by key and day, not yet written.
+#[derive(Default)]
+pub(super) struct DaySpends {
+    pending: HashMap<(i64, i64), Pending>,
+}
+
+/// What one key spent on one day in this transaction.
+pub(super) struct Pending {
+    /// Lookups (positive).
+    pub(super) lookups: i64,
+    /// Verifications.
+    pub(super) spends: i64,
+    /// The transaction's instant.
+    pub(super) at: i64,
+}
+
+impl DaySpends {
+    /// Counts a spend of `lookups` on `key` on `day` at `at`.
+    pub(super) fn add(&mut self, key: i64, day: i64, lookups: i64, at: i64) {
+        let entry = self.pending.entry((key, day)).or_insert(Pending {
+            lookups: 0,
+            spends: 0,
+            at,
+        });
+        entry.lookups = entry.lookups.saturating_add(lookups);
+        entry.spends += 1;
+        entry.at = entry.at.max(at);
+    }
+
+    /// Everything held, as `((key, day), spent)`, leaving none: to write
+    /// before the commit or before the ledger is read.
+    pub(super) fn take(&mut self) -> HashMap<(i64, i64), Pending> {
+        std::mem::take(&mut self.pending)
+    }
+
+    /// Whether nothing is held.
+    pub(super) fn is_empty(&self) -> bool {
+        self.pending.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spends_on_one_key_and_day_are_held_as_one() {
+        let mut spends = DaySpends::default();
+        spends.add(1, 20_000, 3, 100);
+        spends.add(1, 20_000, 2, 90);
+        spends.add(1, 20_001, 1, 95);
+        spends.add(2, 20_000, 1, 100);
+        let mut held: Vec<_> = spends
+            .take()
+            .into_iter()
+            .map(|(at, p)| (at, p.lookups, p.spends, p.at))
+            .collect();
+        held.sort_unstable();
+        assert_eq!(
+            held,
+            [
+                ((1, 20_000), 5, 2, 100),
+                ((1, 20_001), 1, 1, 95),
+                ((2, 20_000), 1, 1, 100)
+            ]
+        );
+        assert!(spends.is_empty());
+    }
+}
