@@ -37,6 +37,9 @@ pub struct SqliteBackend {
     path: Arc<Path>,
     busy_timeout: Duration,
     access: Access,
+    /// How long the busy handler waits, which the log's upkeep shortens
+    /// while it waits for readers.
+    busy: upkeep::BusyWait,
     opened_at_version: i64,
     /// Whether the store is a file (not in memory), which other handles
     /// can open.
@@ -85,7 +88,8 @@ impl SqliteBackend {
         let fail = |e| store_error(&path, busy_timeout, e);
         let name = file::sqlite_name(&path)?;
         let mut conn = Connection::open_with_flags(&name, flags).map_err(fail)?;
-        install_busy_handler(&mut conn, busy_timeout).map_err(fail)?;
+        let busy = upkeep::BusyWait::new(busy_timeout);
+        install_busy_handler(&mut conn, busy.clone()).map_err(fail)?;
         conn.set_prepared_statement_cache_capacity(64);
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
             .map_err(fail)?;
@@ -122,12 +126,14 @@ impl SqliteBackend {
                 schema::Outcome::Newer(found) => return Err(newer(&path, found)),
                 schema::Outcome::Foreign => return Err(foreign(&path)),
             }
+            upkeep::install(&mut conn, busy.clone(), busy_timeout, None).map_err(fail)?;
         }
         Ok(SqliteBackend {
             conn,
             path,
             busy_timeout,
             access,
+            busy,
             opened_at_version,
             file: true,
         })
@@ -148,6 +154,7 @@ impl SqliteBackend {
             path,
             busy_timeout: Duration::ZERO,
             access: Access::Create,
+            busy: upkeep::BusyWait::new(Duration::ZERO),
             opened_at_version: 0,
             file: false,
         })
@@ -208,10 +215,16 @@ impl Backend for SqliteBackend {
             Ok(backend) => backend.conn,
             Err(e) => return Some(Err(e)),
         };
+        let (checkpoints, call) = upkeep::offload(checkpointer);
         Some(
-            upkeep::offload(&mut self.conn, checkpointer)
-                .map(|c| Box::new(c) as Box<dyn Upkeep>)
-                .map_err(|e| store_error(&self.path, self.busy_timeout, e)),
+            upkeep::install(
+                &mut self.conn,
+                self.busy.clone(),
+                self.busy_timeout,
+                Some(call),
+            )
+            .map(|()| Box::new(checkpoints) as Box<dyn Upkeep>)
+            .map_err(|e| store_error(&self.path, self.busy_timeout, e)),
         )
     }
 }
@@ -275,13 +288,16 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 
 /// Waits for a lock in short, slightly jittered sleeps instead of SQLite's
 /// back-off (up to 100 ms per try), which lets one waiter starve for seconds
-/// while others keep winning. Gives up after `timeout`.
-fn install_busy_handler(conn: &mut Connection, timeout: Duration) -> rusqlite::Result<()> {
+/// while others keep winning. Gives up after `wait` (read as each wait
+/// begins).
+fn install_busy_handler(conn: &mut Connection, wait: upkeep::BusyWait) -> rusqlite::Result<()> {
     let mut started = Instant::now();
+    let mut timeout = wait.get();
     let salt = u64::from(std::process::id());
     conn.busy_handler(Some(move |count: i32| {
         if count == 0 {
             started = Instant::now();
+            timeout = wait.get();
         }
         if started.elapsed() >= timeout {
             return false;
