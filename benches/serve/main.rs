@@ -19,7 +19,8 @@
 //!
 //! `BENCH_SECONDS` (default 8) and `BENCH_ROUNDS` (default 3) change the
 //! length; `cargo test --benches` runs it once, briefly, on a small store.
-//! Writes target/bench-results/serve.json.
+//! Writes target/bench-results/serve.json. With `-- --soak`, runs only the
+//! soak instead (`soak.rs`, `BENCH_SOAK_SECONDS`, default 600).
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -28,6 +29,7 @@ mod minimal;
 mod nginx;
 #[path = "../../tests/e2e/readme_block.rs"]
 mod readme_block;
+mod soak;
 mod wrk;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -214,22 +216,25 @@ fn main() {
     };
     wrk::require();
     let store = support::store(keys);
-    let serve_copy = store.working_copy("serve");
-    let minimal_copy = store.working_copy("serve-minimal");
-    serve_copy.prime(&store.secrets);
-    minimal_copy.prime(&store.secrets);
-    let target = serve_copy
-        .path
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .to_path_buf();
+    let target = store.path.parent().unwrap().parent().unwrap().to_path_buf();
     let scratch: PathBuf = target.join("bench-serve");
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(scratch.join("home")).unwrap();
     let keys_file = scratch.join("keys.txt");
     std::fs::write(&keys_file, store.secrets.join("\n") + "\n").unwrap();
+
+    if std::env::args().any(|a| a == "--soak") {
+        soak::run(
+            &store,
+            &scratch,
+            Duration::from_secs(number("BENCH_SOAK_SECONDS", 600)),
+        );
+        return;
+    }
+    let serve_copy = store.working_copy("serve");
+    let minimal_copy = store.working_copy("serve-minimal");
+    serve_copy.prime(&store.secrets);
+    minimal_copy.prime(&store.secrets);
 
     let serve = Serve::start(&serve_copy.path, &scratch.join("home"));
     let group = minimal::Minimal::start(&minimal_copy.path, 256);

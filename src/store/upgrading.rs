@@ -15,6 +15,19 @@ pub enum Upgrading {
         /// Ledger rows before the fold (an upper bound).
         rows: u64,
     },
+    /// The upgrade freed `bytes` of the file, which go back to the file
+    /// system (the file is rewritten).
+    GivingBackSpace {
+        /// Free space in the file.
+        bytes: u64,
+    },
+    /// The free space went back after `elapsed`; the file is `size` bytes.
+    GaveBackSpace {
+        /// The file's size now.
+        size: u64,
+        /// How long it took.
+        elapsed: Duration,
+    },
     /// The upgrade to `version` committed after `elapsed`.
     Done {
         /// The schema version the store is at now.
@@ -31,6 +44,17 @@ impl fmt::Display for Upgrading {
                 f,
                 "upgrading the store: folding about {} ledger rows into one spend row per key and day (this runs once)",
                 crate::text::thousands(*rows)
+            ),
+            Upgrading::GivingBackSpace { bytes } => write!(
+                f,
+                "upgrading the store: giving {} MiB of freed space back to the file system",
+                crate::text::thousands(bytes.div_ceil(1 << 20))
+            ),
+            Upgrading::GaveBackSpace { size, elapsed } => write!(
+                f,
+                "gave the space back in {:.1} s: the store is {} MiB",
+                elapsed.as_secs_f64(),
+                crate::text::thousands(size.div_ceil(1 << 20))
             ),
             Upgrading::Done { version, elapsed } => write!(
                 f,

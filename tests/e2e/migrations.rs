@@ -392,6 +392,10 @@ fn a_kill_during_the_fold_leaves_the_old_store_or_the_new_one() {
         let finished = env.run(&["store", "upgrade"]);
         finished.assert(finished.status == Some(0), "the next command upgrades");
         assert_eq!(spent(&env.sql(), "spends"), before);
+        // The old rows' space went back to the file system, by this
+        // command or the one killed after the fold.
+        let size = std::fs::metadata(&env.db).unwrap().len();
+        assert!(size < 2 << 20, "the store is {size} bytes");
         env.assert_ledgers_balance();
     }
     // Both ends were seen: killed during the fold, and after it.

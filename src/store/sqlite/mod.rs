@@ -126,6 +126,9 @@ impl SqliteBackend {
                 schema::Outcome::Newer(found) => return Err(newer(&path, found)),
                 schema::Outcome::Foreign => return Err(foreign(&path)),
             }
+            // After an upgrade that freed most of the file (or one that
+            // was stopped before it could give the space back).
+            schema::give_back_free_space(&conn, progress).map_err(fail)?;
             upkeep::install(&mut conn, busy.clone(), busy_timeout, None).map_err(fail)?;
         }
         Ok(SqliteBackend {
