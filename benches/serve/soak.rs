@@ -30,7 +30,7 @@ pub fn run(store: &support::BenchStore, scratch: &Path, length: Duration) {
     let peak = AtomicU64::new(0);
     let readers_ran = AtomicU64::new(0);
     let started = Instant::now();
-    let (spend, dry) = std::thread::scope(|s| {
+    let (spends, dry) = std::thread::scope(|s| {
         s.spawn(|| {
             while !stop.load(Ordering::Relaxed) {
                 peak.fetch_max(size("-wal"), Ordering::Relaxed);
@@ -56,20 +56,20 @@ pub fn run(store: &support::BenchStore, scratch: &Path, length: Duration) {
         });
         let dry =
             s.spawn(|| wrk::run(serve.addr, "/v1/verify", Ask::DryRun, &keys_file, 8, length));
-        let spend = wrk::run(serve.addr, "/v1/auth", Ask::Auth, &keys_file, 32, length);
+        let spends = wrk::run(serve.addr, "/v1/auth", Ask::Auth, &keys_file, 32, length);
         let dry = dry.join().unwrap();
         stop.store(true, Ordering::Relaxed);
-        (spend, dry)
+        (spends, dry)
     });
     let took = started.elapsed();
     drop(serve);
-    assert_eq!(spend.non_2xx + dry.non_2xx, 0, "answers other than 2xx");
-    assert_eq!(spend.socket_errors + dry.socket_errors, 0, "socket errors");
+    assert_eq!(spends.non_2xx + dry.non_2xx, 0, "answers other than 2xx");
+    assert_eq!(spends.socket_errors + dry.socket_errors, 0, "socket errors");
     let spent = (before - support::balance_sum(&copy.path, &store.secrets)) as u64;
     assert!(
-        spent >= spend.requests,
+        spent >= spends.requests,
         "{spent} lookups for {} answers",
-        spend.requests
+        spends.requests
     );
     copy.checkpoint();
     let store_after = size("");
@@ -79,7 +79,7 @@ pub fn run(store: &support::BenchStore, scratch: &Path, length: Duration) {
     println!("| length | {:.0} s |", took.as_secs_f64());
     println!(
         "| spends answered (32 connections) | {} ({:.0}/s) |",
-        spend.requests, spend.per_second
+        spends.requests, spends.per_second
     );
     println!(
         "| dry runs beside them (8 connections) | {} ({:.0}/s) |",
@@ -91,7 +91,7 @@ pub fn run(store: &support::BenchStore, scratch: &Path, length: Duration) {
     );
     println!(
         "| log (WAL) peak, sampled every 20 ms | {:.1} MiB (bound: 64 MiB) |",
-        peak as f64 / 1048576.0
+        peak as f64 / 1_048_576.0
     );
     println!(
         "| store growth after a checkpoint | {} bytes, {:.3} bytes per spend |",

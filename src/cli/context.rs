@@ -149,13 +149,8 @@ impl Context {
             self.opened_for
         );
         if self.store.is_none() {
-            // An upgrade that takes time says so at once, not after the
-            // command: a minute of silence reads as a hang.
-            let mut progress = |notice: &Upgrading| {
-                let _ = writeln!(std::io::stderr(), "apikey: {notice}");
-            };
             let mut store =
-                Store::open_with_progress(&self.db, access, self.busy_timeout, &mut progress)?
+                Store::open_with_progress(&self.db, access, self.busy_timeout, &mut say_progress)?
                     .with_clock(self.clock);
             if access != Access::Read {
                 store.announce_expiring()?;
@@ -345,6 +340,12 @@ fn capitalize(text: &str) -> String {
 /// Debug builds let tests pin the clock with `APIKEY_TEST_NOW` (RFC 3339),
 /// to cross day boundaries and grace periods without sleeping. Release
 /// builds ignore it: nobody can move a production store's clock.
+/// Says what an upgrade is doing on stderr at once, not after the command:
+/// a minute of silence reads as a hang.
+pub fn say_progress(notice: &Upgrading) {
+    let _ = writeln!(std::io::stderr(), "apikey: {notice}");
+}
+
 fn test_clock() -> Result<Clock> {
     #[cfg(debug_assertions)]
     if let Some(text) = std::env::var_os("APIKEY_TEST_NOW") {

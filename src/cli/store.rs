@@ -10,8 +10,12 @@ use crate::store::Access;
 pub fn run(command: &StoreCommand, ctx: &mut Context) -> Result<Report> {
     match command {
         StoreCommand::Upgrade => {
-            // Opening it to write runs the migrations it lacks.
-            let (from, to) = ctx.store(Access::Write)?.schema_versions();
+            // Opening it to write runs the migrations it lacks; then the
+            // space an upgrade freed goes back, should an upgrade have
+            // been stopped before it could give it back itself.
+            let store = ctx.store(Access::Write)?;
+            let (from, to) = store.schema_versions();
+            store.give_back_free_space(&mut super::context::say_progress);
             Ok(Report::Upgraded {
                 store: ctx.db_path().display().to_string(),
                 from,

@@ -50,6 +50,11 @@ pub trait Backend: Send {
     /// handle alone (in memory).
     fn open_reader(&self) -> Option<Result<Box<dyn Backend>>>;
 
+    /// Gives the file's free space back to the file system when most of
+    /// it is free (after an upgrade that freed it), telling `progress`.
+    /// Best effort: a failure is told, and changes nothing.
+    fn give_back_free_space(&mut self, progress: &mut dyn FnMut(&crate::store::Upgrading));
+
     /// Takes the log's upkeep off this handle's commits and returns it, to
     /// be run on a thread of its own: a commit that also had to fold
     /// SQLite's log into the database (a checkpoint) would hold up every
@@ -114,7 +119,8 @@ pub struct NewAudit<'a> {
 }
 
 /// A successful verification's writes: the balance, the quota counters,
-/// `last_used_at`, a ledger row and a usage row.
+/// `last_used_at`, and its lookups added to the key's ledger row and usage
+/// row for the day.
 pub struct Spend {
     /// The key.
     pub key: KeyPk,
@@ -274,6 +280,11 @@ pub trait Tx {
     fn audit(&mut self, actor: &str, entry: &NewAudit<'_>) -> Result<()>;
     /// The account's trail, newest first; with `key`, that key's trail only.
     fn audit_entries(&mut self, account: AccountPk, key: Option<KeyPk>) -> Result<Vec<AuditEntry>>;
+
+    /// Writes what the transaction holds back until its end (spends, added
+    /// to their keys' day rows once per batch), so that a failure there is
+    /// the batch's to handle rather than its commit's. `commit` does it too.
+    fn write_held(&mut self) -> Result<()>;
 
     /// Makes every write of this transaction durable and visible.
     fn commit(self: Box<Self>) -> Result<()>;

@@ -115,7 +115,9 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     /// Opens the SQLite store at `path`, creating it (mode 0600, and its
-    /// folder) on first use, with the default busy timeout.
+    /// folder) on first use, with the default busy timeout. A store made by
+    /// an older apikey is upgraded first (see [`Store::open_with_progress`]
+    /// to show a long upgrade).
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         Store::open_with_timeout(path, DEFAULT_BUSY_TIMEOUT)
     }
@@ -193,6 +195,14 @@ impl Store {
     pub fn with_durable_commits(mut self) -> Result<Store> {
         self.backend.set_durable(true)?;
         Ok(self)
+    }
+
+    /// Gives the store file's free space back to the file system when
+    /// most of it is free: an upgrade does this itself, and `apikey store
+    /// upgrade` again, for an upgrade stopped before it could. Best effort:
+    /// a failure is told to `progress` and changes nothing.
+    pub fn give_back_free_space(&mut self, progress: &mut dyn FnMut(&Upgrading)) {
+        self.backend.give_back_free_space(progress);
     }
 
     /// The store's upkeep, taken off this handle's commits to run on a

@@ -15,11 +15,16 @@ pub enum Upgrading {
         /// Ledger rows before the fold (an upper bound).
         rows: u64,
     },
-    /// The upgrade freed `bytes` of the file, which go back to the file
-    /// system (the file is rewritten).
+    /// `bytes` of the file are free (after an upgrade freed them), and go
+    /// back to the file system: the file is rewritten.
     GivingBackSpace {
         /// Free space in the file.
         bytes: u64,
+    },
+    /// The free space could not be given back (why); the store reuses it.
+    SpaceKept {
+        /// SQLite's reason.
+        why: String,
     },
     /// The free space went back after `elapsed`; the file is `size` bytes.
     GaveBackSpace {
@@ -42,17 +47,21 @@ impl fmt::Display for Upgrading {
         match self {
             Upgrading::FoldingSpends { rows } => write!(
                 f,
-                "upgrading the store: folding about {} ledger rows into one spend row per key and day (this runs once)",
+                "upgrading the store: folding about {} ledger rows into one spend row per key and day; other writers wait until it is done",
                 crate::text::thousands(*rows)
             ),
             Upgrading::GivingBackSpace { bytes } => write!(
                 f,
-                "upgrading the store: giving {} MiB of freed space back to the file system",
+                "giving the store's {} MiB of free space back to the file system",
                 crate::text::thousands(bytes.div_ceil(1 << 20))
+            ),
+            Upgrading::SpaceKept { why } => write!(
+                f,
+                "the free space stays in the store, which reuses it as it grows ({why}); `apikey store upgrade` tries again"
             ),
             Upgrading::GaveBackSpace { size, elapsed } => write!(
                 f,
-                "gave the space back in {:.1} s: the store is {} MiB",
+                "gave the space back in {:.1} s: the store file is {} MiB",
                 elapsed.as_secs_f64(),
                 crate::text::thousands(size.div_ceil(1 << 20))
             ),

@@ -133,6 +133,11 @@ impl Store {
             }
         }
         if wrote {
+            // The day rows, here rather than in COMMIT: a row that cannot
+            // be written is one request's failure, as a spend's would be.
+            if let Err(e) = tx.write_held() {
+                return BatchEnd::Broke(e);
+            }
             if let Err(e) = tx.commit() {
                 return BatchEnd::Failed(e);
             }
@@ -463,5 +468,45 @@ mod tests {
             answers[1]
         );
         assert_eq!(answers[2].as_ref().unwrap().balance, Some(98));
+    }
+
+    /// A key's day row that cannot be written (here a trigger refuses it)
+    /// fails that key's spends and nothing else: the batch is rolled back
+    /// whole, then each request is decided alone, and no balance moves
+    /// without its ledger row.
+    #[test]
+    fn a_day_row_that_cannot_be_written_fails_its_key_alone() {
+        let (_dir, path, [a, b]) = two_keys();
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TRIGGER refuse_b BEFORE INSERT ON ledger
+               WHEN NEW.reason = 'spend' AND NEW.key_id = (SELECT MAX(id) FROM keys)
+               BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+        )
+        .unwrap();
+        let mut store = Store::open(&path).unwrap();
+        let request = spend();
+        let answers = store.verify_batch(&[
+            (digest(&a), &request),
+            (digest(&b), &request),
+            (digest(&a), &request),
+        ]);
+        assert_eq!(answers[0].as_ref().unwrap().balance, Some(99));
+        assert!(
+            matches!(answers[1], Err(Error::Store { .. })),
+            "{:?}",
+            answers[1]
+        );
+        assert_eq!(answers[2].as_ref().unwrap().balance, Some(98));
+        let (balance_b, spent_a): (i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT balance FROM keys WHERE id = (SELECT MAX(id) FROM keys)),
+                        (SELECT SUM(spends) FROM ledger WHERE reason = 'spend')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((balance_b, spent_a), (100, 2));
+        assert!(store.check().unwrap().violations.is_empty());
     }
 }

@@ -336,9 +336,9 @@ mod tests {
             let verdict = verifier.verify(&secret, VerifyRequest::default()).unwrap();
             assert_eq!(verdict.code, VerifyCode::Valid);
         }
-        // 4,000 commits of about 5 pages each, back to back: without
+        // 4,000 commits of 3 to 4 pages each, back to back: without
         // checkpoints, or with checkpoints that never let the log start
-        // over, it would reach 20,000 pages.
+        // over, it would reach some 14,000 pages.
         let log = std::fs::metadata(path.with_extension("db-wal"))
             .unwrap()
             .len();

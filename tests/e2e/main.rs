@@ -15,6 +15,7 @@ mod fuzz_cases;
 mod fuzz_replay;
 mod http;
 mod keys;
+mod ledger;
 mod mail;
 mod mail_faults;
 mod migrations;

@@ -4,14 +4,18 @@
 #[macro_use]
 #[doc(hidden)]
 pub mod sql;
+mod audit;
 mod check;
 mod columns;
+mod compact;
 mod file;
 mod outbox;
+mod rows;
 mod schema;
 mod spends;
 mod tx;
 mod upkeep;
+mod usage;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -126,9 +130,9 @@ impl SqliteBackend {
                 schema::Outcome::Newer(found) => return Err(newer(&path, found)),
                 schema::Outcome::Foreign => return Err(foreign(&path)),
             }
-            // After an upgrade that freed most of the file (or one that
-            // was stopped before it could give the space back).
-            schema::give_back_free_space(&conn, progress).map_err(fail)?;
+            if opened_at_version < schema::LATEST {
+                compact::give_back_free_space(&conn, progress);
+            }
             upkeep::install(&mut conn, busy.clone(), busy_timeout, None).map_err(fail)?;
         }
         Ok(SqliteBackend {
@@ -208,6 +212,12 @@ impl Backend for SqliteBackend {
                 .map_err(|e| store_error(&self.path, self.busy_timeout, e))?;
             Ok(Box::new(reader) as Box<dyn Backend>)
         })
+    }
+
+    fn give_back_free_space(&mut self, progress: &mut dyn FnMut(&Upgrading)) {
+        if self.file && self.access != Access::Read {
+            compact::give_back_free_space(&self.conn, progress);
+        }
     }
 
     fn offload_upkeep(&mut self) -> Option<Result<Box<dyn Upkeep>>> {

@@ -223,7 +223,8 @@ const MIGRATIONS: &[Step] = &[
     // 9: spends kept as one ledger row per key and UTC day (its lookups in
     // `delta`, how many verifications in `spends`, the last one's time in
     // `at`), so that spending does not grow the store. Every other kind
-    // stays one row per event, with no day.
+    // stays one row per event, with no day, and `spends` 1 (a row an older
+    // process still running writes gets the same: its sums stay right).
     Step::Rust(spends_per_day),
 ];
 
@@ -293,54 +294,6 @@ fn lists_as_json(tx: &rusqlite::Transaction<'_>, _: &mut Announce<'_>) -> rusqli
             update.execute(rusqlite::params![id, json])?;
         }
     }
-    Ok(())
-}
-
-/// Free pages past which an upgrade gives the space back (`VACUUM`): more
-/// than half the file, and more than 16 MiB of it.
-const FREE_PAGES_GIVEN_BACK: i64 = 4096;
-
-/// Gives the file's free pages back to the file system when most of it is
-/// free: after an upgrade that freed it (migration 9 drops a ledger of a
-/// row per spend, which could be gigabytes), or on the next open for
-/// writing when that upgrade was stopped before it got here. The store
-/// itself never frees that much. `VACUUM` is atomic like any transaction;
-/// when another writer is in the way it is left for a later open, and
-/// meanwhile the store reuses the free pages as it grows.
-pub fn give_back_free_space(
-    conn: &Connection,
-    announce: &mut dyn FnMut(&Upgrading),
-) -> rusqlite::Result<()> {
-    let (free, pages, page_size): (i64, i64, i64) = conn.query_row(
-        "SELECT (SELECT freelist_count FROM pragma_freelist_count),
-                (SELECT page_count FROM pragma_page_count),
-                (SELECT page_size FROM pragma_page_size)",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
-    if free < FREE_PAGES_GIVEN_BACK || free * 2 < pages {
-        return Ok(());
-    }
-    let began = Instant::now();
-    announce(&Upgrading::GivingBackSpace {
-        bytes: (free * page_size).unsigned_abs(),
-    });
-    match conn.execute_batch("VACUUM") {
-        Ok(()) => {}
-        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => return Ok(()),
-        Err(e) => return Err(e),
-    }
-    // The log now holds the whole rewritten file: fold it in and cut it.
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    let size: i64 = conn.query_row(
-        "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
-        [],
-        |r| r.get(0),
-    )?;
-    announce(&Upgrading::GaveBackSpace {
-        size: size.unsigned_abs(),
-        elapsed: began.elapsed(),
-    });
     Ok(())
 }
 

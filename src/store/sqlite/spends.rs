@@ -33,10 +33,15 @@ impl DaySpends {
         entry.at = entry.at.max(at);
     }
 
-    /// Everything held, as `((key, day), spent)`, leaving none: to write
-    /// before the commit or before the ledger is read.
-    pub(super) fn take(&mut self) -> HashMap<(i64, i64), Pending> {
-        std::mem::take(&mut self.pending)
+    /// Everything held, as `((key, day), spent)`: to write before the
+    /// commit or before the ledger is read, then [`DaySpends::clear`].
+    pub(super) fn held(&self) -> impl Iterator<Item = (&(i64, i64), &Pending)> {
+        self.pending.iter()
+    }
+
+    /// Forgets what was held, once it is written.
+    pub(super) fn clear(&mut self) {
+        self.pending.clear();
     }
 
     /// Whether nothing is held.
@@ -57,9 +62,8 @@ mod tests {
         spends.add(1, 20_001, 1, 95);
         spends.add(2, 20_000, 1, 100);
         let mut held: Vec<_> = spends
-            .take()
-            .into_iter()
-            .map(|(at, p)| (at, p.lookups, p.spends, p.at))
+            .held()
+            .map(|(&at, p)| (at, p.lookups, p.spends, p.at))
             .collect();
         held.sort_unstable();
         assert_eq!(
@@ -70,6 +74,8 @@ mod tests {
                 ((2, 20_000), 1, 1, 100)
             ]
         );
+        assert!(!spends.is_empty());
+        spends.clear();
         assert!(spends.is_empty());
     }
 }

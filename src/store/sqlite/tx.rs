@@ -1,29 +1,31 @@
 //! `Tx` for SQLite: every statement the rules need, each prepared once per
 //! connection and reused from rusqlite's statement cache.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::ErrorContext;
-use super::columns::text_enum;
+use super::rows::{
+    SELECT_ACCOUNT, account_from_row, ip_text, join_list, key_from_row, to_sql_count, to_sql_limit,
+    ts,
+};
 use super::spends::DaySpends;
 use super::sql::{self, KEY_COLUMN_COUNT};
 use crate::account::{Account, AccountName, AccountPk};
-use crate::audit::{Action, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
-use crate::key::{Key, KeyId, KeyName, KeyPk, KeyStatus};
+use crate::key::{Key, KeyId, KeyName, KeyPk};
+use crate::notify::NotifySettings;
 use crate::notify::delivery::EventUpdate;
 use crate::notify::event::{Event, NewEvent, Raised};
 use crate::notify::sender::Holder;
-use crate::notify::{Email, NotifySettings};
 use crate::secret::KeyDigest;
-use crate::security::{IpRule, Scope, SecuritySettings, UrlPattern};
+use crate::security::SecuritySettings;
 use crate::store::Clock;
 use crate::store::backend::{
     LedgerMismatch, LedgerReason, NewAudit, NewKeyRow, SecretMatch, Spend, Tx,
 };
 use crate::usage::{UsageIp, UsageRow};
-use crate::verify::Counters;
 
 /// One transaction on the connection. BEGIN, COMMIT and ROLLBACK go
 /// through the statement cache like every other statement (rusqlite's
@@ -32,8 +34,8 @@ use crate::verify::Counters;
 pub(crate) struct SqliteTx<'c> {
     txn: &'c Connection,
     open: bool,
-    now: Timestamp,
-    errors: ErrorContext,
+    pub(super) now: Timestamp,
+    pub(super) errors: ErrorContext,
     /// Spends not yet added to the ledger's day rows: written before the
     /// commit and before anything reads the ledger.
     spent: DaySpends,
@@ -79,7 +81,7 @@ thread_local! {
 
 impl<'c> SqliteTx<'c> {
     /// Every statement goes through here: from the connection's cache.
-    fn stmt(&self, sql: &str) -> rusqlite::Result<rusqlite::CachedStatement<'c>> {
+    pub(super) fn stmt(&self, sql: &str) -> rusqlite::Result<rusqlite::CachedStatement<'c>> {
         #[cfg(test)]
         PREPARED.with(|p| p.borrow_mut().insert(sql.to_owned()));
         self.txn.prepare_cached(sql)
@@ -96,163 +98,8 @@ impl Drop for SqliteTx<'_> {
     }
 }
 
-fn ts(v: Option<i64>) -> Option<Timestamp> {
-    v.map(Timestamp::from_unix)
-}
-
-/// Reads a stored list back through the parser that admitted its entries.
-fn parse_list<T>(
-    row: &Row<'_>,
-    column: usize,
-    parse: impl Fn(&str) -> Result<T>,
-) -> rusqlite::Result<Vec<T>> {
-    let text = row.get_ref(column)?.as_str()?;
-    if text.is_empty() || text == "[]" {
-        return Ok(Vec::new());
-    }
-    let entries: Vec<String> = serde_json::from_str(text).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, e.into())
-    })?;
-    entries
-        .iter()
-        .map(|item| {
-            parse(item).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    column,
-                    rusqlite::types::Type::Text,
-                    e.to_string().into(),
-                )
-            })
-        })
-        .collect()
-}
-
-fn join_list<T: std::fmt::Display>(items: &[T]) -> String {
-    let entries: Vec<String> = items.iter().map(ToString::to_string).collect();
-    // A list of strings always serialises.
-    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_owned())
-}
-
-fn limit(v: Option<i64>) -> Option<u64> {
-    v.and_then(|n| u64::try_from(n).ok())
-}
-
-fn to_sql_limit(v: Option<u64>) -> Option<i64> {
-    v.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
-}
-
-fn count(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
-fn to_sql_count(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-/// How a usage row's IP is stored: '' none given, '*' redacted, else the address.
-fn ip_text(ip: UsageIp) -> String {
-    match ip {
-        UsageIp::Unknown => String::new(),
-        UsageIp::Redacted => "*".to_owned(),
-        UsageIp::Addr(a) => a.to_string(),
-    }
-}
-
-fn ip_from_text(text: &str) -> UsageIp {
-    match text {
-        "" => UsageIp::Unknown,
-        "*" => UsageIp::Redacted,
-        other => other.parse().map_or(UsageIp::Redacted, UsageIp::Addr),
-    }
-}
-
-/// An integer column, read without the generic conversion layer (this runs
-/// for every column of every verification).
-fn int(row: &Row<'_>, column: usize) -> rusqlite::Result<i64> {
-    row.get_ref(column)?.as_i64().map_err(Into::into)
-}
-
-fn opt_int(row: &Row<'_>, column: usize) -> rusqlite::Result<Option<i64>> {
-    row.get_ref(column)?.as_i64_or_null().map_err(Into::into)
-}
-
-fn text(row: &Row<'_>, column: usize) -> rusqlite::Result<String> {
-    Ok(row.get_ref(column)?.as_str()?.to_owned())
-}
-
-fn key_from_row(row: &Row<'_>, now: Timestamp) -> rusqlite::Result<Key> {
-    let expires_at = ts(opt_int(row, 7)?);
-    let revoked_at = ts(opt_int(row, 8)?);
-    Ok(Key {
-        pk: KeyPk(int(row, 0)?),
-        account_pk: AccountPk(int(row, 27)?),
-        id: KeyId::from_store(text(row, 1)?),
-        account: text(row, 2)?,
-        name: KeyName::from_store(text(row, 3)?),
-        hint: text(row, 4)?,
-        balance: int(row, 5)?,
-        created_at: Timestamp::from_unix(int(row, 6)?),
-        status: KeyStatus::at(revoked_at, expires_at, now),
-        expires_at,
-        revoked_at,
-        last_used_at: ts(opt_int(row, 9)?),
-        security: SecuritySettings {
-            // An entry an older build let in is read as one that matches
-            // nothing, so the key still works as far as its other entries
-            // allow, and `store check` and `apply` can name the entry.
-            allowed_urls: parse_list(row, 10, |t| Ok(UrlPattern::from_store(t)))?,
-            allowed_ips: parse_list(row, 11, IpRule::parse)?,
-            scopes: parse_list(row, 12, Scope::parse)?,
-            daily_limit: limit(opt_int(row, 13)?),
-            monthly_limit: limit(opt_int(row, 14)?),
-            ip_daily_limit: limit(opt_int(row, 15)?),
-            redact_days: u16::try_from(int(row, 16)?).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    16,
-                    rusqlite::types::Type::Integer,
-                    e.into(),
-                )
-            })?,
-        },
-        notify: NotifySettings {
-            emails: parse_list(row, 17, Email::from_store)?,
-            low_balance: limit(opt_int(row, 18)?),
-        },
-        counters: Counters {
-            day: int(row, 19)?,
-            day_count: count(int(row, 20)?),
-            month: int(row, 21)?,
-            month_count: count(int(row, 22)?),
-        },
-        raised: Raised {
-            warned_day: int(row, 23)?,
-            limit_day: int(row, 24)?,
-            limit_month: int(row, 25)?,
-            expiry: int(row, 26)? != 0,
-        },
-    })
-}
-
-fn account_from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
-    Ok(Account {
-        pk: AccountPk(row.get(0)?),
-        name: row.get(1)?,
-        created_at: Timestamp::from_unix(row.get(2)?),
-        active_keys: row.get(3)?,
-        total_keys: row.get(4)?,
-        balance: row.get(5)?,
-    })
-}
-
-const SELECT_ACCOUNT: &str = "SELECT a.id, a.name, a.created_at,
-    (SELECT COUNT(*) FROM keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL),
-    (SELECT COUNT(*) FROM keys k WHERE k.account_id = a.id),
-    (SELECT COALESCE(SUM(k.balance), 0) FROM keys k
-        WHERE k.account_id = a.id AND k.revoked_at IS NULL)
-    FROM accounts a";
-
 impl SqliteTx<'_> {
-    fn fail(&self, e: rusqlite::Error) -> Error {
+    pub(super) fn fail(&self, e: rusqlite::Error) -> Error {
         self.errors.wrap(e)
     }
 
@@ -262,10 +109,19 @@ impl SqliteTx<'_> {
         if self.spent.is_empty() {
             return Ok(());
         }
-        let mut add = self.stmt(sql::LEDGER_SPEND).map_err(|e| self.fail(e))?;
-        for ((key, day), spent) in self.spent.take() {
-            add.execute(params![key, spent.at, -spent.lookups, day, spent.spends])
-                .map_err(|e| self.errors.wrap(e))?;
+        let written = self.stmt(sql::LEDGER_SPEND).and_then(|mut add| {
+            self.spent.held().try_for_each(|((key, day), spent)| {
+                add.execute(params![key, spent.at, -spent.lookups, day, spent.spends])
+                    .map(drop)
+            })
+        });
+        self.spent.clear();
+        if let Err(e) = written {
+            // Some rows may be written and others not: the transaction
+            // ends here, so that nothing of it can be committed.
+            let _ = run(self.txn, "ROLLBACK");
+            self.open = false;
+            return Err(self.fail(e));
         }
         Ok(())
     }
@@ -527,80 +383,27 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn ip_usage_today(&mut self, key: KeyPk, day: i64, ip: UsageIp) -> Result<u64> {
-        self.stmt(sql::IP_USAGE_TODAY)
-            .and_then(|mut s| {
-                s.query_row(params![key.0, day, ip_text(ip)], |r| r.get::<_, i64>(0))
-                    .optional()
-            })
-            .map(|n| n.map_or(0, count))
-            .map_err(|e| self.fail(e))
+        self.usage_today_from(key, day, ip)
     }
 
     fn redact_usage(&mut self, key: KeyPk, before_day: i64) -> Result<()> {
-        self.stmt(
-            "INSERT INTO usage (key_id, day, ip, count)
-                 SELECT key_id, day, '*', SUM(count) FROM usage
-                 WHERE key_id = ?1 AND day < ?2 AND ip NOT IN ('', '*') GROUP BY day
-                 ON CONFLICT (key_id, day, ip) DO UPDATE SET count = count + excluded.count",
-        )
-        .and_then(|mut s| s.execute(params![key.0, before_day]))
-        .and_then(|_| {
-            self.stmt("DELETE FROM usage WHERE key_id = ?1 AND day < ?2 AND ip NOT IN ('', '*')")
-                .and_then(|mut s| s.execute(params![key.0, before_day]))
-        })
-        .map(drop)
-        .map_err(|e| self.fail(e))
+        self.redact_key_usage(key, before_day)
     }
 
     fn redact_due_usage(&mut self, today: i64) -> Result<()> {
-        self.stmt(
-            "INSERT INTO usage (key_id, day, ip, count)
-                 SELECT u.key_id, u.day, '*', SUM(u.count) FROM keys k JOIN usage u ON u.key_id = k.id
-                 WHERE u.day < ?1 - k.redact_days AND u.ip NOT IN ('', '*')
-                 GROUP BY u.key_id, u.day
-                 ON CONFLICT (key_id, day, ip) DO UPDATE SET count = count + excluded.count",
-        )
-        .and_then(|mut s| s.execute([today]))
-        .and_then(|_| {
-            self.stmt(
-                "DELETE FROM usage WHERE ip NOT IN ('', '*')
-                     AND day < ?1 - (SELECT k.redact_days FROM keys k WHERE k.id = usage.key_id)",
-            )
-            .and_then(|mut s| s.execute([today]))
-        })
-        .map(drop)
-        .map_err(|e| self.fail(e))
+        self.redact_all_due_usage(today)
     }
 
     fn chore_day(&mut self, chore: &str) -> Result<Option<i64>> {
-        self.stmt("SELECT day FROM housekeeping WHERE chore = ?1")
-            .and_then(|mut s| s.query_row([chore], |r| r.get(0)).optional())
-            .map_err(|e| self.fail(e))
+        self.day_chore_ran(chore)
     }
 
     fn set_chore_day(&mut self, chore: &str, day: i64) -> Result<()> {
-        self.stmt(
-            "INSERT INTO housekeeping (chore, day) VALUES (?1, ?2)
-                 ON CONFLICT (chore) DO UPDATE SET day = excluded.day",
-        )
-        .and_then(|mut s| s.execute(params![chore, day]))
-        .map(drop)
-        .map_err(|e| self.fail(e))
+        self.record_chore_day(chore, day)
     }
 
     fn usage_rows(&mut self, key: KeyPk, from_day: i64) -> Result<Vec<UsageRow>> {
-        let mut stmt = self
-            .stmt("SELECT day, ip, count FROM usage WHERE key_id = ?1 AND day >= ?2")
-            .map_err(|e| self.errors.wrap(e))?;
-        stmt.query_map(params![key.0, from_day], |r| {
-            Ok(UsageRow {
-                day: r.get(0)?,
-                ip: ip_from_text(r.get_ref(1)?.as_str()?),
-                count: count(r.get(2)?),
-            })
-        })
-        .and_then(Iterator::collect)
-        .map_err(|e| self.errors.wrap(e))
+        self.usage_since(key, from_day)
     }
 
     fn update_security(
@@ -732,62 +535,15 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn audit(&mut self, actor: &str, entry: &NewAudit<'_>) -> Result<()> {
-        self.stmt(
-            "INSERT INTO audit (at, actor, action, account_id, key_id, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )
-        .and_then(|mut s| {
-            s.execute(params![
-                self.now.unix(),
-                actor,
-                entry.action.as_str(),
-                entry.account.0,
-                entry.key.map(|k| k.0),
-                entry.detail,
-            ])
-        })
-        .map(drop)
-        .map_err(|e| self.fail(e))
+        self.insert_audit(actor, entry)
     }
 
     fn audit_entries(&mut self, account: AccountPk, key: Option<KeyPk>) -> Result<Vec<AuditEntry>> {
-        let (sql, id) = match key {
-            Some(key) => (
-                "SELECT au.id, au.at, au.actor, au.action,
-                    (SELECT a.name FROM accounts a WHERE a.id = au.account_id),
-                    (SELECT k.public_id FROM keys k WHERE k.id = au.key_id),
-                    (SELECT k.name FROM keys k WHERE k.id = au.key_id), au.detail
-                 FROM audit au WHERE au.key_id = ?1",
-                key.0,
-            ),
-            None => (
-                "SELECT au.id, au.at, au.actor, au.action,
-                    (SELECT a.name FROM accounts a WHERE a.id = au.account_id),
-                    (SELECT k.public_id FROM keys k WHERE k.id = au.key_id),
-                    (SELECT k.name FROM keys k WHERE k.id = au.key_id), au.detail
-                 FROM audit au WHERE au.account_id = ?1",
-                account.0,
-            ),
-        };
-        // Sorted here, newest first, for the reason given in `keys`.
-        let mut stmt = self.stmt(sql).map_err(|e| self.errors.wrap(e))?;
-        let mut entries: Vec<AuditEntry> = stmt
-            .query_map([id], |r| {
-                Ok(AuditEntry {
-                    id: r.get(0)?,
-                    at: Timestamp::from_unix(r.get(1)?),
-                    user: r.get(2)?,
-                    action: text_enum(r, 3, Action::parse)?,
-                    account: r.get(4)?,
-                    key_id: r.get(5)?,
-                    key_name: r.get(6)?,
-                    detail: r.get(7)?,
-                })
-            })
-            .and_then(Iterator::collect)
-            .map_err(|e| self.errors.wrap(e))?;
-        entries.sort_by_key(|e| std::cmp::Reverse(e.id));
-        Ok(entries)
+        self.audit_rows(account, key)
+    }
+
+    fn write_held(&mut self) -> Result<()> {
+        self.write_spends()
     }
 
     fn commit(mut self: Box<Self>) -> Result<()> {

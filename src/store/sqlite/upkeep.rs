@@ -9,9 +9,9 @@
 //! one another (a server's reads, `list` and `usage` beside a writer) that
 //! moment may never come, and the log grows without end. So here:
 //!
-//! - From 1,000 pages, a checkpoint: on `serve`'s writer, a call to the
-//!   upkeep thread, which copies on its own connection while the writer
-//!   goes on; elsewhere the commit copies, as SQLite does.
+//! - From 1,000 pages, a checkpoint: on a `Verifier`'s writer (`serve`'s),
+//!   a call to the upkeep thread, which copies on its own connection while
+//!   the writer goes on; elsewhere the commit copies, as SQLite does.
 //! - From 4,000 pages, the commit copies itself (a writer that never
 //!   pauses always begins its next batch before the thread's copy ends).
 //! - From 8,000 pages (about 32 MiB), the commit runs a `RESTART`
@@ -19,8 +19,11 @@
 //!   most [`RESTART_WAIT`]) for the readers still in the log to finish —
 //!   readers that begin meanwhile read the database, not the log — and the
 //!   next write starts the log over. A reader that outlasts the wait (a
-//!   transaction left open in another program) wins; the commit tries
-//!   again 2,000 pages later, so no commit waits at every turn.
+//!   transaction left open in another program) wins, and the log is tried
+//!   again once it has grown by 2,000 more pages: on a connection that
+//!   commits again, by the commit that takes it past the next 2,000; on a
+//!   command's one commit, when that commit ends within the first 16 pages
+//!   past such a step. So one commit in 2,000 pages waits, not each one.
 //!
 //! `journal_size_limit` then cuts a log file that grew past 32 MiB back
 //! when the log starts over.
@@ -51,6 +54,12 @@ const RESTART_PAGES: c_int = 8 * CHECKPOINT_PAGES;
 /// Pages the log grows by before a commit tries again to make it start
 /// over, after readers outlasted a try.
 const RESTART_RETRY_PAGES: c_int = 2 * CHECKPOINT_PAGES;
+
+/// A connection's first commit tries (past [`RESTART_PAGES`]) when it
+/// leaves the log within this many pages past a step of
+/// [`RESTART_RETRY_PAGES`]: a command's commit adds a few pages, so about
+/// one command in each step tries.
+const FIRST_COMMIT_WINDOW: c_int = 16;
 
 /// How long a commit that makes the log start over waits for the readers
 /// still in it (and for another process's write).
@@ -83,6 +92,25 @@ impl BusyWait {
     fn set(&self, wait: Duration) {
         self.0.store(millis(wait), Ordering::Relaxed);
     }
+
+    /// Waits at most `wait` until the guard is dropped, then `normal` again
+    /// (on every way out, a panic included).
+    fn shortened(&self, wait: Duration, normal: Duration) -> Shortened<'_> {
+        self.set(wait);
+        Shortened { busy: self, normal }
+    }
+}
+
+/// A shortened wait, restored when dropped.
+struct Shortened<'a> {
+    busy: &'a BusyWait,
+    normal: Duration,
+}
+
+impl Drop for Shortened<'_> {
+    fn drop(&mut self) {
+        self.busy.set(self.normal);
+    }
 }
 
 fn millis(wait: Duration) -> u64 {
@@ -99,22 +127,18 @@ pub(super) fn install(
     thread: Option<SyncSender<()>>,
 ) -> rusqlite::Result<()> {
     writer.pragma_update(None, "journal_size_limit", LOG_FILE_LIMIT_BYTES)?;
-    let mut next_restart = RESTART_PAGES;
+    // The log's pages after this connection's last commit.
+    let mut last: Option<c_int> = None;
     writer.wal_hook(Some(move |wal: &mut Wal, pages: c_int| {
+        let before = last.replace(pages);
         if pages < CHECKPOINT_PAGES {
-            next_restart = RESTART_PAGES;
             return Ok(());
         }
-        if pages >= next_restart {
-            busy.set(RESTART_WAIT);
-            let restarted = wal.checkpoint_v2(CheckpointMode::RESTART);
-            busy.set(busy_timeout);
-            // Busy (readers outlasted the wait) or failed: later, not at
-            // every commit. The commit itself has succeeded either way.
-            next_restart = match restarted {
-                Ok(_) => RESTART_PAGES,
-                Err(_) => pages.saturating_add(RESTART_RETRY_PAGES),
-            };
+        if restart_due(before, pages) {
+            let _shorter = busy.shortened(RESTART_WAIT, busy_timeout);
+            // Busy (readers outlasted the wait) or failed: tried again at
+            // the next step. The commit itself has succeeded either way.
+            let _ = wal.checkpoint_v2(CheckpointMode::RESTART);
             return Ok(());
         }
         let called = pages < COMMIT_COPIES_PAGES
@@ -128,6 +152,25 @@ pub(super) fn install(
         }
         Ok(())
     }))
+}
+
+/// Whether a commit that left `pages` in the log (`before` after the
+/// connection's last commit, if any) makes the log start over: once past
+/// [`RESTART_PAGES`], at each step of [`RESTART_RETRY_PAGES`] it crosses.
+fn restart_due(before: Option<c_int>, pages: c_int) -> bool {
+    if pages < RESTART_PAGES {
+        return false;
+    }
+    let step = |p: c_int| (p - RESTART_PAGES).div_euclid(RESTART_RETRY_PAGES);
+    match before {
+        // Past the bound at the last commit too: when this one crossed a step.
+        Some(before) if before >= RESTART_PAGES && before <= pages => step(pages) > step(before),
+        // This commit took the log past the bound.
+        Some(before) if before <= pages => true,
+        // The connection's first commit, or the log started over and grew
+        // past the bound since its last one: only just past a step.
+        _ => (pages - RESTART_PAGES) % RESTART_RETRY_PAGES < FIRST_COMMIT_WINDOW,
+    }
 }
 
 /// The checkpointing end: a connection of its own, and the writer's calls.
@@ -225,6 +268,37 @@ mod tests {
             stop.store(true, Ordering::Relaxed);
         });
         peak
+    }
+
+    #[test]
+    fn the_log_is_made_to_start_over_once_per_step_past_the_bound() {
+        // A connection that commits again: when it crosses a step.
+        assert!(!restart_due(Some(7_990), 7_999));
+        assert!(restart_due(Some(7_990), 8_004));
+        assert!(!restart_due(Some(8_004), 8_010));
+        assert!(!restart_due(Some(8_010), 9_999));
+        assert!(restart_due(Some(9_998), 10_002));
+        // A command's one commit: just past a step only.
+        assert!(!restart_due(None, 7_999));
+        assert!(restart_due(None, 8_000));
+        assert!(restart_due(None, 10_015));
+        assert!(!restart_due(None, 10_016));
+        // The log started over and grew again since the last commit.
+        assert!(restart_due(Some(20_000), 8_004));
+        assert!(!restart_due(Some(20_000), 8_100));
+    }
+
+    /// A command's way: a new handle for each spend, so each commit is its
+    /// connection's first.
+    #[test]
+    fn the_log_stays_bounded_beside_readers_when_every_spend_is_a_new_process() {
+        let (_dir, path, secret) = store_with_key();
+        let peak = log_peak(&path, 6_000, || {
+            let mut store = Store::open(&path).unwrap();
+            let verdict = store.verify(&secret, &VerifyRequest::default()).unwrap();
+            assert_eq!(verdict.code, VerifyCode::Valid);
+        });
+        assert!(peak < LOG_BOUND_BYTES, "the log reached {peak} bytes");
     }
 
     // 12,000 commits of 3 to 4 pages: some 45,000 pages (180 MiB) in a
