@@ -171,10 +171,7 @@ impl Verifier {
     /// committed. [`Error::Overloaded`] when the queue is full (nothing was
     /// decided); otherwise as [`Store::verify`].
     pub fn verify(&self, presented: &str, request: VerifyRequest) -> Result<Verdict> {
-        match self.submit_verify(presented, request)? {
-            Submitted::Answered(verdict) => Ok(verdict),
-            Submitted::Queued(slot) => slot.wait(),
-        }
+        self.submit_verify(presented, request)?.wait()
     }
 
     /// [`Verifier::verify`] as a future, for async handlers on any runtime
@@ -183,30 +180,19 @@ impl Verifier {
     /// has taken the request withdraws it, so a client that went away
     /// spends nothing; once taken, it is decided and committed anyway.
     pub fn verify_async(&self, presented: &str, request: VerifyRequest) -> VerifyFuture {
-        match self.submit_verify(presented, request) {
-            Ok(Submitted::Answered(verdict)) => Answer::ready(Ok(verdict)),
-            Ok(Submitted::Queued(slot)) => Answer::waiting(slot),
-            Err(e) => Answer::ready(Err(e)),
-        }
+        Submitted::answer(self.submit_verify(presented, request))
     }
 
     /// What the holder of `presented` may see of its key, as
     /// [`Store::key_view`]; spends nothing.
     pub fn key_view(&self, presented: &str, request: VerifyRequest) -> Result<KeyView> {
-        match self.submit_view(presented, request)? {
-            Submitted::Answered(view) => Ok(view),
-            Submitted::Queued(slot) => slot.wait(),
-        }
+        self.submit_view(presented, request)?.wait()
     }
 
     /// [`Verifier::key_view`] as a future, for async handlers on any
     /// runtime.
     pub fn key_view_async(&self, presented: &str, request: VerifyRequest) -> KeyViewFuture {
-        match self.submit_view(presented, request) {
-            Ok(Submitted::Answered(view)) => Answer::ready(Ok(view)),
-            Ok(Submitted::Queued(slot)) => Answer::waiting(slot),
-            Err(e) => Answer::ready(Err(e)),
-        }
+        Submitted::answer(self.submit_view(presented, request))
     }
 
     /// Whether the store answers: a read on the writer's thread, after the
@@ -289,6 +275,25 @@ enum Submitted<T> {
     Answered(T),
     /// Waiting for a store thread.
     Queued(Arc<Slot<T>>),
+}
+
+impl<T> Submitted<T> {
+    /// The answer, blocking until a store thread gives it.
+    fn wait(self) -> Result<T> {
+        match self {
+            Submitted::Answered(answer) => Ok(answer),
+            Submitted::Queued(slot) => slot.wait(),
+        }
+    }
+
+    /// The answer as a future (a refusal to queue is answered at once).
+    fn answer(submitted: Result<Submitted<T>>) -> Answer<T> {
+        match submitted {
+            Ok(Submitted::Answered(answer)) => Answer::ready(Ok(answer)),
+            Ok(Submitted::Queued(slot)) => Answer::waiting(slot),
+            Err(e) => Answer::ready(Err(e)),
+        }
+    }
 }
 
 #[cfg(test)]
