@@ -11,6 +11,20 @@ use crate::error::Result;
 use crate::key::KeyPk;
 use crate::store::backend::NewAudit;
 
+/// The audit rows `$filter` selects, every column `AuditEntry` reads.
+macro_rules! select_audit {
+    ($filter:literal) => {
+        concat!(
+            "SELECT au.id, au.at, au.actor, au.action,
+                (SELECT a.name FROM accounts a WHERE a.id = au.account_id),
+                (SELECT k.public_id FROM keys k WHERE k.id = au.key_id),
+                (SELECT k.name FROM keys k WHERE k.id = au.key_id), au.detail
+             FROM audit au WHERE ",
+            $filter
+        )
+    };
+}
+
 impl SqliteTx<'_> {
     pub(super) fn insert_audit(&mut self, actor: &str, entry: &NewAudit<'_>) -> Result<()> {
         self.stmt(
@@ -36,23 +50,11 @@ impl SqliteTx<'_> {
         account: AccountPk,
         key: Option<KeyPk>,
     ) -> Result<Vec<AuditEntry>> {
+        // Two fixed statements rather than one with a bound choice, which
+        // SQLite would compile again on every new value.
         let (sql, id) = match key {
-            Some(key) => (
-                "SELECT au.id, au.at, au.actor, au.action,
-                    (SELECT a.name FROM accounts a WHERE a.id = au.account_id),
-                    (SELECT k.public_id FROM keys k WHERE k.id = au.key_id),
-                    (SELECT k.name FROM keys k WHERE k.id = au.key_id), au.detail
-                 FROM audit au WHERE au.key_id = ?1",
-                key.0,
-            ),
-            None => (
-                "SELECT au.id, au.at, au.actor, au.action,
-                    (SELECT a.name FROM accounts a WHERE a.id = au.account_id),
-                    (SELECT k.public_id FROM keys k WHERE k.id = au.key_id),
-                    (SELECT k.name FROM keys k WHERE k.id = au.key_id), au.detail
-                 FROM audit au WHERE au.account_id = ?1",
-                account.0,
-            ),
+            Some(key) => (select_audit!("au.key_id = ?1"), key.0),
+            None => (select_audit!("au.account_id = ?1"), account.0),
         };
         // Sorted here, newest first, for the reason given in `keys`.
         let mut stmt = self.stmt(sql).map_err(|e| self.errors.wrap(e))?;

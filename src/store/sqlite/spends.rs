@@ -16,21 +16,17 @@ pub(super) struct Pending {
     pub(super) lookups: i64,
     /// Verifications.
     pub(super) spends: i64,
-    /// The transaction's instant.
-    pub(super) at: i64,
 }
 
 impl DaySpends {
-    /// Counts a spend of `lookups` on `key` on `day` at `at`.
-    pub(super) fn add(&mut self, key: i64, day: i64, lookups: i64, at: i64) {
+    /// Counts a spend of `lookups` on `key` on `day`.
+    pub(super) fn add(&mut self, key: i64, day: i64, lookups: i64) {
         let entry = self.pending.entry((key, day)).or_insert(Pending {
             lookups: 0,
             spends: 0,
-            at,
         });
         entry.lookups = entry.lookups.saturating_add(lookups);
         entry.spends += 1;
-        entry.at = entry.at.max(at);
     }
 
     /// Everything held, as `((key, day), spent)`: to write before the
@@ -57,21 +53,21 @@ mod tests {
     #[test]
     fn spends_on_one_key_and_day_are_held_as_one() {
         let mut spends = DaySpends::default();
-        spends.add(1, 20_000, 3, 100);
-        spends.add(1, 20_000, 2, 90);
-        spends.add(1, 20_001, 1, 95);
-        spends.add(2, 20_000, 1, 100);
+        spends.add(1, 20_000, 3);
+        spends.add(1, 20_000, 2);
+        spends.add(1, 20_001, 1);
+        spends.add(2, 20_000, 1);
         let mut held: Vec<_> = spends
             .held()
-            .map(|(&at, p)| (at, p.lookups, p.spends, p.at))
+            .map(|(&at, p)| (at, p.lookups, p.spends))
             .collect();
         held.sort_unstable();
         assert_eq!(
             held,
             [
-                ((1, 20_000), 5, 2, 100),
-                ((1, 20_001), 1, 1, 95),
-                ((2, 20_000), 1, 1, 100)
+                ((1, 20_000), 5, 2),
+                ((1, 20_001), 1, 1),
+                ((2, 20_000), 1, 1)
             ]
         );
         assert!(!spends.is_empty());

@@ -109,9 +109,11 @@ impl SqliteTx<'_> {
         if self.spent.is_empty() {
             return Ok(());
         }
+        // Every spend of a transaction is at its one instant.
+        let at = self.now.unix();
         let written = self.stmt(sql::LEDGER_SPEND).and_then(|mut add| {
             self.spent.held().try_for_each(|((key, day), spent)| {
-                add.execute(params![key, spent.at, -spent.lookups, day, spent.spends])
+                add.execute(params![key, at, -spent.lookups, day, spent.spends])
                     .map(drop)
             })
         });
@@ -375,7 +377,7 @@ impl Tx for SqliteTx<'_> {
             .stmt(sql::KEY_BALANCE)
             .and_then(|mut s| s.query_row(params![spend.key.0], |r| r.get(0)))
             .map_err(|e| self.fail(e))?;
-        self.spent.add(spend.key.0, c.day, cost, now);
+        self.spent.add(spend.key.0, c.day, cost);
         self.stmt(sql::USAGE_ADD)
             .and_then(|mut s| s.execute(params![spend.key.0, c.day, ip_text(spend.ip), cost]))
             .map_err(|e| self.fail(e))?;
