@@ -89,7 +89,7 @@ rm -f "$CACHE/apply.db"* "$CACHE/big.toml" "$CACHE/apply.json"
 # redaction ran is inside each write transaction (a process per verify
 # makes it in every spend; a long-lived library handle once a day).
 IDENTIFY="SELECT (SELECT user_version FROM pragma_user_version), (SELECT application_id FROM pragma_application_id), (SELECT COUNT(*) FROM sqlite_schema), (SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('accounts', 'keys', 'secrets', 'ledger', 'audit'));"
-OPEN="PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; $IDENTIFY PRAGMA journal_mode; PRAGMA user_version; SELECT (SELECT freelist_count FROM pragma_freelist_count), (SELECT page_count FROM pragma_page_count), (SELECT page_size FROM pragma_page_size); PRAGMA journal_size_limit = 33554432;"
+OPEN="PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; $IDENTIFY PRAGMA journal_mode; PRAGMA user_version; PRAGMA journal_size_limit = 33554432;"
 READ_OPEN="PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA query_only = ON; $IDENTIFY"
 COLS="k.id, k.public_id, (SELECT a.name FROM accounts a WHERE a.id = k.account_id), k.name, k.hint, k.balance, k.created_at, k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, k.low_balance, k.day, k.day_count, k.month, k.month_count, k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed, k.account_id"
 sweep() { echo "BEGIN DEFERRED; SELECT $COLS FROM keys k WHERE k.expiry_noticed = 0 AND k.revoked_at IS NULL AND k.expires_at IS NOT NULL AND k.expires_at <= $(( $(date +%s) + 604800 )); ROLLBACK;"; }

@@ -18,7 +18,7 @@
 mod support;
 
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -32,18 +32,9 @@ const FIRST_DAY: i64 = 1_772_323_200;
 const DAY: i64 = 86_400;
 const DAYS: i64 = 30;
 
-fn remove(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-}
-
 /// The file's size once its log is folded in and emptied.
 fn settled_size(path: &Path) -> u64 {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        .unwrap();
-    drop(conn);
+    support::checkpoint(path);
     std::fs::metadata(path).unwrap().len()
 }
 
@@ -57,7 +48,7 @@ fn count(path: &Path, sql: &str) -> i64 {
 /// A new store at `path` with `accounts` accounts of 10 keys, each topped
 /// up with 10^9 lookups; the keys' secrets.
 fn new_store(path: &Path, accounts: usize) -> Vec<String> {
-    remove(path);
+    support::remove_store(path);
     let mut store = Store::open(path).unwrap();
     let text = support::manifest_text("acct", 0, accounts);
     let manifest = Manifest::parse(&text, Path::new("generated.toml")).unwrap();
@@ -107,7 +98,7 @@ fn bytes_per_spend(dir: &Path, spends: i64) -> (f64, f64) {
     }
     drop(conn);
     let per_row = (settled_size(&path) - before) as f64 / spends as f64;
-    remove(&path);
+    support::remove_store(&path);
     (per_day, per_row)
 }
 
@@ -206,10 +197,7 @@ fn main() {
         30_000
     };
     let one_key_spends: i64 = if full { 200_000 } else { 5_000 };
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target"),
-        PathBuf::from,
-    );
+    let target = support::target_dir();
     let dir = target.join("bench-growth");
     std::fs::create_dir_all(&dir).unwrap();
 
@@ -267,7 +255,7 @@ fn main() {
     );
     let after_upgrade = settled_size(&path);
     eprintln!("upgrade: {:.1} s; said {said:?}", migrated.as_secs_f64());
-    remove(&path);
+    support::remove_store(&path);
 
     let mib = |b: u64| b as f64 / 1_048_576.0;
     println!("| growth | figure |");

@@ -216,7 +216,7 @@ fn main() {
     };
     wrk::require();
     let store = support::store(keys);
-    let target = store.path.parent().unwrap().parent().unwrap().to_path_buf();
+    let target = support::target_dir();
     let scratch: PathBuf = target.join("bench-serve");
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(scratch.join("home")).unwrap();
@@ -347,42 +347,55 @@ fn report(
         let cells: Vec<String> = connections.iter().map(|&c| f(c)).collect();
         println!("| {name} | {target} | {} |", cells.join(" | "));
     };
-    ratio_row("serve spend / minimal group commit", "≥ 0.8", &|c| {
-        format!(
-            "{:.2}",
-            rate(c, Case::ServeSpend) / rate(c, Case::MinimalGroup)
-        )
-    });
-    ratio_row("serve p99 / minimal p99", "≤ 2", &|c| {
-        format!(
-            "{:.2}",
-            p99(c, Case::ServeSpend) / p99(c, Case::MinimalGroup)
-        )
-    });
-    ratio_row("serve spend / one transaction per request", "≥ 5", &|c| {
-        format!(
-            "{:.2}",
-            rate(c, Case::ServeSpend) / rate(c, Case::MinimalPerRequest)
-        )
-    });
-    ratio_row("serve spend / serve `/healthz`", "reported", &|c| {
-        format!(
-            "{:.2}",
-            rate(c, Case::ServeSpend) / rate(c, Case::ServeHealth)
-        )
-    });
-    ratio_row("dry run / `/healthz`", "≥ 0.8", &|c| {
-        format!(
-            "{:.2}",
-            rate(c, Case::ServeDryRun) / rate(c, Case::ServeHealth)
-        )
-    });
-    ratio_row("nginx auth_request / nginx static", "≥ 0.25", &|c| {
-        format!(
-            "{:.2}",
-            rate(c, Case::NginxAuth) / rate(c, Case::NginxStatic)
-        )
-    });
+    // One case's figure over another's, per connection count.
+    let ratio = |name: &str, target: &str, figure: &dyn Fn(usize, Case) -> f64, of, to| {
+        ratio_row(name, target, &|c| {
+            format!("{:.2}", figure(c, of) / figure(c, to))
+        });
+    };
+    let (spend, health) = (Case::ServeSpend, Case::ServeHealth);
+    ratio(
+        "serve spend / minimal group commit",
+        "≥ 0.8",
+        &rate,
+        spend,
+        Case::MinimalGroup,
+    );
+    ratio(
+        "serve p99 / minimal p99",
+        "≤ 2",
+        &p99,
+        spend,
+        Case::MinimalGroup,
+    );
+    ratio(
+        "serve spend / one transaction per request",
+        "≥ 5",
+        &rate,
+        spend,
+        Case::MinimalPerRequest,
+    );
+    ratio(
+        "serve spend / serve `/healthz`",
+        "reported",
+        &rate,
+        spend,
+        health,
+    );
+    ratio(
+        "dry run / `/healthz`",
+        "≥ 0.8",
+        &rate,
+        Case::ServeDryRun,
+        health,
+    );
+    ratio(
+        "nginx auth_request / nginx static",
+        "≥ 0.25",
+        &rate,
+        Case::NginxAuth,
+        Case::NginxStatic,
+    );
     ratio_row("nginx added p50 / p99, ms", "reported", &|c| {
         format!(
             "+{:.2} / +{:.2}",

@@ -32,12 +32,31 @@ pub struct BenchStore {
     pub secrets: Vec<String>,
 }
 
-fn cache_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+/// Cargo's target folder, where the benches keep what they build.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("target"),
         PathBuf::from,
-    );
-    target.join("bench-stores")
+    )
+}
+
+fn cache_dir() -> PathBuf {
+    target_dir().join("bench-stores")
+}
+
+/// Removes a store file with its `-wal` and `-shm` files.
+pub fn remove_store(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+/// Moves everything in a store's WAL into the database and empties the
+/// WAL, so the next measurement does not pay for (or see) earlier writes.
+pub fn checkpoint(path: &Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
 }
 
 /// A manifest of `accounts` accounts named `{prefix}{n}`, 10 keys each.
@@ -67,9 +86,7 @@ pub fn store(keys: usize) -> BenchStore {
     }
     let started = Instant::now();
     let building = dir.join(format!("{stem}.building.db"));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", building.display()));
-    }
+    remove_store(&building);
     let mut store = Store::open(&building).unwrap();
     let accounts = (keys / KEYS_PER_ACCOUNT).max(1);
     let every = (keys / SAMPLE).max(1);
@@ -127,7 +144,7 @@ impl BenchStore {
     /// Copies the store for one run.
     pub fn working_copy(&self, tag: &str) -> WorkingCopy {
         let path = self.path.with_file_name(format!("work-{tag}.db"));
-        WorkingCopy::remove(&path);
+        remove_store(&path);
         std::fs::copy(&self.path, &path).unwrap();
         WorkingCopy { path }
     }
@@ -147,24 +164,15 @@ impl WorkingCopy {
         self.checkpoint();
     }
 
-    fn remove(path: &Path) {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-    }
-
-    /// Moves everything in the WAL into the database and empties the WAL,
-    /// so the next measurement does not pay for the previous one's writes.
+    /// [`checkpoint`] of the copy.
     pub fn checkpoint(&self) {
-        let conn = rusqlite::Connection::open(&self.path).unwrap();
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .unwrap();
+        checkpoint(&self.path);
     }
 }
 
 impl Drop for WorkingCopy {
     fn drop(&mut self) {
-        WorkingCopy::remove(&self.path);
+        remove_store(&self.path);
     }
 }
 
