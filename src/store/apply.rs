@@ -59,6 +59,26 @@ struct Plan<'m> {
     stored_problems: Vec<StoredKeyProblem>,
 }
 
+/// Holds every account the manifest names that exists, and all of their
+/// keys, in the one order holds are taken in, so that the plan is made on
+/// the store as it will be changed.
+fn hold_manifest(tx: &mut dyn Tx, manifest: &Manifest) -> Result<()> {
+    let mut accounts = Vec::new();
+    for account in &manifest.accounts {
+        if let Some(found) = tx.account(account.name.as_str())? {
+            accounts.push(found.pk);
+        }
+    }
+    accounts.sort_by_key(|a| a.0);
+    accounts.dedup();
+    let mut keys = Vec::new();
+    for account in accounts {
+        tx.hold_account(account)?;
+        keys.extend(tx.keys(account, true)?.into_iter().map(|k| k.pk));
+    }
+    tx.hold_keys(&keys)
+}
+
 fn plan<'m>(tx: &mut dyn Tx, manifest: &'m Manifest, prune: &Prune) -> Result<Plan<'m>> {
     let mut plan = Plan::default();
     for account in &manifest.accounts {
@@ -280,6 +300,9 @@ impl Store {
         } else {
             super::begin_write(&mut *self.backend, self.clock)?
         };
+        if !dry_run {
+            hold_manifest(&mut *tx, manifest)?;
+        }
         let plan = plan(&mut *tx, manifest, prune)?;
         let mut applied = Applied {
             dry_run,

@@ -166,6 +166,28 @@ pub trait Tx {
     /// began (for a write, once the write lock was held).
     fn now(&self) -> Timestamp;
 
+    /// Holds the account until the transaction ends, so that a rule over
+    /// its keys as a whole (10 active, one test balance, unique names) sees
+    /// every other writer's change to them first. Where a write holds the
+    /// whole store (SQLite), there is nothing more to hold.
+    ///
+    /// Holds are taken in one order by every transaction, so that none
+    /// ever waits for another in a circle: accounts first, then keys, by
+    /// row id. (The outbox's events and the chores are held alone.)
+    fn hold_account(&mut self, account: AccountPk) -> Result<()>;
+    /// Holds these keys until the transaction ends, in the order of their
+    /// row ids, before any of them is read for a decision.
+    fn hold_keys(&mut self, keys: &[KeyPk]) -> Result<()>;
+    /// [`Tx::hold_keys`] for the keys these secrets' digests name: a batch
+    /// of verifications holds its keys at once, before deciding the first.
+    /// A transaction's [`Tx::now`] is read after it.
+    fn hold_keys_for(&mut self, digests: &[KeyDigest]) -> Result<()>;
+    /// Holds one key until the transaction ends. `Some` is the key as it is
+    /// once held, when another writer may have changed it since it was
+    /// read; `None` when the transaction held it already (a SQLite write
+    /// holds every key) or only reads, so the key read before stands.
+    fn hold_key(&mut self, key: KeyPk) -> Result<Option<Key>>;
+
     /// An account by name.
     fn account(&mut self, name: &str) -> Result<Option<Account>>;
     /// Every account, by name.

@@ -60,10 +60,12 @@ pub(super) fn resolve(tx: &mut dyn Tx, account: &Account, key: &KeyRef) -> Resul
             .map(|m| m.key)
             .filter(|k| k.account_pk == account.pk),
     };
-    found.ok_or_else(|| Error::KeyNotFound {
+    let found = found.ok_or_else(|| Error::KeyNotFound {
         account: account.name.clone(),
         key: crate::text::printable(&key.shown()),
-    })
+    })?;
+    // What the rules then decide on is the key as it is once held.
+    Ok(tx.hold_key(found.pk)?.unwrap_or(found))
 }
 
 /// Creates a key inside an open transaction: rules 1, 2 and 3.
@@ -75,6 +77,8 @@ pub(crate) fn create_in(
     secret: &Secret,
 ) -> Result<Key> {
     spec.security.check()?;
+    // Rules 1, 2 and 3 are about the account's keys as a whole.
+    tx.hold_account(account.pk)?;
     if spec.notify.emails.len() > MAX_EMAILS {
         return Err(Refusal::TooManyEmails {
             limit: MAX_EMAILS,
@@ -325,6 +329,8 @@ impl Store {
     pub fn rename(&mut self, account: &AccountName, key: &KeyRef, name: &KeyName) -> Result<Key> {
         let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
         let account = accounts::find(&mut *tx, account)?;
+        // Rule 3 is about the account's names: held before the key.
+        tx.hold_account(account.pk)?;
         let key = resolve(&mut *tx, &account, key)?;
         ensure_not_revoked(&key, "renamed")?;
         if key.name == *name {

@@ -15,11 +15,15 @@ pub(crate) mod accounts;
 mod apply;
 pub(crate) mod backend;
 mod check;
+pub(crate) mod columns;
 mod key_view;
 pub(crate) mod keys;
 mod notify;
 mod outbox;
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres;
 mod security;
+mod spends;
 pub(crate) mod sqlite;
 #[cfg(test)]
 mod suite;
@@ -41,6 +45,13 @@ pub use self::upgrading::Upgrading;
 use crate::clock::Timestamp;
 use crate::error::Result;
 use backend::Backend;
+
+/// Whether a store location (`--db`) names a PostgreSQL server:
+/// `postgres://…` or `postgresql://…`; anything else is a SQLite path.
+pub fn is_postgres(db: &str) -> bool {
+    let scheme = db.split_once("://").map_or("", |(scheme, _)| scheme);
+    scheme.eq_ignore_ascii_case("postgres") || scheme.eq_ignore_ascii_case("postgresql")
+}
 
 /// Begins a write transaction and does the store's daily chores in it
 /// first, so that every write leaves the store as the rules say it is at
@@ -115,7 +126,8 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     /// Opens the SQLite store at `path`, creating it (mode 0600, and its
-    /// folder) on first use, with the default busy timeout. A store made by
+    /// folder) on first use, with the default busy timeout; or, for a
+    /// `postgres://` URL, the store in that database's `apikey` schema. A store made by
     /// an older apikey is upgraded first (see [`Store::open_with_progress`]
     /// to show a long upgrade).
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
@@ -148,9 +160,38 @@ impl Store {
         progress: &mut dyn FnMut(&Upgrading),
     ) -> Result<Store> {
         let path = path.as_ref();
+        if let Some(url) = path.to_str().filter(|p| is_postgres(p)) {
+            return Store::open_postgres(url, access, busy_timeout, progress);
+        }
         let backend =
             sqlite::SqliteBackend::open_with_progress(path, access, busy_timeout, progress)?;
         Ok(Store::with_backend(Box::new(backend), path))
+    }
+
+    /// The store on the PostgreSQL server `url` names; `busy_timeout` is
+    /// how long a statement waits for another transaction's lock.
+    #[cfg(feature = "postgres")]
+    fn open_postgres(
+        url: &str,
+        access: Access,
+        busy_timeout: Duration,
+        progress: &mut dyn FnMut(&Upgrading),
+    ) -> Result<Store> {
+        let backend = postgres::PostgresBackend::open(url, access, busy_timeout, progress)?;
+        let name = backend.name().to_path_buf();
+        Ok(Store::with_backend(Box::new(backend), &name))
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    fn open_postgres(
+        _url: &str,
+        _access: Access,
+        _busy_timeout: Duration,
+        _progress: &mut dyn FnMut(&Upgrading),
+    ) -> Result<Store> {
+        Err(crate::error::Error::invalid(
+            "this apikey was built without PostgreSQL (the `postgres` feature): use a SQLite path, or a build with it",
+        ))
     }
 
     /// A new, empty store that lives in memory and vanishes with the

@@ -107,7 +107,17 @@ impl Store {
         }
         let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
         let now = tx.now();
-        let due = tx.keys_expiring_before(horizon(now))?;
+        let found = tx.keys_expiring_before(horizon(now))?;
+        // Held, then read again: a verification may have announced one
+        // since it was found.
+        tx.hold_keys(&found.iter().map(|k| k.pk).collect::<Vec<_>>())?;
+        let mut due = Vec::with_capacity(found.len());
+        for key in found {
+            let key = tx.hold_key(key.pk)?.unwrap_or(key);
+            if !key.raised.expiry {
+                due.push(key);
+            }
+        }
         for key in &due {
             if let Some(expires_at) = key.expires_at {
                 raise(&mut *tx, key, &[event::expiring(expires_at, now)])?;

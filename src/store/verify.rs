@@ -119,6 +119,12 @@ impl Store {
             Ok(tx) => tx,
             Err(e) => return BatchEnd::Failed(e),
         };
+        if spends {
+            let digests: Vec<KeyDigest> = batch.iter().map(|(digest, _)| *digest).collect();
+            if let Err(e) = tx.hold_keys_for(&digests) {
+                return BatchEnd::Failed(e);
+            }
+        }
         let mut chores = Chores::new(self.chores_seen, tx.now());
         let mut answers = Vec::with_capacity(batch.len());
         let mut wrote = false;
@@ -233,9 +239,14 @@ pub(super) fn find_key(
         .as_ref()
         .map(|name| accounts::find(&mut *tx, name))
         .transpose()?;
-    let Some(found) = tx.key_by_digest(digest)? else {
+    let Some(mut found) = tx.key_by_digest(digest)? else {
         return Ok(None);
     };
+    // A batch holds its keys before deciding (`hold_keys_for`); this holds
+    // one whose secret appeared since.
+    if let Some(key) = tx.hold_key(found.key.pk)? {
+        found.key = key;
+    }
     if found.retires_at.is_some_and(|t| t <= now)
         || scope.is_some_and(|account| account.pk != found.key.account_pk)
     {

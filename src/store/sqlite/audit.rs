@@ -2,7 +2,7 @@
 
 use rusqlite::params;
 
-use super::columns::text_enum;
+use super::columns::read;
 use super::tx::SqliteTx;
 use crate::account::AccountPk;
 use crate::audit::{Action, AuditEntry};
@@ -10,6 +10,7 @@ use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::key::KeyPk;
 use crate::store::backend::NewAudit;
+use crate::store::columns::text_enum;
 
 /// The audit rows `$filter` selects, every column `AuditEntry` reads.
 macro_rules! select_audit {
@@ -64,7 +65,7 @@ impl SqliteTx<'_> {
                     id: r.get(0)?,
                     at: Timestamp::from_unix(r.get(1)?),
                     user: r.get(2)?,
-                    action: text_enum(r, 3, Action::parse)?,
+                    action: read(r, |r| text_enum(r, 3, Action::parse))?,
                     account: r.get(4)?,
                     key_id: r.get(5)?,
                     key_name: r.get(6)?,

@@ -1,33 +1,49 @@
-//! Reading columns that hold more than a plain value: lists kept as JSON
-//! arrays, and words that name an enum's variant. Shared by every file of
-//! SQL in this backend.
+//! SQLite's rows read through the backend-agnostic [`Columns`], and a
+//! column that does not hold what it should turned into rusqlite's error.
 
 use rusqlite::Row;
+use rusqlite::types::Type;
 
-/// Lists are stored as JSON arrays of strings (migration 7), so no entry
-/// can split into two whatever it holds; `''` (a column's default) is empty.
-pub(super) fn split_list(text: &str) -> rusqlite::Result<Vec<String>> {
-    if text.is_empty() || text == "[]" {
-        return Ok(Vec::new());
+use crate::store::columns::{ColumnError, Columns};
+
+impl Columns for Row<'_> {
+    // Integers and text are read without the generic conversion layer:
+    // this runs for every column of every verification.
+    fn int(&self, column: usize) -> Result<i64, ColumnError> {
+        self.get_ref(column)
+            .and_then(|v| v.as_i64().map_err(Into::into))
+            .map_err(|e| ColumnError::new(column, e))
     }
-    serde_json::from_str(text).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
-    })
+
+    fn opt_int(&self, column: usize) -> Result<Option<i64>, ColumnError> {
+        self.get_ref(column)
+            .and_then(|v| v.as_i64_or_null().map_err(Into::into))
+            .map_err(|e| ColumnError::new(column, e))
+    }
+
+    fn text(&self, column: usize) -> Result<&str, ColumnError> {
+        self.get_ref(column)
+            .and_then(|v| v.as_str().map_err(Into::into))
+            .map_err(|e| ColumnError::new(column, e))
+    }
+
+    fn opt_text(&self, column: usize) -> Result<Option<&str>, ColumnError> {
+        self.get_ref(column)
+            .and_then(|v| v.as_str_or_null().map_err(Into::into))
+            .map_err(|e| ColumnError::new(column, e))
+    }
 }
 
-/// A column holding one of an enum's words, read through its parser; an
-/// unknown word is an error, never a default.
-pub(super) fn text_enum<T>(
+/// A column that does not hold what its meaning admits, as rusqlite's
+/// conversion failure (so it reaches the user as every SQLite error does).
+pub(super) fn conversion(e: ColumnError) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(e.column, Type::Text, e.message.into())
+}
+
+/// Reads a row through `read`, for rusqlite's row closures.
+pub(super) fn read<T>(
     row: &Row<'_>,
-    column: usize,
-    parse: fn(&str) -> Option<T>,
+    read: impl FnOnce(&Row<'_>) -> Result<T, ColumnError>,
 ) -> rusqlite::Result<T> {
-    let text = row.get_ref(column)?.as_str()?;
-    parse(text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            column,
-            rusqlite::types::Type::Text,
-            format!("unknown value '{text}'").into(),
-        )
-    })
+    read(row).map_err(conversion)
 }

@@ -12,7 +12,6 @@ mod file;
 mod outbox;
 mod rows;
 mod schema;
-mod spends;
 mod tx;
 mod upkeep;
 mod usage;

@@ -1,17 +1,15 @@
 //! The outbox on SQLite: events, each recipient's delivery, and the claim
-//! of the `notify send` run delivering one. Deliveries are a JSON array of
-//! the recipients something happened to; the others are pending.
+//! of the `notify send` run delivering one.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::{Deserialize, Serialize};
 
-use super::columns::{split_list, text_enum};
+use super::columns::read;
 use crate::clock::Timestamp;
-use crate::key::{Key, KeyId};
+use crate::key::Key;
 use crate::notify::delivery::EventUpdate;
-use crate::notify::event::{Event, EventKind, EventStatus, NewEvent};
-use crate::notify::recipient::{Delivery, DeliveryStatus};
+use crate::notify::event::{Event, EventStatus, NewEvent};
 use crate::notify::sender::Holder;
+use crate::store::columns::{deliveries_text, event_from};
 
 /// Every column `event_from_row` reads; `o` is outbox, `a` accounts, `k` keys.
 macro_rules! select_event {
@@ -28,95 +26,8 @@ macro_rules! select_event {
     };
 }
 
-/// A recipient's outcome as stored.
-#[derive(Serialize, Deserialize)]
-struct StoredDelivery {
-    to: String,
-    status: String,
-    at: Option<i64>,
-    refusals: u32,
-    #[serde(default)]
-    doubts: u32,
-    error: Option<String>,
-}
-
-fn conversion(
-    column: usize,
-    e: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, e.into())
-}
-
-/// Every recipient's delivery, in the order of `recipients`.
-fn deliveries(recipients: &[String], text: &str, column: usize) -> rusqlite::Result<Vec<Delivery>> {
-    let stored: Vec<StoredDelivery> = if text.is_empty() {
-        Vec::new()
-    } else {
-        serde_json::from_str(text).map_err(|e| conversion(column, e))?
-    };
-    recipients
-        .iter()
-        .map(|to| match stored.iter().find(|s| &s.to == to) {
-            None => Ok(Delivery::pending(to)),
-            Some(s) => Ok(Delivery {
-                to: to.clone(),
-                status: DeliveryStatus::parse(&s.status)
-                    .ok_or_else(|| conversion(column, format!("unknown value '{}'", s.status)))?,
-                at: s.at.map(Timestamp::from_unix),
-                refusals: s.refusals,
-                doubts: s.doubts,
-                error: s.error.clone(),
-            }),
-        })
-        .collect()
-}
-
-fn deliveries_text(deliveries: &[Delivery]) -> rusqlite::Result<String> {
-    let stored: Vec<StoredDelivery> = deliveries
-        .iter()
-        .filter(|d| *d != &Delivery::pending(&d.to))
-        .map(|d| StoredDelivery {
-            to: d.to.clone(),
-            status: d.status.as_str().to_owned(),
-            at: d.at.map(Timestamp::unix),
-            refusals: d.refusals,
-            doubts: d.doubts,
-            error: d.error.clone(),
-        })
-        .collect();
-    serde_json::to_string(&stored).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))
-}
-
 fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
-    let recipients = split_list(row.get_ref(4)?.as_str()?)?;
-    let claimed_by: Option<String> = row.get(15)?;
-    Ok(Event {
-        id: row.get(0)?,
-        event: text_enum(row, 1, EventKind::parse)?,
-        account: row.get(2)?,
-        key_id: KeyId::from_store(row.get(3)?),
-        deliveries: deliveries(&recipients, row.get_ref(14)?.as_str()?, 14)?,
-        recipients,
-        status: text_enum(row, 5, EventStatus::parse)?,
-        attempts: row.get(6)?,
-        created_at: Timestamp::from_unix(row.get(7)?),
-        sent_at: row.get::<_, Option<i64>>(8)?.map(Timestamp::from_unix),
-        last_error: row.get(9)?,
-        key_name: row.get(10)?,
-        key_hint: row.get(11)?,
-        balance: row.get(12)?,
-        detail: row.get(13)?,
-        claimed_by: match claimed_by {
-            None => None,
-            Some(token) => Some(Holder {
-                token,
-                host: row.get::<_, Option<String>>(16)?.unwrap_or_default(),
-                pid: row.get::<_, Option<u32>>(17)?.unwrap_or_default(),
-                process: row.get::<_, Option<String>>(18)?.unwrap_or_default(),
-                until: Timestamp::from_unix(row.get::<_, Option<i64>>(19)?.unwrap_or_default()),
-            }),
-        },
-    })
+    read(row, |r| event_from(r))
 }
 
 /// Writes an event for `key` as it is now; with nobody on its list, skipped.
@@ -212,7 +123,7 @@ pub(super) fn record(
         id,
         token,
         update.status.as_str(),
-        deliveries_text(&update.deliveries)?,
+        deliveries_text(&update.deliveries),
         update.last_error,
         update.sent_at.map(Timestamp::unix)
     ])
@@ -230,7 +141,7 @@ pub(super) fn set_state(conn: &Connection, id: i64, update: &EventUpdate) -> rus
     .execute(params![
         id,
         update.status.as_str(),
-        deliveries_text(&update.deliveries)?,
+        deliveries_text(&update.deliveries),
         update.last_error,
         update.sent_at.map(Timestamp::unix)
     ])

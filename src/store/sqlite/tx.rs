@@ -4,11 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::ErrorContext;
-use super::rows::{
-    SELECT_ACCOUNT, account_from_row, ip_text, join_list, key_from_row, to_sql_count, to_sql_limit,
-    ts,
-};
-use super::spends::DaySpends;
+use super::rows::{SELECT_ACCOUNT, account_from_row, key_from_row};
 use super::sql::{self, KEY_COLUMN_COUNT};
 use crate::account::{Account, AccountName, AccountPk};
 use crate::audit::AuditEntry;
@@ -25,6 +21,8 @@ use crate::store::Clock;
 use crate::store::backend::{
     LedgerMismatch, LedgerReason, NewAudit, NewKeyRow, SecretMatch, Spend, Tx,
 };
+use crate::store::columns::{ip_text, join_list, to_sql_count, to_sql_limit, ts};
+use crate::store::spends::DaySpends;
 use crate::usage::{UsageIp, UsageRow};
 
 /// One transaction on the connection. BEGIN, COMMIT and ROLLBACK go
@@ -140,6 +138,23 @@ impl SqliteTx<'_> {
 impl Tx for SqliteTx<'_> {
     fn now(&self) -> Timestamp {
         self.now
+    }
+
+    // The write lock (BEGIN IMMEDIATE) holds the whole store.
+    fn hold_account(&mut self, _account: AccountPk) -> Result<()> {
+        Ok(())
+    }
+
+    fn hold_keys(&mut self, _keys: &[KeyPk]) -> Result<()> {
+        Ok(())
+    }
+
+    fn hold_keys_for(&mut self, _digests: &[KeyDigest]) -> Result<()> {
+        Ok(())
+    }
+
+    fn hold_key(&mut self, _key: KeyPk) -> Result<Option<Key>> {
+        Ok(None)
     }
 
     fn account(&mut self, name: &str) -> Result<Option<Account>> {

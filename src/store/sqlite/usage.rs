@@ -3,11 +3,11 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::rows::{count, ip_from_text, ip_text};
 use super::sql;
 use super::tx::SqliteTx;
 use crate::error::Result;
 use crate::key::KeyPk;
+use crate::store::columns::{count, ip_from_text, ip_text};
 use crate::usage::{UsageIp, UsageRow};
 
 impl SqliteTx<'_> {

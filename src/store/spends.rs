@@ -6,21 +6,21 @@ use std::collections::HashMap;
 
 /// Lookups spent in this transaction, by key and day, not yet written.
 #[derive(Default)]
-pub(super) struct DaySpends {
+pub(crate) struct DaySpends {
     pending: HashMap<(i64, i64), Pending>,
 }
 
 /// What one key spent on one day in this transaction.
-pub(super) struct Pending {
+pub(crate) struct Pending {
     /// Lookups (positive).
-    pub(super) lookups: i64,
+    pub(crate) lookups: i64,
     /// Verifications.
-    pub(super) spends: i64,
+    pub(crate) spends: i64,
 }
 
 impl DaySpends {
     /// Counts a spend of `lookups` on `key` on `day`.
-    pub(super) fn add(&mut self, key: i64, day: i64, lookups: i64) {
+    pub(crate) fn add(&mut self, key: i64, day: i64, lookups: i64) {
         let entry = self.pending.entry((key, day)).or_insert(Pending {
             lookups: 0,
             spends: 0,
@@ -31,17 +31,17 @@ impl DaySpends {
 
     /// Everything held, as `((key, day), spent)`: to write before the
     /// commit or before the ledger is read, then [`DaySpends::clear`].
-    pub(super) fn held(&self) -> impl Iterator<Item = (&(i64, i64), &Pending)> {
+    pub(crate) fn held(&self) -> impl Iterator<Item = (&(i64, i64), &Pending)> {
         self.pending.iter()
     }
 
     /// Forgets what was held, once it is written.
-    pub(super) fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.pending.clear();
     }
 
     /// Whether nothing is held.
-    pub(super) fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.pending.is_empty()
     }
 }

@@ -1,0 +1,112 @@
+//! Reading a `postgres://` URL as libpq would, with the password from the
+//! URL or `PGPASSWORD` (never from a flag), and naming the server in
+//! messages without it.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use postgres::config::Host;
+
+use crate::error::{Error, Result};
+
+/// The connection settings `url` gives, completed from the environment
+/// as libpq completes them (`PGPASSWORD`, `PGUSER`, `PGHOST`, `PGPORT`),
+/// and the server's name for messages.
+pub(super) fn config(url: &str) -> Result<(postgres::Config, String)> {
+    // The parser's own message may quote the URL, password and all.
+    let mut config = postgres::Config::from_str(url).map_err(|_| {
+        Error::invalid(format!(
+            "'{}' is not a PostgreSQL URL apikey can read: use postgres://USER@HOST:PORT/DATABASE (the password from PGPASSWORD)",
+            crate::text::quoted(&without_password(url))
+        ))
+    })?;
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if config.get_password().is_none()
+        && let Some(password) = env("PGPASSWORD")
+    {
+        config.password(password);
+    }
+    if config.get_user().is_none() {
+        config.user(&env("PGUSER").unwrap_or_else(crate::audit::os_user));
+    }
+    if config.get_hosts().is_empty() {
+        match env("PGHOST") {
+            Some(host) => config.host(&host),
+            None => config.host_path("/var/run/postgresql"),
+        };
+    }
+    if config.get_ports().is_empty()
+        && let Some(port) = env("PGPORT").and_then(|p| p.parse().ok())
+    {
+        config.port(port);
+    }
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(Duration::from_secs(10));
+    }
+    // A server that vanished without closing the connection (a host that
+    // went down) is noticed within about a minute rather than never.
+    config.keepalives_idle(Duration::from_secs(30));
+    config.keepalives_interval(Duration::from_secs(5));
+    config.keepalives_retries(5);
+    config.application_name("apikey");
+    let name = name(&config);
+    Ok((config, name))
+}
+
+/// `postgres://USER@HOST:PORT/DATABASE`: what messages call the server.
+fn name(config: &postgres::Config) -> String {
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .zip(config.get_ports().iter().chain(std::iter::repeat(&5432)))
+        .map(|(host, port)| match host {
+            Host::Tcp(host) if host.contains(':') => format!("[{host}]:{port}"),
+            Host::Tcp(host) => format!("{host}:{port}"),
+            Host::Unix(path) => format!("{}:{port}", path.display()),
+        })
+        .collect();
+    let user = config.get_user().unwrap_or_default();
+    format!(
+        "postgres://{user}@{}/{}",
+        hosts.join(","),
+        config.get_dbname().unwrap_or(user)
+    )
+}
+
+/// `url` with anything between `://` and the last `@` before the host
+/// replaced: what an error may quote of a URL that did not parse.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) if rest[..at].contains(':') => {
+            let user = rest[..at].split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:…{}", &rest[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_name_never_holds_the_password() {
+        let (config, shown) = config("postgres://ann:s3cret@db.example:6543/keys").unwrap();
+        assert_eq!(config.get_password(), Some(&b"s3cret"[..]));
+        assert_eq!(shown, "postgres://ann@db.example:6543/keys");
+        let err = config_err("postgres://ann:s3cret@db.example:notaport/keys");
+        assert!(!err.contains("s3cret"), "{err}");
+        assert!(err.contains("postgres://ann:…@db.example"), "{err}");
+    }
+
+    fn config_err(url: &str) -> String {
+        match config(url) {
+            Ok(_) => panic!("{url} parsed"),
+            Err(e) => e.to_string(),
+        }
+    }
+}
