@@ -436,4 +436,16 @@ mod backends {
     }
 
     backend_suite!(sqlite, sqlite);
+
+    /// A store in a fresh database of its own on the test server, dropped
+    /// when the guard drops.
+    #[cfg(feature = "postgres")]
+    fn postgres() -> (Store, Box<dyn std::any::Any>) {
+        let database = crate::store::postgres::scratch::ScratchDatabase::new();
+        let store = Store::open(&database.url).unwrap();
+        (store, Box::new(database))
+    }
+
+    #[cfg(feature = "postgres")]
+    backend_suite!(postgres, postgres);
 }

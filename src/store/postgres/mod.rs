@@ -11,6 +11,8 @@ mod location;
 mod outbox;
 mod records;
 mod schema;
+#[cfg(test)]
+pub(crate) mod scratch;
 mod tx;
 
 use std::collections::HashMap;
