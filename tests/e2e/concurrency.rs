@@ -2,7 +2,7 @@
 
 use std::process::{Child, Stdio};
 
-use crate::util::Env;
+use crate::util::{Env, on_both_backends};
 
 fn spawn_all(env: &Env, n: usize, args: &[&str]) -> Vec<Child> {
     (0..n)
@@ -37,29 +37,23 @@ fn check_exactly_ten(env: &Env, results: &[(i32, String)]) {
     for (_, err) in refused {
         assert!(err.contains("already has 10 active keys"), "{err}");
     }
-    let conn = env.sql();
-    let active: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM keys WHERE revoked_at IS NULL",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let active = env.scalar("SELECT COUNT(*) FROM keys WHERE revoked_at IS NULL");
     assert_eq!(active, 10);
-    let test_balances: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM ledger WHERE reason = 'test_balance'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let test_balances = env.scalar("SELECT COUNT(*) FROM ledger WHERE reason = 'test_balance'");
     assert_eq!(test_balances, 1, "rule 2 under concurrency");
     env.assert_ledgers_balance();
 }
 
-#[test]
-fn twenty_racing_creates_on_an_existing_store_make_exactly_ten_keys() {
-    let env = Env::new();
+on_both_backends!(
+    twenty_racing_creates_on_an_existing_store_make_exactly_ten_keys,
+    twenty_racing_creates_on_a_new_store_make_exactly_ten_keys,
+    racing_topups_all_land_in_the_ledger,
+    eight_processes_spend_a_balance_of_100_exactly,
+    eight_processes_respect_a_daily_limit_exactly,
+    eight_processes_respect_a_per_ip_daily_limit_exactly,
+);
+
+fn twenty_racing_creates_on_an_existing_store_make_exactly_ten_keys(env: Env) {
     env.init_store();
     let results = wait_codes(spawn_all(&env, 20, &["create"]));
     check_exactly_ten(&env, &results);
@@ -73,17 +67,13 @@ fn twenty_racing_creates_on_an_existing_store_make_exactly_ten_keys() {
     assert_eq!(names.len(), 10, "default names stay unique: {names:?}");
 }
 
-#[test]
-fn twenty_racing_creates_on_a_new_store_make_exactly_ten_keys() {
-    let env = Env::new();
+fn twenty_racing_creates_on_a_new_store_make_exactly_ten_keys(env: Env) {
     assert!(!env.db.exists());
     let results = wait_codes(spawn_all(&env, 20, &["create"]));
     check_exactly_ten(&env, &results);
 }
 
-#[test]
-fn racing_topups_all_land_in_the_ledger() {
-    let env = Env::new();
+fn racing_topups_all_land_in_the_ledger(env: Env) {
     env.create(&["--name", "web"]);
     let results = wait_codes(spawn_all(&env, 12, &["topup", "web", "7"]));
     assert!(results.iter().all(|(c, _)| *c == 0), "{results:?}");
@@ -144,31 +134,21 @@ pub(crate) fn verify_storm_with(
     counts
 }
 
-#[test]
-fn eight_processes_spend_a_balance_of_100_exactly() {
-    let env = Env::new();
+fn eight_processes_spend_a_balance_of_100_exactly(env: Env) {
     let (_, secret) = env.create(&["--name", "web"]);
     let counts = verify_storm(&env, &secret, 8, 50, "");
     assert_eq!(counts.get("VALID"), Some(&100), "{counts:?}");
     assert_eq!(counts.get("INSUFFICIENT_BALANCE"), Some(&300), "{counts:?}");
     assert_eq!(env.show("web")["balance"], 0);
-    let (rows, spends): (i64, i64) = env
-        .sql()
-        .query_row(
-            "SELECT COUNT(*), SUM(spends) FROM ledger WHERE reason = 'spend'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    let rows = env.scalar("SELECT COUNT(*) FROM ledger WHERE reason = 'spend'");
+    let spends = env.scalar("SELECT CAST(SUM(spends) AS BIGINT) FROM ledger WHERE reason = 'spend'");
     assert_eq!(spends, 100);
     // One row for the day (two if the storm ran across midnight).
     assert!(rows <= 2, "{rows} spend rows");
     env.assert_ledgers_balance();
 }
 
-#[test]
-fn eight_processes_respect_a_daily_limit_exactly() {
-    let env = Env::new();
+fn eight_processes_respect_a_daily_limit_exactly(env: Env) {
     let (_, secret) = env.create(&["--name", "web", "--daily-limit", "60"]);
     env.ok(&["topup", "web", "100000"]);
     let counts = verify_storm(&env, &secret, 8, 25, "");
@@ -179,9 +159,7 @@ fn eight_processes_respect_a_daily_limit_exactly() {
     env.assert_ledgers_balance();
 }
 
-#[test]
-fn eight_processes_respect_a_per_ip_daily_limit_exactly() {
-    let env = Env::new();
+fn eight_processes_respect_a_per_ip_daily_limit_exactly(env: Env) {
     let (_, secret) = env.create(&["--name", "web", "--ip-daily-limit", "40"]);
     env.ok(&["topup", "web", "100000"]);
     let counts = verify_storm(&env, &secret, 8, 25, "--ip 192.0.2.1");
