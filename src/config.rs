@@ -96,8 +96,11 @@ impl Config {
                 return Err(Error::Config(problem));
             }
             let db = expand_home(db)?;
+            // A relative path is the config file's neighbour; a URL is not
+            // a path at all.
+            let url = db.to_str().is_some_and(crate::store::is_postgres);
             config.db = Some(match path.parent() {
-                Some(dir) if db.is_relative() => dir.join(db),
+                Some(dir) if db.is_relative() && !url => dir.join(db),
                 _ => db,
             });
         }

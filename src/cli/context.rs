@@ -170,6 +170,9 @@ impl Context {
     /// in a 0700 folder) never warn.
     fn check_store_permissions(&mut self) {
         use std::os::unix::fs::PermissionsExt;
+        if self.on_postgres() {
+            return;
+        }
         let mode = |meta: std::fs::Metadata| meta.permissions().mode() & 0o7777;
         let dir = match self.db.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -222,7 +225,9 @@ impl Context {
     /// Whether the store file exists, or something is in its way (a file
     /// where its folder should be): only "not found" is a store not made yet.
     pub fn store_exists(&self) -> bool {
-        !matches!(std::fs::symlink_metadata(&self.db), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+        // A server's store is looked for by connecting, when it is opened.
+        self.on_postgres()
+            || !matches!(std::fs::symlink_metadata(&self.db), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
     }
 
     /// The instant commands act at, by the clock the store will use (for
@@ -254,9 +259,15 @@ impl Context {
         &self.config_path
     }
 
-    /// The store file path.
-    pub fn db_path(&self) -> &Path {
-        &self.db
+    /// Whether the store is on a PostgreSQL server (`--db postgres://…`).
+    pub fn on_postgres(&self) -> bool {
+        self.db.to_str().is_some_and(crate::store::is_postgres)
+    }
+
+    /// The store as messages show it: its file path, or its server's URL
+    /// without the password.
+    pub fn db_path(&self) -> PathBuf {
+        PathBuf::from(crate::store::shown_location(&self.db.to_string_lossy()))
     }
 
     /// The account commands act on, validated (exit 2 if malformed).

@@ -136,10 +136,12 @@ fn help_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
 /// exit code. Errors go to stderr as one line, `apikey: message`.
 pub fn run(cli: &Cli) -> ExitCode {
     let discarded = context::stdout_discards();
+    // stderr is not locked for the whole run: `serve` writes its log
+    // lines from the runtime's threads, which would wait for ever.
     let code = run_in(
         cli,
         &mut io::BufWriter::new(io::stdout().lock()),
-        &mut io::stderr().lock(),
+        &mut io::stderr(),
         discarded,
     );
     ExitCode::from(code)

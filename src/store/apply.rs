@@ -294,6 +294,29 @@ impl Store {
         dry_run: bool,
         deliver: impl FnOnce(&Applied) -> Result<()>,
     ) -> Result<Applied> {
+        let mut deliver = Some(deliver);
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match self.apply_once(manifest, prune, dry_run, &mut deliver) {
+                // An account the plan was to make was made meanwhile by
+                // another writer (a store without a single writer lets two
+                // plans begin at once): plan again on the store as it is,
+                // as a writer that had waited its turn would have.
+                Err(Error::Refused(Refusal::AccountExists(_)))
+                    if tries < 3 && deliver.is_some() && !dry_run => {}
+                outcome => return outcome,
+            }
+        }
+    }
+
+    fn apply_once<F: FnOnce(&Applied) -> Result<()>>(
+        &mut self,
+        manifest: &Manifest,
+        prune: &Prune,
+        dry_run: bool,
+        deliver: &mut Option<F>,
+    ) -> Result<Applied> {
         let actor = self.actor.clone();
         let mut tx = if dry_run {
             self.backend.read(self.clock)?
@@ -333,7 +356,9 @@ impl Store {
                     secret: None,
                 })
                 .collect();
-            deliver(&applied)?;
+            if let Some(deliver) = deliver.take() {
+                deliver(&applied)?;
+            }
             return Ok(applied);
         }
         for name in &plan.accounts {
@@ -375,7 +400,9 @@ impl Store {
                 secret: Some(secret),
             });
         }
-        deliver(&applied)?;
+        if let Some(deliver) = deliver.take() {
+            deliver(&applied)?;
+        }
         tx.commit()?;
         Ok(applied)
     }

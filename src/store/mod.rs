@@ -46,6 +46,26 @@ use crate::clock::Timestamp;
 use crate::error::Result;
 use backend::Backend;
 
+/// A store location as messages show it: a PostgreSQL URL without its
+/// password (`postgres://ann:…@db/keys` becomes `postgres://ann@db/keys`),
+/// anything else as it is.
+pub fn shown_location(db: &str) -> String {
+    if !is_postgres(db) {
+        return db.to_owned();
+    }
+    let Some((scheme, rest)) = db.split_once("://") else {
+        return db.to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => {
+            let user = rest[..at].split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}{}", &rest[at..])
+        }
+        None => db.to_owned(),
+    }
+}
+
 /// Whether a store location (`--db`) names a PostgreSQL server:
 /// `postgres://…` or `postgresql://…`; anything else is a SQLite path.
 pub fn is_postgres(db: &str) -> bool {

@@ -141,7 +141,8 @@ fn eight_processes_spend_a_balance_of_100_exactly(env: Env) {
     assert_eq!(counts.get("INSUFFICIENT_BALANCE"), Some(&300), "{counts:?}");
     assert_eq!(env.show("web")["balance"], 0);
     let rows = env.scalar("SELECT COUNT(*) FROM ledger WHERE reason = 'spend'");
-    let spends = env.scalar("SELECT CAST(SUM(spends) AS BIGINT) FROM ledger WHERE reason = 'spend'");
+    let spends =
+        env.scalar("SELECT CAST(SUM(spends) AS BIGINT) FROM ledger WHERE reason = 'spend'");
     assert_eq!(spends, 100);
     // One row for the day (two if the storm ran across midnight).
     assert!(rows <= 2, "{rows} spend rows");

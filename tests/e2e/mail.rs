@@ -5,7 +5,7 @@ use std::process::Stdio;
 
 use crate::notify::{outbox, with_config};
 use crate::smtp::{Mode, SmtpServer};
-use crate::util::Env;
+use crate::util::{Env, on_both_backends};
 
 #[test]
 fn send_delivers_each_event_exactly_once_with_useful_mail() {
@@ -201,9 +201,9 @@ fn send_needs_an_smtp_section() {
     assert!(err.contains("no [smtp] section"), "{err}");
 }
 
-#[test]
-fn racing_senders_deliver_each_event_once() {
-    let mut env = Env::new();
+on_both_backends!(racing_senders_deliver_each_event_once);
+
+fn racing_senders_deliver_each_event_once(mut env: Env) {
     let server = SmtpServer::start(env.dir.path());
     with_config(&mut env, &server.config("none", ""));
     env.create(&["--name", "web", "--notify", "a@x.io"]);

@@ -24,6 +24,7 @@ mod notify;
 mod options;
 mod output;
 mod paths;
+mod postgres;
 mod read_only;
 mod readme;
 mod readme_block;

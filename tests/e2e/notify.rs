@@ -5,7 +5,7 @@ use std::process::Stdio;
 
 use serde_json::Value;
 
-use crate::util::Env;
+use crate::util::{Env, on_both_backends};
 
 /// (event, recipients, status) of every outbox event, oldest first.
 pub fn outbox(env: &Env) -> Vec<(String, Vec<String>, String)> {
@@ -318,9 +318,9 @@ fn an_expiry_within_seven_days_is_announced_once_by_whatever_runs_first() {
     assert_eq!(expiring(&env), 2);
 }
 
-#[test]
-fn eight_verifying_processes_cross_the_threshold_once() {
-    let env = Env::new();
+on_both_backends!(eight_verifying_processes_cross_the_threshold_once);
+
+fn eight_verifying_processes_cross_the_threshold_once(env: Env) {
     let (_, secret) = env.create(&["--name", "web", "--notify", "a@x.io", "--low-balance", "60"]);
     let script =
         "for i in $(seq 10); do printf '%s' \"$KEY\" | \"$BIN\" verify -q >/dev/null; done";

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crate::http::{Conn, Server};
-use crate::util::Env;
+use crate::util::{Env, on_both_backends};
 
 /// The store's view of a key's balance.
 fn balance(env: &Env, key: &str) -> i64 {
@@ -198,9 +198,9 @@ fn forwarded_addresses_count_only_from_trusted_proxies() {
     assert!(usage.to_string().contains("203.0.113.7"), "{usage}");
 }
 
-#[test]
-fn servers_and_command_line_processes_spend_one_balance_exactly() {
-    let env = Env::new();
+on_both_backends!(servers_and_command_line_processes_spend_one_balance_exactly);
+
+fn servers_and_command_line_processes_spend_one_balance_exactly(env: Env) {
     let (id, key) = env.create(&["--name", "web"]);
     env.ok(&["topup", &id, "100"]);
     let servers = [Server::start(&env, &[]), Server::start(&env, &[])];
@@ -242,14 +242,8 @@ fn servers_and_command_line_processes_spend_one_balance_exactly() {
         "{http_valid} over HTTP, {cli_valid} by the CLI"
     );
     assert_eq!(balance(&env, &id), 0);
-    let spent: i64 = env
-        .sql()
-        .query_row(
-            "SELECT -COALESCE(SUM(delta), 0) FROM ledger WHERE delta < 0",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let spent =
+        env.scalar("SELECT CAST(-COALESCE(SUM(delta), 0) AS BIGINT) FROM ledger WHERE delta < 0");
     assert_eq!(spent, 200);
     env.assert_ledgers_balance();
 }

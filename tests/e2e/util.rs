@@ -278,7 +278,10 @@ impl Env {
               WHERE k.balance < 0 OR k.balance <> (SELECT CAST(COALESCE(SUM(l.delta), 0) AS BIGINT)
                                                     FROM ledger l WHERE l.key_id = k.id)",
         );
-        assert_eq!(off, 0, "keys whose balance is not their ledger's sum, or negative");
+        assert_eq!(
+            off, 0,
+            "keys whose balance is not their ledger's sum, or negative"
+        );
     }
 
     /// The number of rows in a table.

@@ -17,7 +17,7 @@ pub(super) fn config(url: &str) -> Result<(postgres::Config, String)> {
     let mut config = postgres::Config::from_str(url).map_err(|_| {
         Error::invalid(format!(
             "'{}' is not a PostgreSQL URL apikey can read: use postgres://USER@HOST:PORT/DATABASE (the password from PGPASSWORD)",
-            crate::text::quoted(&without_password(url))
+            crate::text::quoted(&crate::store::shown_location(url))
         ))
     })?;
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
@@ -73,22 +73,6 @@ fn name(config: &postgres::Config) -> String {
     )
 }
 
-/// `url` with anything between `://` and the last `@` before the host
-/// replaced: what an error may quote of a URL that did not parse.
-fn without_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) if rest[..at].contains(':') => {
-            let user = rest[..at].split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}:…{}", &rest[at..])
-        }
-        _ => url.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,7 +84,10 @@ mod tests {
         assert_eq!(shown, "postgres://ann@db.example:6543/keys");
         let err = config_err("postgres://ann:s3cret@db.example:notaport/keys");
         assert!(!err.contains("s3cret"), "{err}");
-        assert!(err.contains("postgres://ann:…@db.example"), "{err}");
+        assert!(
+            err.contains("postgres://ann@db.example:notaport/keys"),
+            "{err}"
+        );
     }
 
     fn config_err(url: &str) -> String {

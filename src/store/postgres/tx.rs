@@ -728,6 +728,16 @@ impl Tx for PgTx<'_> {
             });
         }
         let server = self.server;
-        self.tx.commit().map_err(|e| server.error(e))
+        self.tx.commit().map_err(|e| {
+            if e.as_db_error().is_none() {
+                // The server may have committed before the answer was lost.
+                return Error::store(
+                    server.path(),
+                    "the connection to the server was lost as the change was committed: it may or may not have been kept (check with `apikey show`)",
+                    e,
+                );
+            }
+            server.error(e)
+        })
     }
 }
