@@ -53,10 +53,10 @@ on_both_backends!(
     eight_processes_respect_a_per_ip_daily_limit_exactly,
 );
 
-fn twenty_racing_creates_on_an_existing_store_make_exactly_ten_keys(env: Env) {
+fn twenty_racing_creates_on_an_existing_store_make_exactly_ten_keys(env: &mut Env) {
     env.init_store();
-    let results = wait_codes(spawn_all(&env, 20, &["create"]));
-    check_exactly_ten(&env, &results);
+    let results = wait_codes(spawn_all(env, 20, &["create"]));
+    check_exactly_ten(env, &results);
     let names: std::collections::BTreeSet<String> = env
         .json(&["list"])
         .as_array()
@@ -67,15 +67,15 @@ fn twenty_racing_creates_on_an_existing_store_make_exactly_ten_keys(env: Env) {
     assert_eq!(names.len(), 10, "default names stay unique: {names:?}");
 }
 
-fn twenty_racing_creates_on_a_new_store_make_exactly_ten_keys(env: Env) {
+fn twenty_racing_creates_on_a_new_store_make_exactly_ten_keys(env: &mut Env) {
     assert!(!env.db.exists());
-    let results = wait_codes(spawn_all(&env, 20, &["create"]));
-    check_exactly_ten(&env, &results);
+    let results = wait_codes(spawn_all(env, 20, &["create"]));
+    check_exactly_ten(env, &results);
 }
 
-fn racing_topups_all_land_in_the_ledger(env: Env) {
+fn racing_topups_all_land_in_the_ledger(env: &mut Env) {
     env.create(&["--name", "web"]);
-    let results = wait_codes(spawn_all(&env, 12, &["topup", "web", "7"]));
+    let results = wait_codes(spawn_all(env, 12, &["topup", "web", "7"]));
     assert!(results.iter().all(|(c, _)| *c == 0), "{results:?}");
     assert_eq!(env.show("web")["balance"], 100 + 12 * 7);
     env.assert_ledgers_balance();
@@ -134,9 +134,9 @@ pub(crate) fn verify_storm_with(
     counts
 }
 
-fn eight_processes_spend_a_balance_of_100_exactly(env: Env) {
+fn eight_processes_spend_a_balance_of_100_exactly(env: &mut Env) {
     let (_, secret) = env.create(&["--name", "web"]);
-    let counts = verify_storm(&env, &secret, 8, 50, "");
+    let counts = verify_storm(env, &secret, 8, 50, "");
     assert_eq!(counts.get("VALID"), Some(&100), "{counts:?}");
     assert_eq!(counts.get("INSUFFICIENT_BALANCE"), Some(&300), "{counts:?}");
     assert_eq!(env.show("web")["balance"], 0);
@@ -149,10 +149,10 @@ fn eight_processes_spend_a_balance_of_100_exactly(env: Env) {
     env.assert_ledgers_balance();
 }
 
-fn eight_processes_respect_a_daily_limit_exactly(env: Env) {
+fn eight_processes_respect_a_daily_limit_exactly(env: &mut Env) {
     let (_, secret) = env.create(&["--name", "web", "--daily-limit", "60"]);
     env.ok(&["topup", "web", "100000"]);
-    let counts = verify_storm(&env, &secret, 8, 25, "");
+    let counts = verify_storm(env, &secret, 8, 25, "");
     assert_eq!(counts.get("VALID"), Some(&60), "{counts:?}");
     assert_eq!(counts.get("DAILY_LIMIT"), Some(&140), "{counts:?}");
     assert_eq!(env.show("web")["balance"], 100_100 - 60);
@@ -160,10 +160,10 @@ fn eight_processes_respect_a_daily_limit_exactly(env: Env) {
     env.assert_ledgers_balance();
 }
 
-fn eight_processes_respect_a_per_ip_daily_limit_exactly(env: Env) {
+fn eight_processes_respect_a_per_ip_daily_limit_exactly(env: &mut Env) {
     let (_, secret) = env.create(&["--name", "web", "--ip-daily-limit", "40"]);
     env.ok(&["topup", "web", "100000"]);
-    let counts = verify_storm(&env, &secret, 8, 25, "--ip 192.0.2.1");
+    let counts = verify_storm(env, &secret, 8, 25, "--ip 192.0.2.1");
     assert_eq!(counts.get("VALID"), Some(&40), "{counts:?}");
     assert_eq!(counts.get("IP_DAILY_LIMIT"), Some(&160), "{counts:?}");
     let v = env.json(&["usage", "web", "--by", "ip"]);

@@ -203,9 +203,9 @@ fn send_needs_an_smtp_section() {
 
 on_both_backends!(racing_senders_deliver_each_event_once);
 
-fn racing_senders_deliver_each_event_once(mut env: Env) {
+fn racing_senders_deliver_each_event_once(env: &mut Env) {
     let server = SmtpServer::start(env.dir.path());
-    with_config(&mut env, &server.config("none", ""));
+    with_config(env, &server.config("none", ""));
     env.create(&["--name", "web", "--notify", "a@x.io"]);
     for _ in 0..20 {
         env.ok(&["topup", "web", "1"]);

@@ -320,7 +320,7 @@ fn an_expiry_within_seven_days_is_announced_once_by_whatever_runs_first() {
 
 on_both_backends!(eight_verifying_processes_cross_the_threshold_once);
 
-fn eight_verifying_processes_cross_the_threshold_once(env: Env) {
+fn eight_verifying_processes_cross_the_threshold_once(env: &mut Env) {
     let (_, secret) = env.create(&["--name", "web", "--notify", "a@x.io", "--low-balance", "60"]);
     let script =
         "for i in $(seq 10); do printf '%s' \"$KEY\" | \"$BIN\" verify -q >/dev/null; done";
@@ -342,5 +342,5 @@ fn eight_verifying_processes_cross_the_threshold_once(env: Env) {
         );
     }
     assert_eq!(env.show("web")["balance"], 20);
-    assert_eq!(kinds(&env), ["low_balance"]);
+    assert_eq!(kinds(env), ["low_balance"]);
 }

@@ -125,6 +125,15 @@ fn read_only_commands_never_make_the_schema() {
     assert_eq!(made.unwrap().get::<_, i64>(0), 0);
 }
 
+/// Sets its flag when dropped.
+struct Done<'a>(&'a AtomicBool);
+
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Connections ended by the server mid-command (`pg_terminate_backend`,
 /// as an administrator or a failover would) fail those commands with one
 /// line and keep nothing of them: every balance still equals its ledger,
@@ -153,12 +162,6 @@ fn connections_ended_mid_command_keep_nothing_half_written() {
             }
         });
         // Stops the terminating thread however this part ends.
-        struct Done<'a>(&'a AtomicBool);
-        impl Drop for Done<'_> {
-            fn drop(&mut self) {
-                self.0.store(true, Ordering::Relaxed);
-            }
-        }
         let _done = Done(&done);
         let script = "for i in $(seq 60); do out=$(printf '%s' \"$KEY\" | \"$BIN\" verify -q); echo \"$out rc=$?\"; done";
         let children: Vec<_> = (0..4)
@@ -283,7 +286,7 @@ on_both_backends!(racing_applies_make_each_key_once);
 /// Four `apply` runs of one manifest at once, on a store where its
 /// account does not exist yet: each key is made once, the account once,
 /// and every run succeeds (the later ones finding nothing to do).
-fn racing_applies_make_each_key_once(env: Env) {
+fn racing_applies_make_each_key_once(env: &mut Env) {
     let path = env.path("keys.toml");
     std::fs::write(&path, MANIFEST).unwrap();
     env.init_store();

@@ -200,10 +200,10 @@ fn forwarded_addresses_count_only_from_trusted_proxies() {
 
 on_both_backends!(servers_and_command_line_processes_spend_one_balance_exactly);
 
-fn servers_and_command_line_processes_spend_one_balance_exactly(env: Env) {
+fn servers_and_command_line_processes_spend_one_balance_exactly(env: &mut Env) {
     let (id, key) = env.create(&["--name", "web"]);
     env.ok(&["topup", &id, "100"]);
-    let servers = [Server::start(&env, &[]), Server::start(&env, &[])];
+    let servers = [Server::start(env, &[]), Server::start(env, &[])];
     let valid = AtomicUsize::new(0);
     let denied = AtomicUsize::new(0);
     // CLI processes spend from the same balance meanwhile.
@@ -241,7 +241,7 @@ fn servers_and_command_line_processes_spend_one_balance_exactly(env: Env) {
         200,
         "{http_valid} over HTTP, {cli_valid} by the CLI"
     );
-    assert_eq!(balance(&env, &id), 0);
+    assert_eq!(balance(env, &id), 0);
     let spent =
         env.scalar("SELECT CAST(-COALESCE(SUM(delta), 0) AS BIGINT) FROM ledger WHERE delta < 0");
     assert_eq!(spent, 200);

@@ -33,7 +33,7 @@ pub use scratch::ScratchDatabase;
 #[path = "../../src/store/postgres/scratch.rs"]
 mod scratch;
 
-/// Runs each named test body (a `fn(Env)`) on both backends: a `sqlite`
+/// Runs each named test body (a `fn(&mut Env)`) on both backends: a `sqlite`
 /// and a `postgres` test of the same name.
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
@@ -41,7 +41,7 @@ macro_rules! on_both_backends {
             $(
                 #[test]
                 fn $name() {
-                    super::$name(crate::util::Env::new());
+                    super::$name(&mut crate::util::Env::new());
                 }
             )*
         }
@@ -49,7 +49,7 @@ macro_rules! on_both_backends {
             $(
                 #[test]
                 fn $name() {
-                    super::$name(crate::util::Env::postgres());
+                    super::$name(&mut crate::util::Env::postgres());
                 }
             )*
         }

@@ -48,6 +48,7 @@ impl ScratchDatabase {
     }
 
     /// A client on this database, for checks the commands cannot make.
+    #[allow(dead_code)] // The end-to-end tests', not the unit tests'.
     pub fn client(&self) -> postgres::Client {
         let mut client = postgres::Client::connect(&self.url, postgres::NoTls)
             .unwrap_or_else(|e| panic!("connect to {}: {e}", self.name));
