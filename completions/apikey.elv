@@ -563,6 +563,8 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --version 'Print version'
             cand upgrade 'Bring a store made by an older apikey to this build''s schema'
             cand check 'Check every invariant: balances against the ledger, active keys and test balances per account, stored lists, the database''s integrity'
+            cand copy 'Copy a whole store into a new one: SQLite to PostgreSQL, or back'
+            cand backup 'Write a consistent snapshot of the store to a new file, while other processes keep using it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'apikey;store;upgrade'= {
@@ -597,14 +599,52 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'apikey;store;copy'= {
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;store;backup'= {
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'apikey;store;help'= {
             cand upgrade 'Bring a store made by an older apikey to this build''s schema'
             cand check 'Check every invariant: balances against the ledger, active keys and test balances per account, stored lists, the database''s integrity'
+            cand copy 'Copy a whole store into a new one: SQLite to PostgreSQL, or back'
+            cand backup 'Write a consistent snapshot of the store to a new file, while other processes keep using it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'apikey;store;help;upgrade'= {
         }
         &'apikey;store;help;check'= {
+        }
+        &'apikey;store;help;copy'= {
+        }
+        &'apikey;store;help;backup'= {
         }
         &'apikey;store;help;help'= {
         }
@@ -727,10 +767,16 @@ set edit:completion:arg-completer[apikey] = {|@words|
         &'apikey;help;store'= {
             cand upgrade 'Bring a store made by an older apikey to this build''s schema'
             cand check 'Check every invariant: balances against the ledger, active keys and test balances per account, stored lists, the database''s integrity'
+            cand copy 'Copy a whole store into a new one: SQLite to PostgreSQL, or back'
+            cand backup 'Write a consistent snapshot of the store to a new file, while other processes keep using it'
         }
         &'apikey;help;store;upgrade'= {
         }
         &'apikey;help;store;check'= {
+        }
+        &'apikey;help;store;copy'= {
+        }
+        &'apikey;help;store;backup'= {
         }
         &'apikey;help;apply'= {
         }

@@ -395,20 +395,22 @@ complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_s
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "list" -d 'List accounts with their key counts and balances'
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one account [default: the current one]'
 complete -c apikey -n "__fish_apikey_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check copy backup help" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check copy backup help" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check copy backup help" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check copy backup help" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
 always\t'Always color'
 never\t'Never color'"
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -l json -d 'Print exactly one JSON document on stdout'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -s y -l yes -d 'Confirm destructive commands without asking'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -f -a "upgrade" -d 'Bring a store made by an older apikey to this build\'s schema'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -f -a "check" -d 'Check every invariant: balances against the ledger, active keys and test balances per account, stored lists, the database\'s integrity'
-complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check copy backup help" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check copy backup help" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check copy backup help" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check copy backup help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check copy backup help" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check copy backup help" -f -a "upgrade" -d 'Bring a store made by an older apikey to this build\'s schema'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check copy backup help" -f -a "check" -d 'Check every invariant: balances against the ledger, active keys and test balances per account, stored lists, the database\'s integrity'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check copy backup help" -f -a "copy" -d 'Copy a whole store into a new one: SQLite to PostgreSQL, or back'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check copy backup help" -f -a "backup" -d 'Write a consistent snapshot of the store to a new file, while other processes keep using it'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and not __fish_seen_subcommand_from upgrade check copy backup help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from upgrade" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from upgrade" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from upgrade" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
@@ -431,8 +433,32 @@ complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_sub
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from copy" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from copy" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from copy" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from copy" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from copy" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from copy" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from copy" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from copy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from copy" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from backup" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from backup" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from backup" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from backup" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from backup" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from backup" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from backup" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from backup" -s V -l version -d 'Print version'
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "upgrade" -d 'Bring a store made by an older apikey to this build\'s schema'
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check every invariant: balances against the ledger, active keys and test balances per account, stored lists, the database\'s integrity'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "copy" -d 'Copy a whole store into a new one: SQLite to PostgreSQL, or back'
+complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Write a consistent snapshot of the store to a new file, while other processes keep using it'
 complete -c apikey -n "__fish_apikey_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c apikey -n "__fish_apikey_using_subcommand apply" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand apply" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
@@ -490,3 +516,5 @@ complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subc
 complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show one account [default: the current one]'
 complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "upgrade" -d 'Bring a store made by an older apikey to this build\'s schema'
 complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "check" -d 'Check every invariant: balances against the ledger, active keys and test balances per account, stored lists, the database\'s integrity'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "copy" -d 'Copy a whole store into a new one: SQLite to PostgreSQL, or back'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "backup" -d 'Write a consistent snapshot of the store to a new file, while other processes keep using it'

@@ -329,6 +329,22 @@ pub enum Refusal {
         /// Its status.
         status: &'static str,
     },
+    /// `store copy` writes only into a store that holds nothing yet.
+    #[error(
+        "store {store} is not empty ({holds}): copy into a new store, so that nothing in it is overwritten or mixed"
+    )]
+    StoreNotEmpty {
+        /// The store copied into.
+        store: String,
+        /// What it holds.
+        holds: String,
+    },
+    /// `store backup` never writes over a file.
+    #[error("{path} exists already: give a new file for the backup")]
+    BackupExists {
+        /// The file asked for.
+        path: String,
+    },
     /// A running sender holds the event.
     #[error("event {id} is being delivered right now by a sender (pid {pid} on {host})")]
     EventBeingSent {

@@ -162,6 +162,20 @@ impl Context {
         Ok(self.store.as_mut().expect("opened above"))
     }
 
+    /// A store other than `--db` (`store copy`'s FROM and TO), opened for
+    /// `access` as `--db` would be: `~` expanded, the same busy timeout,
+    /// clock and progress messages.
+    pub fn open_other(&self, location: &Path, access: Access) -> Result<Store> {
+        if let Some(problem) = crate::config::db_problem(location, "store") {
+            return Err(Error::Invalid(problem));
+        }
+        let location = crate::config::expand_home(location)?;
+        Ok(
+            Store::open_with_progress(&location, access, self.busy_timeout, &mut say_progress)?
+                .with_clock(self.clock),
+        )
+    }
+
     /// Warns about a store that other users could read (its digests,
     /// settings and client IPs) or change, and about a folder they could
     /// write to, where they could replace the store or plant its `-wal`

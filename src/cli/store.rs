@@ -1,4 +1,5 @@
-//! `apikey store …`: the store file itself.
+//! `apikey store …`: the store as a whole: its schema, its invariants,
+//! copies and snapshots.
 
 use super::args::StoreCommand;
 use super::context::Context;
@@ -26,5 +27,18 @@ pub fn run(command: &StoreCommand, ctx: &mut Context) -> Result<Report> {
             store: ctx.db_path().display().to_string(),
             report: ctx.store(Access::Read)?.check()?,
         }),
+        StoreCommand::Copy { from, to } => {
+            let mut from = ctx.open_other(from, Access::Read)?;
+            let mut to = ctx.open_other(to, Access::Create)?;
+            Ok(Report::Copied(from.copy_into(&mut to)?))
+        }
+        StoreCommand::Backup { file } => {
+            let file = crate::config::expand_home(file)?;
+            ctx.store(Access::Read)?.backup(&file)?;
+            Ok(Report::BackedUp {
+                store: ctx.db_path().display().to_string(),
+                file: file.display().to_string(),
+            })
+        }
     }
 }

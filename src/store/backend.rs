@@ -5,6 +5,7 @@
 //! every rule, unchanged, with the same test suite.
 
 use super::Clock;
+use super::copy::{Table, Value};
 use crate::account::{Account, AccountName, AccountPk};
 use crate::audit::{Action, AuditEntry};
 use crate::clock::Timestamp;
@@ -54,6 +55,12 @@ pub trait Backend: Send {
     /// it is free (after an upgrade that freed it), telling `progress`.
     /// Best effort: a failure is told, and changes nothing.
     fn give_back_free_space(&mut self, progress: &mut dyn FnMut(&crate::store::Upgrading));
+
+    /// Writes a consistent snapshot of the store into `file` (which
+    /// exists, empty, mode 0600) while other handles keep writing;
+    /// `None` when the backend keeps no file to snapshot (a server's
+    /// store is copied instead).
+    fn snapshot_into(&mut self, file: &std::path::Path) -> Option<Result<()>>;
 
     /// Takes the log's upkeep off this handle's commits and returns it, to
     /// be run on a thread of its own: a commit that also had to fold
@@ -302,6 +309,25 @@ pub trait Tx {
     fn audit(&mut self, actor: &str, entry: &NewAudit<'_>) -> Result<()>;
     /// The account's trail, newest first; with `key`, that key's trail only.
     fn audit_entries(&mut self, account: AccountPk, key: Option<KeyPk>) -> Result<Vec<AuditEntry>>;
+
+    /// Up to `limit` rows of `table` whose key comes after `after` (from
+    /// the first when `None`), in key order, as plain values: what
+    /// `store copy` reads and checks.
+    fn table_rows(
+        &mut self,
+        table: &Table,
+        after: Option<&[Value]>,
+        limit: usize,
+    ) -> Result<Vec<Vec<Value>>>;
+    /// Writes rows into `table` as they are, ids and all.
+    fn insert_rows(&mut self, table: &Table, rows: &[Vec<Value>]) -> Result<()>;
+    /// Removes the rows a new store is made with (its default account,
+    /// its chores' days), for a copy to put the copied store's in their
+    /// place.
+    fn clear_new_store(&mut self) -> Result<()>;
+    /// After rows were written with their ids: each table's next id
+    /// follows the largest written.
+    fn after_insert(&mut self) -> Result<()>;
 
     /// Writes what the transaction holds back until its end (spends, added
     /// to their keys' day rows once per batch), so that a failure there is

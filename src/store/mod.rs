@@ -16,6 +16,7 @@ mod apply;
 pub(crate) mod backend;
 mod check;
 pub(crate) mod columns;
+mod copy;
 mod key_view;
 pub(crate) mod keys;
 mod notify;
@@ -36,6 +37,7 @@ use std::time::Duration;
 
 pub use self::apply::Prune;
 pub use self::check::{CheckReport, Violation};
+pub use self::copy::{CopiedTable, CopyReport};
 pub use self::keys::{KeySpec, NewKey};
 pub use self::notify::NotifyChange;
 pub use self::outbox::{FailedEvent, HeldEvent, SendReport};

@@ -35,6 +35,7 @@ mod serve;
 mod shells;
 mod smtp;
 mod store_check;
+mod store_copy;
 mod tools;
 mod usage;
 mod util;

@@ -170,6 +170,30 @@ pub enum StoreCommand {
         after_help = "Reads only. Exits 0 when the store is sound, 1 when any check fails (each violation is listed).\n\nExample:\n  apikey store check"
     )]
     Check,
+
+    /// Copy a whole store into a new one: SQLite to PostgreSQL, or back
+    #[command(
+        after_help = "Copies everything (accounts, keys' digests and settings, balances, ledger, usage, audit trail, outbox) with its ids, from one consistent snapshot of FROM, and checks the copy row for row before it is kept. TO must hold nothing yet (exit 3 otherwise): a new SQLite file, or a database without apikey's schema. FROM and TO are store paths or postgres:// URLs (the password from PGPASSWORD).\n\nExamples:\n  apikey store copy ~/.local/share/apikey/keys.db postgres://apikey@db.internal/keys\n  apikey store copy postgres://apikey@db.internal/keys snapshot.db"
+    )]
+    Copy {
+        /// The store to copy: a SQLite path or a postgres:// URL
+        #[arg(value_name = "FROM")]
+        from: PathBuf,
+        /// The new store to copy it into
+        #[arg(value_name = "TO")]
+        to: PathBuf,
+    },
+
+    /// Write a consistent snapshot of the store to a new file, while
+    /// other processes keep using it
+    #[command(
+        after_help = "The snapshot is a SQLite store file (mode 0600) that apikey opens like any other. Writers keep going while it is made. FILE must not exist. For a PostgreSQL store, this is `apikey store copy` into FILE.\n\nExample:\n  apikey store backup /var/backups/apikey-$(date +%F).db"
+    )]
+    Backup {
+        /// The new file
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 /// `account …`.

@@ -29,7 +29,7 @@ use crate::notify::Email;
 use crate::notify::event::Event;
 use crate::security::SecuritySettings;
 use crate::store::SendReport;
-use crate::store::{CheckReport, NewKey};
+use crate::store::{CheckReport, CopyReport, NewKey};
 use crate::text::printable;
 use crate::usage::UsageReport;
 use crate::verify::{Verdict, VerifyCode};
@@ -125,6 +125,15 @@ pub enum Report {
         store: String,
         /// What the check found.
         report: CheckReport,
+    },
+    /// `store copy`: what was copied.
+    Copied(CopyReport),
+    /// `store backup`: the snapshot written.
+    BackedUp {
+        /// The store.
+        store: String,
+        /// The snapshot's file.
+        file: String,
     },
 }
 
@@ -302,6 +311,11 @@ fn print_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             &serde_json::json!({"store": store, "from": from, "to": to}),
         ),
         Report::Checked { report, .. } => serde_json::to_writer_pretty(&mut *out, report),
+        Report::Copied(report) => serde_json::to_writer_pretty(&mut *out, report),
+        Report::BackedUp { store, file } => serde_json::to_writer_pretty(
+            &mut *out,
+            &serde_json::json!({"store": store, "file": file}),
+        ),
     };
     result.map_err(io::Error::from)?;
     writeln!(out)
@@ -338,6 +352,8 @@ fn print_quiet(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         Report::Audit(entries) => entries.iter().try_for_each(|e| writeln!(out, "{}", e.id)),
         Report::Upgraded { to, .. } => writeln!(out, "{to}"),
         Report::Checked { report, .. } => writeln!(out, "{}", report.violations.len()),
+        Report::Copied(report) => writeln!(out, "{}", report.to),
+        Report::BackedUp { file, .. } => writeln!(out, "{file}"),
     }
 }
 
@@ -445,6 +461,13 @@ fn print_human(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<
         }
         Report::Upgraded { store, from, to } => upgraded(store, *from, *to, out),
         Report::Checked { store, report } => check::print_check(store, report, out),
+        Report::Copied(report) => check::print_copy(report, out),
+        Report::BackedUp { store, file } => writeln!(
+            out,
+            "Wrote a snapshot of store {} to {}.",
+            printable(store),
+            printable(file)
+        ),
     }
 }
 

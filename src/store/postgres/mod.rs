@@ -6,6 +6,7 @@
 //! are upserts; reads are REPEATABLE READ snapshots. Spends on different
 //! keys never wait for each other.
 
+mod copy;
 mod errors;
 mod location;
 mod outbox;
@@ -142,6 +143,10 @@ impl Backend for PostgresBackend {
 
     // The server reclaims space itself (autovacuum).
     fn give_back_free_space(&mut self, _progress: &mut dyn FnMut(&Upgrading)) {}
+
+    fn snapshot_into(&mut self, _file: &Path) -> Option<Result<()>> {
+        None
+    }
 
     fn offload_upkeep(&mut self) -> Option<Result<Box<dyn Upkeep>>> {
         None

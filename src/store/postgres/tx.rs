@@ -28,6 +28,7 @@ use crate::store::backend::{
 use crate::store::columns::{
     ColumnError, Columns, account_from, join_list, key_from, to_sql_count, to_sql_limit, ts,
 };
+use crate::store::copy::{Table, Value};
 use crate::store::spends::DaySpends;
 use crate::usage::{UsageIp, UsageRow};
 
@@ -203,6 +204,16 @@ impl<'c> PgTx<'c> {
         self.tx
             .execute(&statement, params)
             .map_err(|e| self.fail(e))
+    }
+
+    /// A statement made for the occasion (not kept prepared).
+    pub(super) fn query_text(&mut self, sql: &str, params: Params<'_>) -> Result<Vec<Row>> {
+        self.tx.query(sql, params).map_err(|e| self.fail(e))
+    }
+
+    /// [`PgTx::query_text`] for a statement that returns no rows.
+    pub(super) fn execute_text(&mut self, sql: &str, params: Params<'_>) -> Result<u64> {
+        self.tx.execute(sql, params).map_err(|e| self.fail(e))
     }
 
     pub(super) fn int(&self, row: &Row, column: usize) -> Result<i64> {
@@ -711,6 +722,27 @@ impl Tx for PgTx<'_> {
 
     fn audit_entries(&mut self, account: AccountPk, key: Option<KeyPk>) -> Result<Vec<AuditEntry>> {
         self.audit_rows(account, key)
+    }
+
+    fn table_rows(
+        &mut self,
+        table: &Table,
+        after: Option<&[Value]>,
+        limit: usize,
+    ) -> Result<Vec<Vec<Value>>> {
+        self.rows_of(table, after, limit)
+    }
+
+    fn insert_rows(&mut self, table: &Table, rows: &[Vec<Value>]) -> Result<()> {
+        self.insert_all(table, rows)
+    }
+
+    fn clear_new_store(&mut self) -> Result<()> {
+        self.clear_new()
+    }
+
+    fn after_insert(&mut self) -> Result<()> {
+        self.follow_ids()
     }
 
     fn write_held(&mut self) -> Result<()> {

@@ -8,6 +8,7 @@ mod audit;
 mod check;
 mod columns;
 mod compact;
+mod copy;
 mod file;
 mod outbox;
 mod rows;
@@ -219,6 +220,27 @@ impl Backend for SqliteBackend {
         }
     }
 
+    fn snapshot_into(&mut self, file: &Path) -> Option<Result<()>> {
+        // VACUUM INTO reads one snapshot (a read transaction, which WAL
+        // lets writers work beside) and writes it compacted into a file
+        // that is empty or absent.
+        // A reading handle is query_only, which refuses VACUUM INTO as a
+        // change although it only reads this store: lifted for it alone.
+        let target = file.to_str()?.to_owned();
+        let reading = self.access == Access::Read;
+        let run = || -> rusqlite::Result<()> {
+            if reading {
+                self.conn.execute_batch("PRAGMA query_only = OFF;")?;
+            }
+            let done = self.conn.execute("VACUUM INTO ?1", [&target]).map(drop);
+            if reading {
+                self.conn.execute_batch("PRAGMA query_only = ON;")?;
+            }
+            done
+        };
+        Some(run().map_err(|e| store_error(&self.path, self.busy_timeout, e)))
+    }
+
     fn offload_upkeep(&mut self) -> Option<Result<Box<dyn Upkeep>>> {
         if !self.file || self.access == Access::Read {
             return None;
@@ -261,6 +283,10 @@ pub(crate) struct ErrorContext {
 }
 
 impl ErrorContext {
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
     pub(crate) fn wrap(&self, e: rusqlite::Error) -> Error {
         store_error(&self.path, self.busy_timeout, e)
     }

@@ -22,6 +22,7 @@ use crate::store::backend::{
     LedgerMismatch, LedgerReason, NewAudit, NewKeyRow, SecretMatch, Spend, Tx,
 };
 use crate::store::columns::{ip_text, join_list, to_sql_count, to_sql_limit, ts};
+use crate::store::copy::{Table, Value};
 use crate::store::spends::DaySpends;
 use crate::usage::{UsageIp, UsageRow};
 
@@ -557,6 +558,28 @@ impl Tx for SqliteTx<'_> {
 
     fn audit_entries(&mut self, account: AccountPk, key: Option<KeyPk>) -> Result<Vec<AuditEntry>> {
         self.audit_rows(account, key)
+    }
+
+    fn table_rows(
+        &mut self,
+        table: &Table,
+        after: Option<&[Value]>,
+        limit: usize,
+    ) -> Result<Vec<Vec<Value>>> {
+        self.rows_of(table, after, limit)
+    }
+
+    fn insert_rows(&mut self, table: &Table, rows: &[Vec<Value>]) -> Result<()> {
+        self.insert_all(table, rows)
+    }
+
+    fn clear_new_store(&mut self) -> Result<()> {
+        self.clear_new()
+    }
+
+    // INTEGER PRIMARY KEY hands out the largest id plus one already.
+    fn after_insert(&mut self) -> Result<()> {
+        Ok(())
     }
 
     fn write_held(&mut self) -> Result<()> {
