@@ -44,6 +44,32 @@ fn an_unreachable_server_is_one_line_naming_it_without_the_password() {
     }
 }
 
+/// A server that takes the connection and never answers (a hung host, a
+/// hostile peer) fails the command once the URL's connect timeout passes.
+#[test]
+fn a_server_that_never_answers_fails_the_command_in_time() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || {
+        let (conn, _) = silent.accept().unwrap();
+        std::thread::sleep(Duration::from_secs(5));
+        drop(conn);
+    });
+    let mut env = Env::new();
+    env.set(
+        "APIKEY_DB",
+        format!("postgres://ann@127.0.0.1:{port}/keys?connect_timeout=1"),
+    );
+    let started = Instant::now();
+    let line = env.run(&["list"]).code(1).one_line_error();
+    assert!(started.elapsed() < Duration::from_secs(4), "{line}");
+    assert!(
+        line.contains("did not finish the handshake within 1 s"),
+        "{line}"
+    );
+    held.join().unwrap();
+}
+
 #[test]
 fn a_refused_user_and_a_missing_database_are_one_line_each() {
     let database = Env::postgres();
@@ -266,6 +292,42 @@ fn serve_answers_again_after_its_connections_are_ended() {
         );
     }
     assert_eq!(env.show(&id)["balance"], 100 - valid);
+    env.assert_ledgers_balance();
+}
+
+/// `sslmode=require` talks TLS to the server (rustls), and `disable`
+/// does not; both work alike. The test server has TLS on.
+#[test]
+fn sslmode_require_encrypts_the_connection() {
+    let mut env = Env::postgres();
+    let url = env.postgres.as_ref().unwrap().url.clone();
+    let name = url.rsplit('/').next().unwrap().to_owned();
+    let encrypted = |env: &mut Env, mode: &str| {
+        env.set("APIKEY_DB", format!("{url}?sslmode={mode}"));
+        let (id, key) = env.create(&[]);
+        env.ok(&["topup", &id, "5"]);
+        let mut server = Server::start(env, &[]);
+        assert_eq!(server.auth(&key, &[]).code(), "VALID");
+        let ssl: Vec<bool> = env
+            .postgres
+            .as_ref()
+            .unwrap()
+            .client()
+            .query(
+                "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a ON a.pid = s.pid
+                  WHERE a.datname = $1 AND a.application_name = 'apikey'",
+                &[&name],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(server.stop("TERM"), 0);
+        assert!(!ssl.is_empty(), "serve's connections were not found");
+        ssl
+    };
+    assert!(encrypted(&mut env, "require").iter().all(|on| *on));
+    assert!(encrypted(&mut env, "disable").iter().all(|on| !on));
     env.assert_ledgers_balance();
 }
 

@@ -1,7 +1,7 @@
 //! `store copy` on PostgreSQL: a table's rows as plain values, and rows
 //! written back as they are, several to a statement.
 
-use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 
 use super::tx::PgTx;
 use crate::error::{Error, Result};
@@ -11,7 +11,7 @@ impl ToSql for Value {
     fn to_sql(
         &self,
         ty: &Type,
-        out: &mut postgres::types::private::BytesMut,
+        out: &mut tokio_postgres::types::private::BytesMut,
     ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
         match self {
             Value::Null => Ok(IsNull::Yes),
@@ -66,7 +66,7 @@ impl PgTx<'_> {
             .collect()
     }
 
-    fn value(&mut self, row: &postgres::Row, i: usize, table: &Table) -> Result<Value> {
+    fn value(&mut self, row: &tokio_postgres::Row, i: usize, table: &Table) -> Result<Value> {
         let read = match *row.columns()[i].type_() {
             Type::INT8 => row.try_get::<_, Option<i64>>(i).map(|v| v.map(Value::Int)),
             Type::TEXT => row
@@ -87,7 +87,7 @@ impl PgTx<'_> {
             }
         };
         read.map(|v| v.unwrap_or(Value::Null))
-            .map_err(|e| self.fail(e))
+            .map_err(|e| self.fail(e.into()))
     }
 
     pub(super) fn insert_all(&mut self, table: &Table, rows: &[Vec<Value>]) -> Result<()> {

@@ -5,8 +5,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use postgres::error::SqlState;
-use postgres::{Client, NoTls};
+use tokio_postgres::error::SqlState;
+
+use super::client::{Client, Failure};
 
 use crate::error::{Error, Result};
 
@@ -31,8 +32,20 @@ impl Server {
         &self.name
     }
 
+    /// The longest the client waits for any answer: a statement may wait
+    /// for another transaction's lock up to the lock wait, and a large
+    /// read (`store copy`) takes a while; past this the server is taken
+    /// to be gone.
+    pub(super) fn answer_deadline(&self) -> Duration {
+        self.lock_wait + Duration::from_secs(60)
+    }
+
     /// A failure of a statement or of the connection under it.
-    pub(super) fn error(&self, e: postgres::Error) -> Error {
+    pub(super) fn error(&self, failure: Failure) -> Error {
+        let e = match failure {
+            Failure::Postgres(e) => e,
+            other => return self.not_postgres(&other),
+        };
         if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) {
             return Error::Busy {
                 path: self.name.to_path_buf(),
@@ -43,8 +56,40 @@ impl Server {
         Error::store(&self.name, message, e)
     }
 
+    /// A failure that is not the server's word.
+    fn not_postgres(&self, failure: &Failure) -> Error {
+        let message = match failure {
+            Failure::TimedOut(after) => format!(
+                "the server did not answer within {} s; nothing of the command was kept",
+                after.as_secs()
+            ),
+            Failure::Runtime(e) => format!("cannot start the client: {e}"),
+            Failure::Tls(e) => format!("cannot set up TLS: {e}"),
+            Failure::Postgres(e) => describe(e),
+        };
+        Error::Store {
+            path: self.name.to_path_buf(),
+            message,
+            source: None,
+        }
+    }
+
     /// A failure to connect.
-    fn connect_error(&self, e: postgres::Error, user: &str) -> Error {
+    fn connect_error(&self, failure: Failure, user: &str) -> Error {
+        let e = match failure {
+            Failure::Postgres(e) => e,
+            Failure::TimedOut(after) => {
+                return Error::Store {
+                    path: self.name.to_path_buf(),
+                    message: format!(
+                        "cannot connect: the server did not finish the handshake within {} s",
+                        after.as_secs()
+                    ),
+                    source: None,
+                };
+            }
+            other => return self.not_postgres(&other),
+        };
         let message = match e.code() {
             Some(c)
                 if *c == SqlState::INVALID_PASSWORD
@@ -65,7 +110,7 @@ impl Server {
 }
 
 /// One line for a failure: the server's own message, or the connection's.
-fn describe(e: &postgres::Error) -> String {
+fn describe(e: &tokio_postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
         let said = crate::text::one_line(db.message());
         return match *db.code() {
@@ -92,10 +137,9 @@ fn describe(e: &postgres::Error) -> String {
 /// Connects, and sets what every statement of the connection relies on:
 /// the `apikey` schema first on the search path, and a bounded wait for
 /// another transaction's lock.
-pub(super) fn connect(config: &postgres::Config, server: &Server) -> Result<Client> {
+pub(super) fn connect(config: &tokio_postgres::Config, server: &Server) -> Result<Client> {
     let user = config.get_user().unwrap_or_default();
-    let mut client = config
-        .connect(NoTls)
+    let mut client = Client::connect(config, server.answer_deadline())
         .map_err(|e| server.connect_error(e, user))?;
     // PostgreSQL reads 0 as "wait for ever".
     let wait_ms = server.lock_wait.as_millis().clamp(1, i32::MAX as u128);

@@ -5,16 +5,16 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use postgres::config::Host;
+use tokio_postgres::config::Host;
 
 use crate::error::{Error, Result};
 
 /// The connection settings `url` gives, completed from the environment
 /// as libpq completes them (`PGPASSWORD`, `PGUSER`, `PGHOST`, `PGPORT`),
 /// and the server's name for messages.
-pub(super) fn config(url: &str) -> Result<(postgres::Config, String)> {
+pub(super) fn config(url: &str) -> Result<(tokio_postgres::Config, String)> {
     // The parser's own message may quote the URL, password and all.
-    let mut config = postgres::Config::from_str(url).map_err(|_| {
+    let mut config = tokio_postgres::Config::from_str(url).map_err(|_| {
         Error::invalid(format!(
             "'{}' is not a PostgreSQL URL apikey can read: use postgres://USER@HOST:PORT/DATABASE (the password from PGPASSWORD)",
             crate::text::quoted(&crate::store::shown_location(url))
@@ -27,7 +27,7 @@ pub(super) fn config(url: &str) -> Result<(postgres::Config, String)> {
         config.password(password);
     }
     if config.get_user().is_none() {
-        config.user(&env("PGUSER").unwrap_or_else(crate::audit::os_user));
+        config.user(env("PGUSER").unwrap_or_else(crate::audit::os_user));
     }
     if config.get_hosts().is_empty() {
         match env("PGHOST") {
@@ -54,7 +54,7 @@ pub(super) fn config(url: &str) -> Result<(postgres::Config, String)> {
 }
 
 /// `postgres://USER@HOST:PORT/DATABASE`: what messages call the server.
-fn name(config: &postgres::Config) -> String {
+fn name(config: &tokio_postgres::Config) -> String {
     let hosts: Vec<String> = config
         .get_hosts()
         .iter()

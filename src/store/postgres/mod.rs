@@ -6,6 +6,7 @@
 //! are upserts; reads are REPEATABLE READ snapshots. Spends on different
 //! keys never wait for each other.
 
+mod client;
 mod copy;
 mod errors;
 mod location;
@@ -14,13 +15,16 @@ mod records;
 mod schema;
 #[cfg(test)]
 pub(crate) mod scratch;
+mod tls;
 mod tx;
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
-use postgres::{Client, Statement};
+use tokio_postgres::Statement;
+
+use client::Client;
 
 use crate::error::{Error, Result};
 use crate::store::backend::{Backend, Tx, Upkeep};
@@ -32,7 +36,7 @@ use errors::Server;
 pub struct PostgresBackend {
     client: Client,
     server: Server,
-    config: postgres::Config,
+    config: tokio_postgres::Config,
     lock_wait: Duration,
     access: Access,
     opened_at_version: i64,

@@ -28,7 +28,7 @@ macro_rules! select_event {
 }
 
 impl PgTx<'_> {
-    fn events_from(&self, rows: &[postgres::Row]) -> Result<Vec<Event>> {
+    fn events_from(&self, rows: &[tokio_postgres::Row]) -> Result<Vec<Event>> {
         rows.iter()
             .map(|r| event_from(r).map_err(|e| self.unreadable(&e)))
             .collect()

@@ -3,8 +3,7 @@
 //! a change is a new one. Every open that may write takes one advisory
 //! lock while it migrates, so racing first uses make the schema once.
 
-use postgres::Client;
-
+use super::client::{Client, Failure};
 use super::errors::Server;
 use crate::error::{Error, Result};
 use crate::store::{Access, Upgrading};
@@ -161,38 +160,13 @@ pub(super) fn open(
         _ => {}
     }
     let started = std::time::Instant::now();
-    let mut tx = client.transaction().map_err(fail)?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-        .map_err(fail)?;
-    tx.batch_execute(
-        "CREATE SCHEMA IF NOT EXISTS apikey;
-         CREATE TABLE IF NOT EXISTS apikey.migrations (
-             version     BIGINT PRIMARY KEY,
-             applied_at  BIGINT NOT NULL
-         );",
-    )
-    .map_err(fail)?;
-    let found: i64 = tx
-        .query_one(
-            "SELECT COALESCE(MAX(version), 0) FROM apikey.migrations",
-            &[],
-        )
-        .map_err(fail)?
-        .get(0);
-    if found > LATEST {
-        return Err(newer(server, found));
+    client.batch_execute("BEGIN").map_err(fail)?;
+    let migrated = migrate(client, server);
+    if migrated.is_err() {
+        // A connection that failed has rolled back with it.
+        let _ = client.batch_execute("ROLLBACK");
     }
-    let now = crate::clock::Timestamp::now().unix();
-    for (index, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let version = index as i64 + 1;
-        tx.batch_execute(migration).map_err(fail)?;
-        tx.execute(
-            "INSERT INTO apikey.migrations (version, applied_at) VALUES ($1, $2)",
-            &[&version, &now],
-        )
-        .map_err(fail)?;
-    }
-    tx.commit().map_err(fail)?;
+    let found = migrated?;
     if found > 0 && found < LATEST {
         progress(&Upgrading::Done {
             version: LATEST,
@@ -202,17 +176,57 @@ pub(super) fn open(
     Ok(found)
 }
 
+/// Inside a transaction: takes the migration lock, makes the schema and
+/// runs the migrations it lacks, then commits. Returns the version found.
+fn migrate(client: &mut Client, server: &Server) -> Result<i64> {
+    let fail = |e| server.error(e);
+    client
+        .execute_text("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .map_err(fail)?;
+    client
+        .batch_execute(
+            "CREATE SCHEMA IF NOT EXISTS apikey;
+             CREATE TABLE IF NOT EXISTS apikey.migrations (
+                 version     BIGINT PRIMARY KEY,
+                 applied_at  BIGINT NOT NULL
+             );",
+        )
+        .map_err(fail)?;
+    let found = version_in(client).map_err(fail)?;
+    if found > LATEST {
+        return Err(newer(server, found));
+    }
+    let now = crate::clock::Timestamp::now().unix();
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = index as i64 + 1;
+        client.batch_execute(migration).map_err(fail)?;
+        client
+            .execute_text(
+                "INSERT INTO apikey.migrations (version, applied_at) VALUES ($1, $2)",
+                &[&version, &now],
+            )
+            .map_err(fail)?;
+    }
+    client.batch_execute("COMMIT").map_err(fail)?;
+    Ok(found)
+}
+
 /// The store's version, or `None` when the database has no apikey schema.
-fn found_version(client: &mut Client) -> std::result::Result<Option<i64>, postgres::Error> {
-    let row = client.query_one("SELECT to_regclass('apikey.migrations') IS NOT NULL", &[])?;
-    if !row.get::<_, bool>(0) {
+fn found_version(client: &mut Client) -> std::result::Result<Option<i64>, Failure> {
+    let rows = client.query_text("SELECT to_regclass('apikey.migrations') IS NOT NULL", &[])?;
+    if !rows.first().is_some_and(|r| r.get::<_, bool>(0)) {
         return Ok(None);
     }
-    let row = client.query_one(
+    version_in(client).map(Some)
+}
+
+/// The newest migration recorded.
+fn version_in(client: &mut Client) -> std::result::Result<i64, Failure> {
+    let rows = client.query_text(
         "SELECT COALESCE(MAX(version), 0) FROM apikey.migrations",
         &[],
     )?;
-    Ok(Some(row.get(0)))
+    Ok(rows.first().map_or(0, |r| r.get(0)))
 }
 
 fn newer(server: &Server, found: i64) -> Error {

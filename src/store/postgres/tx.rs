@@ -6,9 +6,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use postgres::types::ToSql;
-use postgres::{IsolationLevel, Row, Statement, Transaction};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Row, Statement};
 
+use super::client::{Client, Failure};
 use super::errors::Server;
 use crate::account::{Account, AccountName, AccountPk};
 use crate::audit::AuditEntry;
@@ -109,7 +110,9 @@ impl Columns for Row {
 /// One transaction on the connection; dropped without `commit`, it rolls
 /// back.
 pub(super) struct PgTx<'c> {
-    tx: Transaction<'c>,
+    client: &'c mut Client,
+    /// Begun and not yet committed or rolled back.
+    open: bool,
     statements: &'c mut HashMap<&'static str, Statement>,
     pub(super) server: &'c Server,
     pub(super) write: bool,
@@ -128,24 +131,21 @@ type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
 
 impl<'c> PgTx<'c> {
     pub(super) fn begin(
-        client: &'c mut postgres::Client,
+        client: &'c mut Client,
         statements: &'c mut HashMap<&'static str, Statement>,
         server: &'c Server,
         write: bool,
         clock: Clock,
     ) -> Result<PgTx<'c>> {
-        let tx = if write {
-            client.transaction()
+        let begin = if write {
+            "BEGIN"
         } else {
-            client
-                .build_transaction()
-                .isolation_level(IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()
-        }
-        .map_err(|e| server.error(e))?;
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        };
+        client.batch_execute(begin).map_err(|e| server.error(e))?;
         Ok(PgTx {
-            tx,
+            client,
+            open: true,
             statements,
             server,
             write,
@@ -157,7 +157,7 @@ impl<'c> PgTx<'c> {
         })
     }
 
-    pub(super) fn fail(&mut self, e: postgres::Error) -> Error {
+    pub(super) fn fail(&mut self, e: Failure) -> Error {
         self.failed = true;
         self.server.error(e)
     }
@@ -175,45 +175,53 @@ impl<'c> PgTx<'c> {
         if let Some(prepared) = self.statements.get(sql) {
             return Ok(prepared.clone());
         }
-        let prepared = self.tx.prepare(sql).map_err(|e| self.fail(e))?;
+        let prepared = self.client.prepare(sql).map_err(|e| self.fail(e))?;
         self.statements.insert(sql, prepared.clone());
         Ok(prepared)
     }
 
     pub(super) fn rows(&mut self, sql: &'static str, params: Params<'_>) -> Result<Vec<Row>> {
         let statement = self.statement(sql)?;
-        self.tx.query(&statement, params).map_err(|e| self.fail(e))
+        self.client
+            .query(&statement, params)
+            .map_err(|e| self.fail(e))
     }
 
     pub(super) fn row(&mut self, sql: &'static str, params: Params<'_>) -> Result<Option<Row>> {
-        let statement = self.statement(sql)?;
-        self.tx
-            .query_opt(&statement, params)
-            .map_err(|e| self.fail(e))
+        Ok(self.rows(sql, params)?.into_iter().next())
     }
 
     pub(super) fn one(&mut self, sql: &'static str, params: Params<'_>) -> Result<Row> {
-        let statement = self.statement(sql)?;
-        self.tx
-            .query_one(&statement, params)
-            .map_err(|e| self.fail(e))
+        let row = self.row(sql, params)?;
+        row.ok_or_else(|| {
+            self.failed = true;
+            Error::Store {
+                path: self.server.path().to_path_buf(),
+                message: "a statement that returns a row returned none".into(),
+                source: None,
+            }
+        })
     }
 
     pub(super) fn run(&mut self, sql: &'static str, params: Params<'_>) -> Result<u64> {
         let statement = self.statement(sql)?;
-        self.tx
+        self.client
             .execute(&statement, params)
             .map_err(|e| self.fail(e))
     }
 
     /// A statement made for the occasion (not kept prepared).
     pub(super) fn query_text(&mut self, sql: &str, params: Params<'_>) -> Result<Vec<Row>> {
-        self.tx.query(sql, params).map_err(|e| self.fail(e))
+        self.client
+            .query_text(sql, params)
+            .map_err(|e| self.fail(e))
     }
 
     /// [`PgTx::query_text`] for a statement that returns no rows.
     pub(super) fn execute_text(&mut self, sql: &str, params: Params<'_>) -> Result<u64> {
-        self.tx.execute(sql, params).map_err(|e| self.fail(e))
+        self.client
+            .execute_text(sql, params)
+            .map_err(|e| self.fail(e))
     }
 
     pub(super) fn int(&self, row: &Row, column: usize) -> Result<i64> {
@@ -759,17 +767,31 @@ impl Tx for PgTx<'_> {
                 source: None,
             });
         }
-        let server = self.server;
-        self.tx.commit().map_err(|e| {
-            if e.as_db_error().is_none() {
-                // The server may have committed before the answer was lost.
-                return Error::store(
-                    server.path(),
-                    "the connection to the server was lost as the change was committed: it may or may not have been kept (check with `apikey show`)",
-                    e,
-                );
-            }
-            server.error(e)
+        let committed = self.client.batch_execute("COMMIT");
+        self.open = false;
+        committed.map_err(|e| match e {
+            // The server may have committed before the answer was lost.
+            Failure::Postgres(e) if e.as_db_error().is_none() => Error::store(
+                self.server.path(),
+                "the connection to the server was lost as the change was committed: it may or may not have been kept (check with `apikey show`)",
+                e,
+            ),
+            Failure::TimedOut(_) => Error::Store {
+                path: self.server.path().to_path_buf(),
+                message: "the server did not answer the commit in time: the change may or may not have been kept (check with `apikey show`)".into(),
+                source: None,
+            },
+            e => self.server.error(e),
         })
+    }
+}
+
+impl Drop for PgTx<'_> {
+    fn drop(&mut self) {
+        // Nothing to report to: a connection that is gone has rolled the
+        // transaction back with it.
+        if self.open && !self.client.is_closed() {
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
     }
 }
