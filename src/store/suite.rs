@@ -327,6 +327,108 @@ pub(crate) fn a_store_kept_by_the_rules_passes_its_check(mut store: Store) {
     assert_eq!(report.schema_version, store.schema_versions().1);
 }
 
+/// One batch (group commit) of many requests on a few keys: each decided
+/// against the ones before it in the same transaction, a per-IP limit
+/// counted across the batch, one low-balance event for the one crossing,
+/// and the ledger, usage and counters written once for all.
+pub(crate) fn a_batch_decides_each_request_against_the_ones_before(mut store: Store) {
+    use crate::notify::{Email, NotifySettings};
+    let acct = default_account();
+    let a = store.create_key(&acct, &named("a")).unwrap();
+    let b = store
+        .create_key(
+            &acct,
+            &KeySpec {
+                security: SecuritySettings {
+                    ip_daily_limit: Some(3),
+                    ..SecuritySettings::default()
+                },
+                notify: NotifySettings {
+                    emails: vec![Email::parse("ops@example.com").unwrap()],
+                    low_balance: Some(5),
+                },
+                ..named("b")
+            },
+        )
+        .unwrap();
+    store.topup(&acct, &by_name("b"), 8, None).unwrap();
+    let spend = VerifyRequest::default();
+    let dry = VerifyRequest {
+        dry_run: true,
+        ..VerifyRequest::default()
+    };
+    let from = |ip: &str| VerifyRequest {
+        ip: Some(ip.parse().unwrap()),
+        ..VerifyRequest::default()
+    };
+    let (one, two) = (from("192.0.2.1"), from("192.0.2.2"));
+    let (da, db) = (a.secret.digest(), b.secret.digest());
+    let mut batch: Vec<(crate::secret::KeyDigest, &VerifyRequest)> = Vec::new();
+    for _ in 0..99 {
+        batch.push((da, &spend));
+    }
+    batch.push((da, &dry));
+    for _ in 0..4 {
+        batch.push((db, &one));
+    }
+    batch.push((da, &spend));
+    batch.push((da, &spend));
+    for _ in 0..4 {
+        batch.push((db, &two));
+    }
+    let answers: Vec<_> = store
+        .verify_batch(&batch)
+        .into_iter()
+        .map(|a| a.unwrap())
+        .collect();
+    let codes: Vec<VerifyCode> = answers.iter().map(|v| v.code).collect();
+    assert!(codes[..99].iter().all(|c| *c == VerifyCode::Valid));
+    assert_eq!(answers[98].balance, Some(1));
+    assert_eq!(
+        (codes[99], answers[99].balance),
+        (VerifyCode::Valid, Some(1))
+    );
+    assert_eq!(
+        &codes[100..104],
+        &[
+            VerifyCode::Valid,
+            VerifyCode::Valid,
+            VerifyCode::Valid,
+            VerifyCode::IpDailyLimit
+        ]
+    );
+    assert_eq!(answers[102].balance, Some(5));
+    assert_eq!(
+        (codes[104], codes[105]),
+        (VerifyCode::Valid, VerifyCode::InsufficientBalance)
+    );
+    assert_eq!(
+        &codes[106..],
+        &[
+            VerifyCode::Valid,
+            VerifyCode::Valid,
+            VerifyCode::Valid,
+            VerifyCode::IpDailyLimit
+        ]
+    );
+    assert_eq!(answers[108].balance, Some(2));
+    // What the batch wrote, read back by another handle's transactions.
+    assert_eq!(store.key(&acct, &by_name("a")).unwrap().balance, 0);
+    assert_eq!(store.key(&acct, &by_name("b")).unwrap().balance, 2);
+    let usage = store
+        .usage(&acct, &by_name("b"), 1, crate::usage::GroupBy::Ip)
+        .unwrap();
+    assert_eq!(usage.total, 6);
+    let events = store.outbox(true).unwrap();
+    let low: Vec<_> = events
+        .iter()
+        .filter(|e| e.event == crate::notify::event::EventKind::LowBalance)
+        .collect();
+    assert_eq!(low.len(), 1, "one crossing, one event");
+    let report = store.check().unwrap();
+    assert!(report.violations.is_empty(), "{:?}", report.violations);
+}
+
 /// Instantiates every suite test for one backend factory.
 macro_rules! backend_suite {
     ($module:ident, $factory:expr) => {
@@ -399,6 +501,11 @@ macro_rules! backend_suite {
                 suite::redaction::a_handle_checks_the_redaction_once_a_day_whatever_the_keys_say(
                     store,
                 );
+            }
+            #[test]
+            fn a_batch_decides_each_request_against_the_ones_before() {
+                let (store, _keep) = $factory();
+                suite::a_batch_decides_each_request_against_the_ones_before(store);
             }
             #[test]
             fn a_store_kept_by_the_rules_passes_its_check() {

@@ -36,6 +36,9 @@ pub(super) struct Client {
     session: tokio_postgres::Client,
     deadline: Duration,
     broken: bool,
+    /// A `BEGIN` not sent yet: it goes with the transaction's first
+    /// statement, in the same round trip.
+    deferred_begin: Option<&'static str>,
 }
 
 type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
@@ -54,19 +57,21 @@ impl Client {
             .build()
             .map_err(Failure::Runtime)?;
         let tls = super::tls::connector().map_err(Failure::Tls)?;
-        let (client, connection) = runtime.block_on(async {
+        let (session, connection) = runtime.block_on(async {
             tokio::time::timeout(handshake, config.connect(tls))
                 .await
                 .map_err(|_| Failure::TimedOut(handshake))?
                 .map_err(Failure::Postgres)
         })?;
-        // Polled whenever this thread waits for an answer.
+        // Polled whenever this thread waits for an answer: requests that
+        // are waited for together go out together (pipelining).
         runtime.spawn(connection);
         Ok(Client {
             runtime,
-            session: client,
+            session,
             deadline,
             broken: false,
+            deferred_begin: None,
         })
     }
 
@@ -76,21 +81,38 @@ impl Client {
         self.broken || self.session.is_closed()
     }
 
+    /// Begins a transaction with the next statement (`sql` is its BEGIN).
+    pub(super) fn begin(&mut self, sql: &'static str) {
+        self.deferred_begin = Some(sql);
+    }
+
+    /// Ends the transaction with `sql` (COMMIT or ROLLBACK); nothing to
+    /// send when no statement ever began it.
+    pub(super) fn end(&mut self, sql: &str) -> Result<(), Failure> {
+        if self.deferred_begin.take().is_some() {
+            return Ok(());
+        }
+        self.batch_execute(sql)
+    }
+
     pub(super) fn batch_execute(&mut self, sql: &str) -> Result<(), Failure> {
+        let begin = self.deferred_begin.take();
+        let session = &self.session;
         wait(
             &self.runtime,
             self.deadline,
             &mut self.broken,
-            self.session.batch_execute(sql),
+            with_begin(session, begin, session.batch_execute(sql)),
         )
     }
 
     pub(super) fn prepare(&mut self, sql: &str) -> Result<Statement, Failure> {
+        let session = &self.session;
         wait(
             &self.runtime,
             self.deadline,
             &mut self.broken,
-            self.session.prepare(sql),
+            session.prepare(sql),
         )
     }
 
@@ -99,11 +121,35 @@ impl Client {
         statement: &Statement,
         params: Params<'_>,
     ) -> Result<Vec<Row>, Failure> {
+        let begin = self.deferred_begin.take();
+        let session = &self.session;
         wait(
             &self.runtime,
             self.deadline,
             &mut self.broken,
-            self.session.query(statement, params),
+            with_begin(session, begin, session.query(statement, params)),
+        )
+    }
+
+    /// Several statements sent at once and answered in order, in one round
+    /// trip: the first to fail fails them all (the transaction is aborted
+    /// by then anyway).
+    pub(super) fn query_all(
+        &mut self,
+        statements: &[(&Statement, Params<'_>)],
+    ) -> Result<Vec<Vec<Row>>, Failure> {
+        let begin = self.deferred_begin.take();
+        let session = &self.session;
+        let all = futures_util::future::try_join_all(
+            statements
+                .iter()
+                .map(|(statement, params)| session.query(*statement, params)),
+        );
+        wait(
+            &self.runtime,
+            self.deadline,
+            &mut self.broken,
+            with_begin(session, begin, all),
         )
     }
 
@@ -112,11 +158,13 @@ impl Client {
         sql: &str,
         params: Params<'_>,
     ) -> Result<Vec<Row>, Failure> {
+        let begin = self.deferred_begin.take();
+        let session = &self.session;
         wait(
             &self.runtime,
             self.deadline,
             &mut self.broken,
-            self.session.query(sql, params),
+            with_begin(session, begin, session.query(sql, params)),
         )
     }
 
@@ -125,21 +173,42 @@ impl Client {
         statement: &Statement,
         params: Params<'_>,
     ) -> Result<u64, Failure> {
+        let begin = self.deferred_begin.take();
+        let session = &self.session;
         wait(
             &self.runtime,
             self.deadline,
             &mut self.broken,
-            self.session.execute(statement, params),
+            with_begin(session, begin, session.execute(statement, params)),
         )
     }
 
     pub(super) fn execute_text(&mut self, sql: &str, params: Params<'_>) -> Result<u64, Failure> {
+        let begin = self.deferred_begin.take();
+        let session = &self.session;
         wait(
             &self.runtime,
             self.deadline,
             &mut self.broken,
-            self.session.execute(sql, params),
+            with_begin(session, begin, session.execute(sql, params)),
         )
+    }
+}
+
+/// `exchange`, preceded in the same round trip by the transaction's
+/// deferred BEGIN when there is one.
+async fn with_begin<T>(
+    session: &tokio_postgres::Client,
+    begin: Option<&'static str>,
+    exchange: impl Future<Output = Result<T, tokio_postgres::Error>>,
+) -> Result<T, tokio_postgres::Error> {
+    match begin {
+        Some(sql) => {
+            let (begun, answer) = tokio::join!(session.batch_execute(sql), exchange);
+            begun?;
+            answer
+        }
+        None => exchange.await,
     }
 }
 

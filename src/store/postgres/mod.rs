@@ -6,6 +6,7 @@
 //! are upserts; reads are REPEATABLE READ snapshots. Spends on different
 //! keys never wait for each other.
 
+mod batch;
 mod client;
 mod copy;
 mod errors;

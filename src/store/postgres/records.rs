@@ -42,15 +42,19 @@ impl PgTx<'_> {
         .map(drop)
     }
 
+    /// What is written, and what the batch holds for it, without writing
+    /// the batch: a key with a per-IP limit reads this on every spend.
     pub(super) fn usage_today_from(&mut self, key: KeyPk, day: i64, ip: UsageIp) -> Result<u64> {
-        let row = self.row(
+        let ip = ip_text(ip);
+        let rows = self.rows_as_written(
             "SELECT count FROM usage WHERE key_id = $1 AND day = $2 AND ip = $3",
-            &[&key.0, &day, &ip_text(ip)],
+            &[&key.0, &day, &ip],
         )?;
-        match row {
-            Some(row) => Ok(count(self.int(&row, 0)?)),
-            None => Ok(0),
-        }
+        let written = match rows.first() {
+            Some(row) => self.int(row, 0)?,
+            None => 0,
+        };
+        Ok(count(written + self.batch.pending_usage(key, day, &ip)))
     }
 
     pub(super) fn redact_key_usage(&mut self, key: KeyPk, before_day: i64) -> Result<()> {

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Row, Statement};
 
+use super::batch::Batch;
 use super::client::{Client, Failure};
 use super::errors::Server;
 use crate::account::{Account, AccountName, AccountPk};
@@ -30,7 +31,6 @@ use crate::store::columns::{
     ColumnError, Columns, account_from, join_list, key_from, to_sql_count, to_sql_limit, ts,
 };
 use crate::store::copy::{Table, Value};
-use crate::store::spends::DaySpends;
 use crate::usage::{UsageIp, UsageRow};
 
 /// Every column `columns::key_from` reads, in its order, from keys `k`
@@ -110,7 +110,7 @@ impl Columns for Row {
 /// One transaction on the connection; dropped without `commit`, it rolls
 /// back.
 pub(super) struct PgTx<'c> {
-    client: &'c mut Client,
+    pub(super) client: &'c mut Client,
     /// Begun and not yet committed or rolled back.
     open: bool,
     statements: &'c mut HashMap<&'static str, Statement>,
@@ -120,11 +120,12 @@ pub(super) struct PgTx<'c> {
     pub(super) now: Timestamp,
     /// Keys this transaction holds (`FOR UPDATE`).
     held: HashSet<i64>,
-    /// Spends not yet added to the ledger's day rows.
-    spent: DaySpends,
+    /// The held keys as this transaction leaves them, and the spends not
+    /// yet written.
+    pub(super) batch: Batch,
     /// A statement failed: PostgreSQL has aborted the transaction, and a
     /// COMMIT would only roll it back, so `commit` refuses.
-    failed: bool,
+    pub(super) failed: bool,
 }
 
 type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
@@ -142,7 +143,8 @@ impl<'c> PgTx<'c> {
         } else {
             "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
         };
-        client.batch_execute(begin).map_err(|e| server.error(e))?;
+        // Sent with the first statement, in the same round trip.
+        client.begin(begin);
         Ok(PgTx {
             client,
             open: true,
@@ -152,7 +154,7 @@ impl<'c> PgTx<'c> {
             clock,
             now: clock.now(),
             held: HashSet::new(),
-            spent: DaySpends::default(),
+            batch: Batch::default(),
             failed: false,
         })
     }
@@ -171,7 +173,7 @@ impl<'c> PgTx<'c> {
         }
     }
 
-    fn statement(&mut self, sql: &'static str) -> Result<Statement> {
+    pub(super) fn statement(&mut self, sql: &'static str) -> Result<Statement> {
         if let Some(prepared) = self.statements.get(sql) {
             return Ok(prepared.clone());
         }
@@ -180,7 +182,20 @@ impl<'c> PgTx<'c> {
         Ok(prepared)
     }
 
+    /// Every statement first writes what the batch holds back, so that it
+    /// sees the store as the spends before it left it.
     pub(super) fn rows(&mut self, sql: &'static str, params: Params<'_>) -> Result<Vec<Row>> {
+        self.flush()?;
+        self.rows_as_written(sql, params)
+    }
+
+    /// [`PgTx::rows`] without writing the batch first: for reads that
+    /// count what it holds themselves.
+    pub(super) fn rows_as_written(
+        &mut self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Vec<Row>> {
         let statement = self.statement(sql)?;
         self.client
             .query(&statement, params)
@@ -204,6 +219,7 @@ impl<'c> PgTx<'c> {
     }
 
     pub(super) fn run(&mut self, sql: &'static str, params: Params<'_>) -> Result<u64> {
+        self.flush()?;
         let statement = self.statement(sql)?;
         self.client
             .execute(&statement, params)
@@ -212,6 +228,7 @@ impl<'c> PgTx<'c> {
 
     /// A statement made for the occasion (not kept prepared).
     pub(super) fn query_text(&mut self, sql: &str, params: Params<'_>) -> Result<Vec<Row>> {
+        self.flush()?;
         self.client
             .query_text(sql, params)
             .map_err(|e| self.fail(e))
@@ -219,6 +236,7 @@ impl<'c> PgTx<'c> {
 
     /// [`PgTx::query_text`] for a statement that returns no rows.
     pub(super) fn execute_text(&mut self, sql: &str, params: Params<'_>) -> Result<u64> {
+        self.flush()?;
         self.client
             .execute_text(sql, params)
             .map_err(|e| self.fail(e))
@@ -238,31 +256,6 @@ impl<'c> PgTx<'c> {
 
     fn key_row(&mut self, sql: &'static str, params: Params<'_>) -> Result<Option<Key>> {
         Ok(self.key_rows(sql, params)?.into_iter().next())
-    }
-
-    /// Adds the spends held so far to their keys' day rows.
-    fn write_spends(&mut self) -> Result<()> {
-        if self.spent.is_empty() {
-            return Ok(());
-        }
-        let at = self.now.unix();
-        let held: Vec<(i64, i64, i64, i64)> = self
-            .spent
-            .held()
-            .map(|((key, day), spent)| (*key, *day, spent.lookups, spent.spends))
-            .collect();
-        self.spent.clear();
-        for (key, day, lookups, spends) in held {
-            self.run(
-                "INSERT INTO ledger (key_id, at, delta, reason, day, spends)
-                     VALUES ($1, $2, $3, 'spend', $4, $5)
-                 ON CONFLICT (key_id, day) DO UPDATE SET delta = ledger.delta + excluded.delta,
-                     spends = ledger.spends + excluded.spends,
-                     at = GREATEST(ledger.at, excluded.at)",
-                &[&key, &at, &-lookups, &day, &spends],
-            )?;
-        }
-        Ok(())
     }
 
     fn vanished(&self, pk: KeyPk) -> Error {
@@ -312,22 +305,44 @@ impl Tx for PgTx<'_> {
     }
 
     fn hold_keys_for(&mut self, digests: &[KeyDigest]) -> Result<()> {
+        let mut rows = Vec::new();
         if self.write && !digests.is_empty() {
-            let digests: Vec<&[u8]> = digests.iter().map(|d| &d.0[..]).collect();
-            let rows = self.rows(
-                "SELECT id FROM keys
-                  WHERE id IN (SELECT key_id FROM secrets WHERE digest = ANY($1))
-                  ORDER BY id FOR UPDATE",
-                &[&digests],
+            let wanted: Vec<&[u8]> = digests.iter().map(|d| &d.0[..]).collect();
+            // Held and read in one statement: the batch decides on these.
+            rows = self.rows(
+                concat!(
+                    "SELECT ",
+                    key_columns!(),
+                    ", s.retires_at, s.digest FROM secrets s JOIN keys k ON k.id = s.key_id \
+                     JOIN accounts a ON a.id = k.account_id WHERE s.digest = ANY($1) \
+                     ORDER BY k.id FOR UPDATE OF k"
+                ),
+                &[&wanted],
             )?;
-            for row in rows {
-                let id = self.int(&row, 0)?;
-                self.held.insert(id);
-            }
         }
         // Decided at the instant its keys were held, not when it began
         // waiting for them.
         self.now = self.clock.now();
+        let now = self.now;
+        for digest in digests {
+            self.batch.learn(digest.0, None);
+        }
+        for row in &rows {
+            let found = key_from(row, now).and_then(|key| {
+                let retires_at = ts(row.opt_int(RETIRES_AT)?);
+                let digest: &[u8] = row
+                    .try_get(RETIRES_AT + 1)
+                    .map_err(|e| ColumnError::new(RETIRES_AT + 1, e))?;
+                Ok((key, retires_at, digest))
+            });
+            let (key, retires_at, digest) = found.map_err(|e| self.unreadable(&e))?;
+            let Ok(digest) = <[u8; 32]>::try_from(digest) else {
+                continue;
+            };
+            self.held.insert(key.pk.0);
+            self.batch
+                .learn(digest, Some(SecretMatch { key, retires_at }));
+        }
         Ok(())
     }
 
@@ -385,6 +400,9 @@ impl Tx for PgTx<'_> {
     }
 
     fn key_by_digest(&mut self, digest: &KeyDigest) -> Result<Option<SecretMatch>> {
+        if let Some(known) = self.batch.by_digest(&digest.0) {
+            return Ok(known);
+        }
         let now = self.now;
         let Some(row) = self.row(KEY_BY_DIGEST, &[&&digest.0[..]])? else {
             return Ok(None);
@@ -481,6 +499,8 @@ impl Tx for PgTx<'_> {
     }
 
     fn insert_secret(&mut self, key: KeyPk, digest: &KeyDigest) -> Result<()> {
+        self.batch.forget(key);
+        self.batch.forget_digests();
         self.run(
             "INSERT INTO secrets (digest, key_id) VALUES ($1, $2)",
             &[&&digest.0[..], &key.0],
@@ -489,6 +509,8 @@ impl Tx for PgTx<'_> {
     }
 
     fn retire_secrets(&mut self, key: KeyPk, until: Timestamp) -> Result<()> {
+        self.batch.forget(key);
+        self.batch.forget_digests();
         let now = self.now.unix();
         self.run(
             "UPDATE secrets SET retires_at = LEAST(COALESCE(retires_at, $2), $2) WHERE key_id = $1",
@@ -502,6 +524,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn rename_key(&mut self, key: KeyPk, name: &KeyName) -> Result<()> {
+        self.batch.forget(key);
         self.run(
             "UPDATE keys SET name = $2 WHERE id = $1",
             &[&key.0, &name.as_str()],
@@ -510,11 +533,13 @@ impl Tx for PgTx<'_> {
     }
 
     fn set_hint(&mut self, key: KeyPk, hint: &str) -> Result<()> {
+        self.batch.forget(key);
         self.run("UPDATE keys SET hint = $2 WHERE id = $1", &[&key.0, &hint])
             .map(drop)
     }
 
     fn revoke(&mut self, key: KeyPk, reason: Option<&str>) -> Result<()> {
+        self.batch.forget(key);
         let now = self.now.unix();
         self.run(
             "UPDATE keys SET revoked_at = $2, revoke_reason = $3 WHERE id = $1",
@@ -530,6 +555,7 @@ impl Tx for PgTx<'_> {
         reason: LedgerReason,
         note: Option<&str>,
     ) -> Result<i64> {
+        self.batch.forget(key);
         let row = self.one(
             "UPDATE keys SET balance = balance + $2 WHERE id = $1 RETURNING balance",
             &[&key.0, &delta],
@@ -544,6 +570,10 @@ impl Tx for PgTx<'_> {
     }
 
     fn spend(&mut self, spend: &Spend) -> Result<i64> {
+        // A key the batch holds is spent on its copy, written at the end.
+        if let Some(balance) = self.batch.spend(spend, self.now) {
+            return Ok(balance);
+        }
         let now = self.now.unix();
         let cost = to_sql_count(spend.cost);
         let c = spend.counters;
@@ -582,7 +612,7 @@ impl Tx for PgTx<'_> {
             });
         };
         let balance = self.int(&row, 0)?;
-        self.spent.add(spend.key.0, c.day, cost);
+        self.batch.days.add(spend.key.0, c.day, cost);
         self.add_usage(spend.key, c.day, spend.ip, cost)?;
         Ok(balance)
     }
@@ -617,6 +647,7 @@ impl Tx for PgTx<'_> {
         security: &SecuritySettings,
         expires_at: Option<Timestamp>,
     ) -> Result<()> {
+        self.batch.forget(key);
         self.run(
             "UPDATE keys SET allowed_urls = $2, allowed_ips = $3, scopes = $4,
                     daily_limit = $5, monthly_limit = $6, ip_daily_limit = $7,
@@ -638,6 +669,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn update_notify(&mut self, key: KeyPk, notify: &NotifySettings) -> Result<()> {
+        self.batch.forget(key);
         self.run(
             "UPDATE keys SET notify_emails = $2, low_balance = $3 WHERE id = $1",
             &[
@@ -650,6 +682,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn set_raised(&mut self, key: KeyPk, raised: Raised) -> Result<()> {
+        self.batch.forget(key);
         self.run(
             "UPDATE keys SET warned_day = $2, limit_day = $3, limit_month = $4,
                     expiry_noticed = $5 WHERE id = $1",
@@ -703,7 +736,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn ledger_sum(&mut self, key: KeyPk) -> Result<i64> {
-        self.write_spends()?;
+        self.flush()?;
         let row = self.one(
             "SELECT COALESCE(SUM(delta), 0)::BIGINT FROM ledger WHERE key_id = $1",
             &[&key.0],
@@ -712,7 +745,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn ledger_mismatches(&mut self) -> Result<Vec<LedgerMismatch>> {
-        self.write_spends()?;
+        self.flush()?;
         self.mismatches()
     }
 
@@ -754,11 +787,11 @@ impl Tx for PgTx<'_> {
     }
 
     fn write_held(&mut self) -> Result<()> {
-        self.write_spends()
+        self.flush()
     }
 
     fn commit(mut self: Box<Self>) -> Result<()> {
-        self.write_spends()?;
+        self.flush()?;
         if self.failed {
             // PostgreSQL would answer COMMIT with a rollback.
             return Err(Error::Store {
@@ -767,7 +800,7 @@ impl Tx for PgTx<'_> {
                 source: None,
             });
         }
-        let committed = self.client.batch_execute("COMMIT");
+        let committed = self.client.end("COMMIT");
         self.open = false;
         committed.map_err(|e| match e {
             // The server may have committed before the answer was lost.
@@ -791,7 +824,7 @@ impl Drop for PgTx<'_> {
         // Nothing to report to: a connection that is gone has rolled the
         // transaction back with it.
         if self.open && !self.client.is_closed() {
-            let _ = self.client.batch_execute("ROLLBACK");
+            let _ = self.client.end("ROLLBACK");
         }
     }
 }
