@@ -39,6 +39,14 @@ pub(super) struct Batch {
     pub(super) days: DaySpends,
 }
 
+/// What the batch knows of a digest.
+pub(super) enum Known {
+    /// The key it names, as the batch left it.
+    Key(Box<SecretMatch>),
+    /// It named no key when the batch's keys were held.
+    NoKey,
+}
+
 struct Spent {
     lookups: i64,
     counters: Counters,
@@ -57,14 +65,14 @@ impl Batch {
     }
 
     /// A digest asked for: `Some` with the answer when the batch knows it.
-    pub(super) fn by_digest(&self, digest: &[u8; 32]) -> Option<Option<SecretMatch>> {
+    pub(super) fn by_digest(&self, digest: &[u8; 32]) -> Option<Known> {
         match self.digests.get(digest)? {
-            None => Some(None),
+            None => Some(Known::NoKey),
             Some((pk, retires_at)) => self.keys.get(pk).map(|key| {
-                Some(SecretMatch {
+                Known::Key(Box::new(SecretMatch {
                     key: key.clone(),
                     retires_at: *retires_at,
-                })
+                }))
             }),
         }
     }
@@ -91,14 +99,14 @@ impl Batch {
         key.counters = spend.counters;
         key.raised = spend.raised;
         key.last_used_at = Some(key.last_used_at.map_or(now, |t| t.max(now)));
-        let spent = self.spent.entry(spend.key.0).or_insert(Spent {
+        let entry = self.spent.entry(spend.key.0).or_insert(Spent {
             lookups: 0,
             counters: spend.counters,
             raised: spend.raised,
         });
-        spent.lookups += cost;
-        spent.counters = spend.counters;
-        spent.raised = spend.raised;
+        entry.lookups += cost;
+        entry.counters = spend.counters;
+        entry.raised = spend.raised;
         *self
             .usage
             .entry((spend.key.0, spend.counters.day, ip_text(spend.ip)))

@@ -204,8 +204,8 @@ async fn with_begin<T>(
 ) -> Result<T, tokio_postgres::Error> {
     match begin {
         Some(sql) => {
-            let (begun, answer) = tokio::join!(session.batch_execute(sql), exchange);
-            begun?;
+            let (opened, answer) = tokio::join!(session.batch_execute(sql), exchange);
+            opened?;
             answer
         }
         None => exchange.await,

@@ -6,10 +6,13 @@
 //! are upserts; reads are REPEATABLE READ snapshots. Spends on different
 //! keys never wait for each other.
 
+#[macro_use]
+mod statements;
 mod batch;
 mod client;
 mod copy;
 mod errors;
+mod keys;
 mod location;
 mod outbox;
 mod records;
@@ -98,7 +101,7 @@ impl PostgresBackend {
             &self.server,
             write,
             clock,
-        )?))
+        )))
     }
 }
 

@@ -12,10 +12,11 @@ use tokio_postgres::{Row, Statement};
 use super::batch::Batch;
 use super::client::{Client, Failure};
 use super::errors::Server;
+use super::statements::RETIRES_AT;
 use crate::account::{Account, AccountName, AccountPk};
 use crate::audit::AuditEntry;
 use crate::clock::Timestamp;
-use crate::error::{Error, Refusal, Result};
+use crate::error::{Error, Result};
 use crate::key::{Key, KeyId, KeyName, KeyPk};
 use crate::notify::NotifySettings;
 use crate::notify::delivery::EventUpdate;
@@ -27,63 +28,9 @@ use crate::store::Clock;
 use crate::store::backend::{
     LedgerMismatch, LedgerReason, NewAudit, NewKeyRow, SecretMatch, Spend, Tx,
 };
-use crate::store::columns::{
-    ColumnError, Columns, account_from, join_list, key_from, to_sql_count, to_sql_limit, ts,
-};
+use crate::store::columns::{ColumnError, Columns, key_from, ts};
 use crate::store::copy::{Table, Value};
 use crate::usage::{UsageIp, UsageRow};
-
-/// Every column `columns::key_from` reads, in its order, from keys `k`
-/// and accounts `a`.
-macro_rules! key_columns {
-    () => {
-        "k.id, k.public_id, a.name, k.name, k.hint, k.balance, k.created_at, \
-         k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, \
-         k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, \
-         k.low_balance, k.day, k.day_count, k.month, k.month_count, \
-         k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed, k.account_id"
-    };
-}
-
-/// `SELECT` of every key column from keys `k` joined to accounts `a`,
-/// then `$tail`.
-macro_rules! select_key {
-    ($tail:literal) => {
-        concat!(
-            "SELECT ",
-            key_columns!(),
-            " FROM keys k JOIN accounts a ON a.id = k.account_id ",
-            $tail
-        )
-    };
-}
-
-/// A key (every column) and its secret's end of grace, by the secret's
-/// digest.
-const KEY_BY_DIGEST: &str = concat!(
-    "SELECT ",
-    key_columns!(),
-    ", s.retires_at FROM secrets s JOIN keys k ON k.id = s.key_id \
-     JOIN accounts a ON a.id = k.account_id WHERE s.digest = $1"
-);
-
-/// The column after the key's in [`KEY_BY_DIGEST`].
-const RETIRES_AT: usize = 28;
-
-/// Every column `columns::account_from` reads, from accounts `a`.
-macro_rules! select_account {
-    ($tail:literal) => {
-        concat!(
-            "SELECT a.id, a.name, a.created_at,
-                (SELECT COUNT(*) FROM keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL),
-                (SELECT COUNT(*) FROM keys k WHERE k.account_id = a.id),
-                (SELECT COALESCE(SUM(k.balance), 0)::BIGINT FROM keys k
-                    WHERE k.account_id = a.id AND k.revoked_at IS NULL)
-             FROM accounts a ",
-            $tail
-        )
-    };
-}
 
 impl Columns for Row {
     fn int(&self, column: usize) -> std::result::Result<i64, ColumnError> {
@@ -119,7 +66,7 @@ pub(super) struct PgTx<'c> {
     clock: Clock,
     pub(super) now: Timestamp,
     /// Keys this transaction holds (`FOR UPDATE`).
-    held: HashSet<i64>,
+    pub(super) held: HashSet<i64>,
     /// The held keys as this transaction leaves them, and the spends not
     /// yet written.
     pub(super) batch: Batch,
@@ -137,7 +84,7 @@ impl<'c> PgTx<'c> {
         server: &'c Server,
         write: bool,
         clock: Clock,
-    ) -> Result<PgTx<'c>> {
+    ) -> PgTx<'c> {
         let begin = if write {
             "BEGIN"
         } else {
@@ -145,7 +92,7 @@ impl<'c> PgTx<'c> {
         };
         // Sent with the first statement, in the same round trip.
         client.begin(begin);
-        Ok(PgTx {
+        PgTx {
             client,
             open: true,
             statements,
@@ -156,7 +103,7 @@ impl<'c> PgTx<'c> {
             held: HashSet::new(),
             batch: Batch::default(),
             failed: false,
-        })
+        }
     }
 
     pub(super) fn fail(&mut self, e: Failure) -> Error {
@@ -246,7 +193,7 @@ impl<'c> PgTx<'c> {
         row.int(column).map_err(|e| self.unreadable(&e))
     }
 
-    fn key_rows(&mut self, sql: &'static str, params: Params<'_>) -> Result<Vec<Key>> {
+    pub(super) fn key_rows(&mut self, sql: &'static str, params: Params<'_>) -> Result<Vec<Key>> {
         let now = self.now;
         let rows = self.rows(sql, params)?;
         rows.iter()
@@ -254,11 +201,11 @@ impl<'c> PgTx<'c> {
             .collect()
     }
 
-    fn key_row(&mut self, sql: &'static str, params: Params<'_>) -> Result<Option<Key>> {
+    pub(super) fn key_row(&mut self, sql: &'static str, params: Params<'_>) -> Result<Option<Key>> {
         Ok(self.key_rows(sql, params)?.into_iter().next())
     }
 
-    fn vanished(&self, pk: KeyPk) -> Error {
+    pub(super) fn vanished(&self, pk: KeyPk) -> Error {
         Error::Store {
             path: self.server.path().to_path_buf(),
             message: format!("key row {} vanished inside a transaction", pk.0),
@@ -357,195 +304,71 @@ impl Tx for PgTx<'_> {
     }
 
     fn account(&mut self, name: &str) -> Result<Option<Account>> {
-        let row = self.row(select_account!("WHERE a.name = $1"), &[&name])?;
-        row.map(|r| account_from(&r).map_err(|e| self.unreadable(&e)))
-            .transpose()
+        self.account_named(name)
     }
 
     fn accounts(&mut self) -> Result<Vec<Account>> {
-        // Byte order, as SQLite sorts, whatever the database's collation.
-        let rows = self.rows(select_account!("ORDER BY a.name COLLATE \"C\""), &[])?;
-        rows.iter()
-            .map(|r| account_from(r).map_err(|e| self.unreadable(&e)))
-            .collect()
+        self.all_accounts()
     }
 
     fn insert_account(&mut self, name: &AccountName) -> Result<AccountPk> {
-        // A racing writer may have taken the name since the caller looked.
-        let now = self.now.unix();
-        let row = self.row(
-            "INSERT INTO accounts (name, created_at) VALUES ($1, $2)
-             ON CONFLICT (name) DO NOTHING RETURNING id",
-            &[&name.as_str(), &now],
-        )?;
-        match row {
-            Some(row) => Ok(AccountPk(self.int(&row, 0)?)),
-            None => Err(Refusal::AccountExists(name.to_string()).into()),
-        }
+        self.new_account(name)
     }
 
     fn key_by_id(&mut self, id: &KeyId) -> Result<Option<Key>> {
-        self.key_row(select_key!("WHERE k.public_id = $1"), &[&id.as_str()])
+        self.key_with_id(id)
     }
 
     fn key_by_name(&mut self, account: AccountPk, name: &str) -> Result<Option<Key>> {
-        // The active key with the name, else the one revoked last.
-        self.key_row(
-            select_key!(
-                "WHERE k.account_id = $1 AND k.name = $2
-                 ORDER BY k.revoked_at IS NULL DESC, k.revoked_at DESC, k.id DESC LIMIT 1"
-            ),
-            &[&account.0, &name],
-        )
+        self.key_named(account, name)
     }
 
     fn key_by_digest(&mut self, digest: &KeyDigest) -> Result<Option<SecretMatch>> {
-        if let Some(known) = self.batch.by_digest(&digest.0) {
-            return Ok(known);
-        }
-        let now = self.now;
-        let Some(row) = self.row(KEY_BY_DIGEST, &[&&digest.0[..]])? else {
-            return Ok(None);
-        };
-        let found = key_from(&row, now).and_then(|key| {
-            Ok(SecretMatch {
-                key,
-                retires_at: ts(row.opt_int(RETIRES_AT)?),
-            })
-        });
-        found.map(Some).map_err(|e| self.unreadable(&e))
+        self.key_with_digest(digest)
     }
 
     fn key_by_pk(&mut self, pk: KeyPk) -> Result<Key> {
-        let key = self.key_row(select_key!("WHERE k.id = $1"), &[&pk.0])?;
-        key.ok_or_else(|| self.vanished(pk))
+        self.key_at(pk)
     }
 
     fn keys(&mut self, account: AccountPk, include_revoked: bool) -> Result<Vec<Key>> {
-        if include_revoked {
-            self.key_rows(
-                select_key!("WHERE k.account_id = $1 ORDER BY k.id"),
-                &[&account.0],
-            )
-        } else {
-            self.key_rows(
-                select_key!("WHERE k.account_id = $1 AND k.revoked_at IS NULL ORDER BY k.id"),
-                &[&account.0],
-            )
-        }
+        self.account_keys(account, include_revoked)
     }
 
     fn count_active_keys(&mut self, account: AccountPk) -> Result<usize> {
-        let row = self.one(
-            "SELECT COUNT(*) FROM keys WHERE account_id = $1 AND revoked_at IS NULL",
-            &[&account.0],
-        )?;
-        Ok(self.int(&row, 0)? as usize)
+        self.active_count(account)
     }
 
     fn active_key_names(&mut self, account: AccountPk) -> Result<Vec<String>> {
-        let rows = self.rows(
-            "SELECT name FROM keys WHERE account_id = $1 AND revoked_at IS NULL",
-            &[&account.0],
-        )?;
-        rows.iter()
-            .map(|r| {
-                r.text(0)
-                    .map(str::to_owned)
-                    .map_err(|e| self.unreadable(&e))
-            })
-            .collect()
+        self.active_names(account)
     }
 
     fn account_ever_had_key(&mut self, account: AccountPk) -> Result<bool> {
-        let row = self.one(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM keys WHERE account_id = $1 LIMIT 1) AS any_key",
-            &[&account.0],
-        )?;
-        Ok(self.int(&row, 0)? > 0)
+        self.ever_had_key(account)
     }
 
     fn insert_key(&mut self, row: &NewKeyRow<'_>) -> Result<KeyPk> {
-        let sec = row.security;
-        let now = self.now.unix();
-        let inserted = self.one(
-            "INSERT INTO keys (public_id, account_id, name, hint, created_at, expires_at,
-                    allowed_urls, allowed_ips, scopes, daily_limit, monthly_limit,
-                    ip_daily_limit, redact_days, notify_emails, low_balance)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-                 RETURNING id",
-            &[
-                &row.id.as_str(),
-                &row.account.0,
-                &row.name.as_str(),
-                &row.hint,
-                &now,
-                &row.expires_at.map(Timestamp::unix),
-                &join_list(&sec.allowed_urls),
-                &join_list(&sec.allowed_ips),
-                &join_list(&sec.scopes),
-                &to_sql_limit(sec.daily_limit),
-                &to_sql_limit(sec.monthly_limit),
-                &to_sql_limit(sec.ip_daily_limit),
-                &i64::from(sec.redact_days),
-                &join_list(&row.notify.emails),
-                &to_sql_limit(row.notify.low_balance),
-            ],
-        )?;
-        let pk = self.int(&inserted, 0)?;
-        // Made here, so no other transaction can be holding it.
-        self.held.insert(pk);
-        Ok(KeyPk(pk))
+        self.new_key(row)
     }
 
     fn insert_secret(&mut self, key: KeyPk, digest: &KeyDigest) -> Result<()> {
-        self.batch.forget(key);
-        self.batch.forget_digests();
-        self.run(
-            "INSERT INTO secrets (digest, key_id) VALUES ($1, $2)",
-            &[&&digest.0[..], &key.0],
-        )
-        .map(drop)
+        self.new_secret(key, digest)
     }
 
     fn retire_secrets(&mut self, key: KeyPk, until: Timestamp) -> Result<()> {
-        self.batch.forget(key);
-        self.batch.forget_digests();
-        let now = self.now.unix();
-        self.run(
-            "UPDATE secrets SET retires_at = LEAST(COALESCE(retires_at, $2), $2) WHERE key_id = $1",
-            &[&key.0, &until.unix()],
-        )?;
-        self.run(
-            "DELETE FROM secrets WHERE key_id = $1 AND retires_at <= $2",
-            &[&key.0, &now],
-        )
-        .map(drop)
+        self.end_secrets(key, until)
     }
 
     fn rename_key(&mut self, key: KeyPk, name: &KeyName) -> Result<()> {
-        self.batch.forget(key);
-        self.run(
-            "UPDATE keys SET name = $2 WHERE id = $1",
-            &[&key.0, &name.as_str()],
-        )
-        .map(drop)
+        self.set_name(key, name)
     }
 
     fn set_hint(&mut self, key: KeyPk, hint: &str) -> Result<()> {
-        self.batch.forget(key);
-        self.run("UPDATE keys SET hint = $2 WHERE id = $1", &[&key.0, &hint])
-            .map(drop)
+        self.new_hint(key, hint)
     }
 
     fn revoke(&mut self, key: KeyPk, reason: Option<&str>) -> Result<()> {
-        self.batch.forget(key);
-        let now = self.now.unix();
-        self.run(
-            "UPDATE keys SET revoked_at = $2, revoke_reason = $3 WHERE id = $1",
-            &[&key.0, &now, &reason],
-        )
-        .map(drop)
+        self.revoke_key(key, reason)
     }
 
     fn change_balance(
@@ -555,66 +378,11 @@ impl Tx for PgTx<'_> {
         reason: LedgerReason,
         note: Option<&str>,
     ) -> Result<i64> {
-        self.batch.forget(key);
-        let row = self.one(
-            "UPDATE keys SET balance = balance + $2 WHERE id = $1 RETURNING balance",
-            &[&key.0, &delta],
-        )?;
-        let balance = self.int(&row, 0)?;
-        let now = self.now.unix();
-        self.run(
-            "INSERT INTO ledger (key_id, at, delta, reason, note) VALUES ($1, $2, $3, $4, $5)",
-            &[&key.0, &now, &delta, &reason.as_str(), &note],
-        )?;
-        Ok(balance)
+        self.add_balance(key, delta, reason, note)
     }
 
     fn spend(&mut self, spend: &Spend) -> Result<i64> {
-        // A key the batch holds is spent on its copy, written at the end.
-        if let Some(balance) = self.batch.spend(spend, self.now) {
-            return Ok(balance);
-        }
-        let now = self.now.unix();
-        let cost = to_sql_count(spend.cost);
-        let c = spend.counters;
-        let r = spend.raised;
-        // Conditional: a balance that no longer covers the cost (which the
-        // held key rules out) spends nothing.
-        let row = self.row(
-            "UPDATE keys SET balance = balance - $2, day = $3, day_count = $4,
-                    month = $5, month_count = $6, last_used_at = GREATEST(last_used_at, $7),
-                    warned_day = $8, limit_day = $9, limit_month = $10, expiry_noticed = $11
-              WHERE id = $1 AND balance >= $2
-              RETURNING balance",
-            &[
-                &spend.key.0,
-                &cost,
-                &c.day,
-                &to_sql_count(c.day_count),
-                &c.month,
-                &to_sql_count(c.month_count),
-                &now,
-                &r.warned_day,
-                &r.limit_day,
-                &r.limit_month,
-                &i64::from(r.expiry),
-            ],
-        )?;
-        let Some(row) = row else {
-            self.failed = true;
-            return Err(Error::Store {
-                path: self.server.path().to_path_buf(),
-                message: format!(
-                    "key row {} no longer covers a spend decided on it",
-                    spend.key.0
-                ),
-                source: None,
-            });
-        };
-        let balance = self.int(&row, 0)?;
-        self.batch.days.add(spend.key.0, c.day, cost);
-        self.add_usage(spend.key, c.day, spend.ip, cost)?;
-        Ok(balance)
+        self.spend_now(spend)
     }
 
     fn ip_usage_today(&mut self, key: KeyPk, day: i64, ip: UsageIp) -> Result<u64> {
@@ -647,54 +415,15 @@ impl Tx for PgTx<'_> {
         security: &SecuritySettings,
         expires_at: Option<Timestamp>,
     ) -> Result<()> {
-        self.batch.forget(key);
-        self.run(
-            "UPDATE keys SET allowed_urls = $2, allowed_ips = $3, scopes = $4,
-                    daily_limit = $5, monthly_limit = $6, ip_daily_limit = $7,
-                    redact_days = $8, expires_at = $9
-                 WHERE id = $1",
-            &[
-                &key.0,
-                &join_list(&security.allowed_urls),
-                &join_list(&security.allowed_ips),
-                &join_list(&security.scopes),
-                &to_sql_limit(security.daily_limit),
-                &to_sql_limit(security.monthly_limit),
-                &to_sql_limit(security.ip_daily_limit),
-                &i64::from(security.redact_days),
-                &expires_at.map(Timestamp::unix),
-            ],
-        )
-        .map(drop)
+        self.set_security(key, security, expires_at)
     }
 
     fn update_notify(&mut self, key: KeyPk, notify: &NotifySettings) -> Result<()> {
-        self.batch.forget(key);
-        self.run(
-            "UPDATE keys SET notify_emails = $2, low_balance = $3 WHERE id = $1",
-            &[
-                &key.0,
-                &join_list(&notify.emails),
-                &to_sql_limit(notify.low_balance),
-            ],
-        )
-        .map(drop)
+        self.set_notify(key, notify)
     }
 
     fn set_raised(&mut self, key: KeyPk, raised: Raised) -> Result<()> {
-        self.batch.forget(key);
-        self.run(
-            "UPDATE keys SET warned_day = $2, limit_day = $3, limit_month = $4,
-                    expiry_noticed = $5 WHERE id = $1",
-            &[
-                &key.0,
-                &raised.warned_day,
-                &raised.limit_day,
-                &raised.limit_month,
-                &i64::from(raised.expiry),
-            ],
-        )
-        .map(drop)
+        self.set_markers(key, raised)
     }
 
     fn insert_event(&mut self, key: &Key, event: &NewEvent) -> Result<()> {
@@ -726,13 +455,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn keys_expiring_before(&mut self, horizon: Timestamp) -> Result<Vec<Key>> {
-        self.key_rows(
-            select_key!(
-                "WHERE k.expiry_noticed = 0 AND k.revoked_at IS NULL
-                 AND k.expires_at IS NOT NULL AND k.expires_at <= $1 ORDER BY k.id"
-            ),
-            &[&horizon.unix()],
-        )
+        self.expiring_keys(horizon)
     }
 
     fn ledger_sum(&mut self, key: KeyPk) -> Result<i64> {
