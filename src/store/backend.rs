@@ -76,6 +76,18 @@ pub trait Upkeep: Send {
     fn next(&mut self) -> bool;
 }
 
+/// When a store-wide chore last ran, as a transaction finds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ChoreDay {
+    /// It never ran.
+    Never,
+    /// It last ran on this UTC day.
+    Ran(i64),
+    /// Another transaction holds it: it is being done now (or was, by one
+    /// that may yet roll back), and this one does not wait for it.
+    Elsewhere,
+}
+
 /// Why a ledger row was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LedgerReason {
@@ -253,8 +265,10 @@ pub trait Tx {
     /// Redacts, for every key, the usage rows older than the key's redact
     /// days as of `today`.
     fn redact_due_usage(&mut self, today: i64) -> Result<()>;
-    /// The UTC day a store-wide chore last ran, if ever.
-    fn chore_day(&mut self, chore: &str) -> Result<Option<i64>>;
+    /// When a store-wide chore last ran. In a write, the chore's record is
+    /// held until the transaction ends (one transaction does the chore),
+    /// unless another transaction holds it: that one is doing it now.
+    fn chore_day(&mut self, chore: &str) -> Result<ChoreDay>;
     /// Records that a store-wide chore ran on `day`.
     fn set_chore_day(&mut self, chore: &str, day: i64) -> Result<()>;
     /// The key's usage rows from `from_day` on.
@@ -310,6 +324,9 @@ pub trait Tx {
     /// The account's trail, newest first; with `key`, that key's trail only.
     fn audit_entries(&mut self, account: AccountPk, key: Option<KeyPk>) -> Result<Vec<AuditEntry>>;
 
+    /// Holds the whole store until the transaction ends, so that what
+    /// `store copy` finds empty stays empty while it writes.
+    fn hold_all(&mut self) -> Result<()>;
     /// Up to `limit` rows of `table` whose key comes after `after` (from
     /// the first when `None`), in key order, as plain values: what
     /// `store copy` reads and checks.
@@ -325,8 +342,9 @@ pub trait Tx {
     /// its chores' days), for a copy to put the copied store's in their
     /// place.
     fn clear_new_store(&mut self) -> Result<()>;
-    /// After rows were written with their ids: each table's next id
-    /// follows the largest written.
+    /// After rows were written with their ids (and checked): each table's
+    /// next id follows the largest written, and what a new store is made
+    /// with and the copy lacked is made.
     fn after_insert(&mut self) -> Result<()>;
 
     /// Writes what the transaction holds back until its end (spends, added

@@ -184,6 +184,7 @@ impl Store {
     pub fn copy_into(&mut self, to: &mut Store) -> Result<CopyReport> {
         let mut from_tx = self.backend.read(self.clock)?;
         let mut to_tx = to.backend.write(to.clock)?;
+        to_tx.hold_all()?;
         let holds = holdings(&mut *to_tx)?;
         if !holds.is_empty() {
             return Err(Refusal::StoreNotEmpty {
@@ -203,10 +204,10 @@ impl Store {
                 rows,
             });
         }
-        to_tx.after_insert()?;
         for (table, copied) in TABLES.iter().zip(&tables) {
             check_copy(&mut *from_tx, &mut *to_tx, table, copied.rows, &to.path)?;
         }
+        to_tx.after_insert()?;
         to_tx.commit()?;
         Ok(CopyReport {
             from: self.path.display().to_string(),

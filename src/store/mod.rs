@@ -48,23 +48,21 @@ use crate::clock::Timestamp;
 use crate::error::Result;
 use backend::Backend;
 
-/// A store location as messages show it: a PostgreSQL URL without its
-/// password (`postgres://ann:…@db/keys` becomes `postgres://ann@db/keys`),
+/// A store location as messages show it: a PostgreSQL URL as the server's
+/// name, `postgres://USER@HOST:PORT/DATABASE`, read from the URL as it is
+/// connected to (never with a password, wherever the URL put one);
 /// anything else as it is.
 pub fn shown_location(db: &str) -> String {
     if !is_postgres(db) {
         return db.to_owned();
     }
-    let Some((scheme, rest)) = db.split_once("://") else {
-        return db.to_owned();
-    };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => {
-            let user = rest[..at].split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}{}", &rest[at..])
-        }
-        None => db.to_owned(),
+    #[cfg(feature = "postgres")]
+    {
+        postgres::shown(db)
+    }
+    #[cfg(not(feature = "postgres"))]
+    {
+        "postgres://…".to_owned()
     }
 }
 
@@ -82,6 +80,7 @@ pub fn is_postgres(db: &str) -> bool {
 /// handle, to keep the spending path to its few statements.
 fn begin_write(backend: &mut dyn Backend, clock: Clock) -> Result<Box<dyn backend::Tx + '_>> {
     let mut tx = backend.write(clock)?;
+    // Done here, or being done by another transaction right now.
     usage::redact_if_due(&mut *tx)?;
     Ok(tx)
 }

@@ -113,7 +113,7 @@ impl Store {
         tx.hold_keys(&found.iter().map(|k| k.pk).collect::<Vec<_>>())?;
         let mut due = Vec::with_capacity(found.len());
         for key in found {
-            let key = tx.hold_key(key.pk)?.unwrap_or(key);
+            let key = tx.key_by_pk(key.pk)?;
             if !key.raised.expiry {
                 due.push(key);
             }

@@ -4,7 +4,7 @@
 
 use super::Store;
 use super::accounts;
-use super::backend::Tx;
+use super::backend::{ChoreDay, Tx};
 use super::keys::resolve;
 use crate::account::AccountName;
 use crate::clock::Timestamp;
@@ -20,13 +20,23 @@ const REDACT_CHORE: &str = "redact_ips";
 /// cross that line only when a UTC day begins, so once a day is enough:
 /// every write transaction runs this first (see [`super::begin_write`]), so
 /// no write leaves such an IP behind.
-pub(super) fn redact_if_due(tx: &mut dyn Tx) -> Result<()> {
+///
+/// Returns whether today's redaction is known done: `false` when another
+/// transaction holds the chore (a backend without one writer), which may
+/// yet roll back, so a handle asks again later.
+pub(super) fn redact_if_due(tx: &mut dyn Tx) -> Result<bool> {
     let today = tx.now().day();
-    if !chore_due(tx.chore_day(REDACT_CHORE)?, today) {
-        return Ok(());
+    let done = match tx.chore_day(REDACT_CHORE)? {
+        ChoreDay::Elsewhere => return Ok(false),
+        ChoreDay::Never => None,
+        ChoreDay::Ran(day) => Some(day),
+    };
+    if !chore_due(done, today) {
+        return Ok(true);
     }
     tx.redact_due_usage(today)?;
-    tx.set_chore_day(REDACT_CHORE, today)
+    tx.set_chore_day(REDACT_CHORE, today)?;
+    Ok(true)
 }
 
 /// Whether a chore last run on `done` is due `today`. A clock that steps
@@ -44,7 +54,11 @@ impl Store {
         {
             let mut tx = self.backend.read(self.clock)?;
             let today = tx.now().day();
-            if !chore_due(tx.chore_day(REDACT_CHORE)?, today) {
+            let done = match tx.chore_day(REDACT_CHORE)? {
+                ChoreDay::Never | ChoreDay::Elsewhere => None,
+                ChoreDay::Ran(day) => Some(day),
+            };
+            if !chore_due(done, today) {
                 return Ok(());
             }
         }

@@ -197,6 +197,8 @@ struct Chores {
     today: i64,
     /// Not yet seen done today by this handle.
     due: bool,
+    /// Looked at in this transaction.
+    tried: bool,
     /// Done (or found done) in this transaction.
     done: bool,
 }
@@ -206,15 +208,16 @@ impl Chores {
         Chores {
             today: now.day(),
             due: seen.is_none_or(|day| day < now.day()),
+            tried: false,
             done: false,
         }
     }
 
     /// Runs the chore before the transaction's first write, once.
     fn before_write(&mut self, tx: &mut dyn Tx) -> Result<()> {
-        if self.due && !self.done {
-            super::usage::redact_if_due(tx)?;
-            self.done = true;
+        if self.due && !self.tried {
+            self.tried = true;
+            self.done = super::usage::redact_if_due(tx)?;
         }
         Ok(())
     }

@@ -331,6 +331,44 @@ fn sslmode_require_encrypts_the_connection() {
     env.assert_ledgers_balance();
 }
 
+/// Commands that hold an account and then its key (`rename`) race
+/// commands that hold the key and then write rows that refer to the
+/// account (`topup`'s audit and event rows), and verifications: none waits
+/// for another in a circle, so every one succeeds.
+#[test]
+fn holds_never_wait_in_a_circle() {
+    let env = Env::postgres();
+    let (id, secret) = env.create(&["--name", "web", "--notify", "ops@x.io"]);
+    let scripts = [
+        "for i in $(seq 15); do \"$BIN\" topup \"$KEY_ID\" 1 -q || exit 1; done".to_owned(),
+        "for i in $(seq 15); do \"$BIN\" rename \"$KEY_ID\" \"a$$-$i\" -q || exit 1; done".to_owned(),
+        "for i in $(seq 15); do \"$BIN\" rename \"$KEY_ID\" \"b$$-$i\" -q || exit 1; done".to_owned(),
+        "for i in $(seq 30); do printf '%s' \"$KEY\" | \"$BIN\" verify -q >/dev/null || exit 1; done".to_owned(),
+    ];
+    let children: Vec<_> = scripts
+        .iter()
+        .map(|script| {
+            env.shell(script)
+                .env("KEY_ID", &id)
+                .env("KEY", &secret)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(env.show(&id)["balance"], 100 + 15 - 30);
+    env.assert_ledgers_balance();
+}
+
 const MANIFEST: &str = r#"
 [[account]]
 name = "acme"

@@ -36,6 +36,8 @@ pub(super) struct Client {
     session: tokio_postgres::Client,
     deadline: Duration,
     broken: bool,
+    /// The task driving the connection: ended to drop it at once.
+    driver: tokio::task::JoinHandle<()>,
     /// A `BEGIN` not sent yet: it goes with the transaction's first
     /// statement, in the same round trip.
     deferred_begin: Option<&'static str>,
@@ -65,12 +67,16 @@ impl Client {
         })?;
         // Polled whenever this thread waits for an answer: requests that
         // are waited for together go out together (pipelining).
-        runtime.spawn(connection);
+        let driver = runtime.spawn(async move {
+            // Its end is seen by every request on it: nothing to report.
+            let _ = connection.await;
+        });
         Ok(Client {
             runtime,
             session,
             deadline,
             broken: false,
+            driver,
             deferred_begin: None,
         })
     }
@@ -79,6 +85,16 @@ impl Client {
     /// or an answer came too late.
     pub(super) fn is_closed(&self) -> bool {
         self.broken || self.session.is_closed()
+    }
+
+    /// Drops a connection that missed a deadline at once: the server ends
+    /// its transaction, and every row it held, when the socket closes,
+    /// rather than when the next transaction would notice.
+    pub(super) fn abandon_if_broken(&mut self) {
+        if self.broken {
+            self.driver.abort();
+            self.runtime.block_on(tokio::task::yield_now());
+        }
     }
 
     /// Begins a transaction with the next statement (`sql` is its BEGIN).

@@ -116,13 +116,27 @@ impl PgTx<'_> {
         Ok(())
     }
 
+    /// Every table, against every other writer (readers go on).
+    pub(super) fn hold_tables(&mut self) -> Result<()> {
+        let tables: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
+        let sql = format!("LOCK TABLE {} IN EXCLUSIVE MODE", tables.join(", "));
+        self.execute_text(&sql, &[]).map(drop)
+    }
+
     pub(super) fn clear_new(&mut self) -> Result<()> {
         self.execute_text("DELETE FROM housekeeping", &[])?;
         self.execute_text("DELETE FROM accounts", &[]).map(drop)
     }
 
-    /// Each identity column's next value follows the largest id written.
+    /// Each identity column's next value follows the largest id written;
+    /// the chore's row, which a new store is made with so that claiming it
+    /// never waits on an insert, is there again if the copy had none.
     pub(super) fn follow_ids(&mut self) -> Result<()> {
+        self.execute_text(
+            "INSERT INTO housekeeping (chore, day) VALUES ('redact_ips', -1)
+             ON CONFLICT (chore) DO NOTHING",
+            &[],
+        )?;
         for table in TABLES.iter().filter(|t| t.columns[0] == "id") {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('apikey.{0}', 'id'),

@@ -5,7 +5,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use tokio_postgres::config::Host;
+use tokio_postgres::config::{Host, SslMode};
 
 use crate::error::{Error, Result};
 
@@ -13,14 +13,29 @@ use crate::error::{Error, Result};
 /// as libpq completes them (`PGPASSWORD`, `PGUSER`, `PGHOST`, `PGPORT`),
 /// and the server's name for messages.
 pub(super) fn config(url: &str) -> Result<(tokio_postgres::Config, String)> {
-    // The parser's own message may quote the URL, password and all.
+    // Neither the URL nor the parser's message is quoted: any part of
+    // either may hold the password.
     let mut config = tokio_postgres::Config::from_str(url).map_err(|_| {
-        Error::invalid(format!(
-            "'{}' is not a PostgreSQL URL apikey can read: use postgres://USER@HOST:PORT/DATABASE (the password from PGPASSWORD)",
-            crate::text::quoted(&crate::store::shown_location(url))
-        ))
+        Error::invalid(
+            "the store URL is not one apikey can read: use postgres://USER@HOST:PORT/DATABASE, optionally with ?sslmode=disable|prefer|require (the password from PGPASSWORD)",
+        )
     })?;
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if !url.contains("sslmode=")
+        && let Some(mode) = env("PGSSLMODE")
+    {
+        config.ssl_mode(match mode.as_str() {
+            "disable" => SslMode::Disable,
+            "prefer" => SslMode::Prefer,
+            "require" => SslMode::Require,
+            other => {
+                return Err(Error::invalid(format!(
+                    "PGSSLMODE={} is not supported: use disable, prefer or require",
+                    crate::text::quoted(other)
+                )));
+            }
+        });
+    }
     if config.get_password().is_none()
         && let Some(password) = env("PGPASSWORD")
     {
@@ -84,10 +99,18 @@ mod tests {
         assert_eq!(shown, "postgres://ann@db.example:6543/keys");
         let err = config_err("postgres://ann:s3cret@db.example:notaport/keys");
         assert!(!err.contains("s3cret"), "{err}");
-        assert!(
-            err.contains("postgres://ann@db.example:notaport/keys"),
-            "{err}"
-        );
+        assert!(err.contains("is not one apikey can read"), "{err}");
+        // Wherever the URL puts it.
+        for url in [
+            "postgres://ann@db.example/keys?password=s3cret",
+            "postgres://ann:s3/cret@db.example/keys",
+            "postgres://ann:s3%2Fcret@db.example/keys",
+            "postgres://ann:s3cret@db.example:notaport/keys",
+        ] {
+            let shown = crate::store::shown_location(url);
+            assert!(!shown.contains("s3"), "{url} shown as {shown}");
+            assert!(shown.starts_with("postgres://"), "{shown}");
+        }
     }
 
     fn config_err(url: &str) -> String {

@@ -1,7 +1,8 @@
 //! The PostgreSQL backend: one set of keys for API servers on many hosts.
 //! Concurrency is PostgreSQL's own, not SQLite's single writer: a write
 //! transaction (READ COMMITTED) holds only the rows its rules are about
-//! (`SELECT … FOR UPDATE`, accounts before keys, keys by id), a spend is
+//! (`SELECT … FOR NO KEY UPDATE`, accounts before keys, keys by id, which
+//! never blocks an insert that only refers to a held row), a spend is
 //! a conditional `UPDATE … WHERE balance >= cost RETURNING`, and counters
 //! are upserts; reads are REPEATABLE READ snapshots. Spends on different
 //! keys never wait for each other.
@@ -35,6 +36,12 @@ use crate::store::backend::{Backend, Tx, Upkeep};
 use crate::store::{Access, Clock, Upgrading};
 
 use errors::Server;
+
+/// The server `url` names, as messages show it; a URL that does not parse
+/// is shown as its scheme alone, since any part of it may be a password.
+pub(crate) fn shown(url: &str) -> String {
+    location::config(url).map_or_else(|_| "postgres://…".to_owned(), |(_, name)| name)
+}
 
 /// A connection to a PostgreSQL server holding the `apikey` schema.
 pub struct PostgresBackend {

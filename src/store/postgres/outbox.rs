@@ -80,7 +80,10 @@ impl PgTx<'_> {
 
     pub(super) fn outbox_event(&mut self, id: i64) -> Result<Option<Event>> {
         let rows = if self.write {
-            self.rows(select_event!("WHERE o.id = $1 FOR UPDATE OF o"), &[&id])?
+            self.rows(
+                select_event!("WHERE o.id = $1 FOR NO KEY UPDATE OF o"),
+                &[&id],
+            )?
         } else {
             self.rows(select_event!("WHERE o.id = $1"), &[&id])?
         };

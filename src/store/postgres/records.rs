@@ -7,7 +7,7 @@ use crate::audit::{Action, AuditEntry};
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::key::{KeyId, KeyPk};
-use crate::store::backend::{LedgerMismatch, LedgerReason, NewAudit};
+use crate::store::backend::{ChoreDay, LedgerMismatch, LedgerReason, NewAudit};
 use crate::store::columns::{Columns, count, ip_from_text, ip_text, text_enum};
 use crate::usage::{UsageIp, UsageRow};
 
@@ -58,15 +58,15 @@ impl PgTx<'_> {
     }
 
     pub(super) fn redact_key_usage(&mut self, key: KeyPk, before_day: i64) -> Result<()> {
+        // One statement: the rows it removes are the rows it counts, so a
+        // racing redaction can neither count them twice nor lose one.
         self.run(
-            "INSERT INTO usage (key_id, day, ip, count)
-                 SELECT key_id, day, '*', SUM(count)::BIGINT FROM usage
-                 WHERE key_id = $1 AND day < $2 AND ip NOT IN ('', '*') GROUP BY key_id, day
-                 ON CONFLICT (key_id, day, ip) DO UPDATE SET count = usage.count + excluded.count",
-            &[&key.0, &before_day],
-        )?;
-        self.run(
-            "DELETE FROM usage WHERE key_id = $1 AND day < $2 AND ip NOT IN ('', '*')",
+            "WITH gone AS (
+                 DELETE FROM usage WHERE key_id = $1 AND day < $2 AND ip NOT IN ('', '*')
+                 RETURNING key_id, day, count)
+             INSERT INTO usage (key_id, day, ip, count)
+                 SELECT key_id, day, '*', SUM(count)::BIGINT FROM gone GROUP BY key_id, day
+             ON CONFLICT (key_id, day, ip) DO UPDATE SET count = usage.count + excluded.count",
             &[&key.0, &before_day],
         )
         .map(drop)
@@ -74,17 +74,13 @@ impl PgTx<'_> {
 
     pub(super) fn redact_all_due_usage(&mut self, today: i64) -> Result<()> {
         self.run(
-            "INSERT INTO usage (key_id, day, ip, count)
-                 SELECT u.key_id, u.day, '*', SUM(u.count)::BIGINT
-                   FROM keys k JOIN usage u ON u.key_id = k.id
-                  WHERE u.day < $1 - k.redact_days AND u.ip NOT IN ('', '*')
-                  GROUP BY u.key_id, u.day
-                 ON CONFLICT (key_id, day, ip) DO UPDATE SET count = usage.count + excluded.count",
-            &[&today],
-        )?;
-        self.run(
-            "DELETE FROM usage u USING keys k
-              WHERE k.id = u.key_id AND u.ip NOT IN ('', '*') AND u.day < $1 - k.redact_days",
+            "WITH gone AS (
+                 DELETE FROM usage u USING keys k
+                  WHERE k.id = u.key_id AND u.ip NOT IN ('', '*') AND u.day < $1 - k.redact_days
+                 RETURNING u.key_id, u.day, u.count)
+             INSERT INTO usage (key_id, day, ip, count)
+                 SELECT key_id, day, '*', SUM(count)::BIGINT FROM gone GROUP BY key_id, day
+             ON CONFLICT (key_id, day, ip) DO UPDATE SET count = usage.count + excluded.count",
             &[&today],
         )
         .map(drop)
@@ -94,20 +90,25 @@ impl PgTx<'_> {
     /// that one transaction does it; one that finds it held by another is
     /// told it is done today (the other is doing it) rather than waiting,
     /// which could close a circle with the keys each holds.
-    pub(super) fn day_chore_ran(&mut self, chore: &str) -> Result<Option<i64>> {
+    pub(super) fn day_chore_ran(&mut self, chore: &str) -> Result<ChoreDay> {
+        let ran = |tx: &PgTx<'_>, row: &tokio_postgres::Row| tx.int(row, 0).map(ChoreDay::Ran);
         if !self.write {
             let row = self.row("SELECT day FROM housekeeping WHERE chore = $1", &[&chore])?;
-            return row.map(|r| self.int(&r, 0)).transpose();
+            return row.map_or(Ok(ChoreDay::Never), |r| ran(self, &r));
         }
         let row = self.row(
             "SELECT day FROM housekeeping WHERE chore = $1 FOR UPDATE SKIP LOCKED",
             &[&chore],
         )?;
         if let Some(row) = row {
-            return self.int(&row, 0).map(Some);
+            return ran(self, &row);
         }
         let exists = self.row("SELECT day FROM housekeeping WHERE chore = $1", &[&chore])?;
-        Ok(exists.map(|_| self.now.day()))
+        Ok(if exists.is_some() {
+            ChoreDay::Elsewhere
+        } else {
+            ChoreDay::Never
+        })
     }
 
     pub(super) fn record_chore_day(&mut self, chore: &str, day: i64) -> Result<()> {

@@ -214,7 +214,10 @@ fn migrate(client: &mut Client, server: &Server) -> Result<i64> {
 /// The store's version, or `None` when the database has no apikey schema.
 fn found_version(client: &mut Client) -> std::result::Result<Option<i64>, Failure> {
     let rows = client.query_text("SELECT to_regclass('apikey.migrations') IS NOT NULL", &[])?;
-    if !rows.first().is_some_and(|r| r.get::<_, bool>(0)) {
+    if !rows
+        .first()
+        .is_some_and(|r| r.try_get::<_, bool>(0).unwrap_or(false))
+    {
         return Ok(None);
     }
     version_in(client).map(Some)
@@ -222,11 +225,13 @@ fn found_version(client: &mut Client) -> std::result::Result<Option<i64>, Failur
 
 /// The newest migration recorded.
 fn version_in(client: &mut Client) -> std::result::Result<i64, Failure> {
+    // Cast: a table of that name that another program made with another
+    // type is read all the same (and then refused by its version).
     let rows = client.query_text(
-        "SELECT COALESCE(MAX(version), 0) FROM apikey.migrations",
+        "SELECT COALESCE(MAX(version), 0)::BIGINT FROM apikey.migrations",
         &[],
     )?;
-    Ok(rows.first().map_or(0, |r| r.get(0)))
+    Ok(rows.first().map_or(Ok(0), |r| r.try_get(0))?)
 }
 
 fn newer(server: &Server, found: i64) -> Error {

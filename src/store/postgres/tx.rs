@@ -1,5 +1,6 @@
 //! `Tx` on PostgreSQL. A write is READ COMMITTED and holds the rows its
-//! rules are about (`FOR UPDATE`), in one order for every transaction:
+//! rules are about (`FOR NO KEY UPDATE`: other writers of the row wait,
+//! inserts that only refer to it do not), in one order for every transaction:
 //! accounts, then keys by id. Once a row is held, every later statement
 //! sees every change committed to it before. A read is one REPEATABLE READ
 //! snapshot. Statements are prepared once per connection.
@@ -26,7 +27,7 @@ use crate::secret::KeyDigest;
 use crate::security::SecuritySettings;
 use crate::store::Clock;
 use crate::store::backend::{
-    LedgerMismatch, LedgerReason, NewAudit, NewKeyRow, SecretMatch, Spend, Tx,
+    ChoreDay, LedgerMismatch, LedgerReason, NewAudit, NewKeyRow, SecretMatch, Spend, Tx,
 };
 use crate::store::columns::{ColumnError, Columns, key_from, ts};
 use crate::store::copy::{Table, Value};
@@ -65,7 +66,7 @@ pub(super) struct PgTx<'c> {
     pub(super) write: bool,
     clock: Clock,
     pub(super) now: Timestamp,
-    /// Keys this transaction holds (`FOR UPDATE`).
+    /// Keys this transaction holds.
     pub(super) held: HashSet<i64>,
     /// The held keys as this transaction leaves them, and the spends not
     /// yet written.
@@ -222,9 +223,12 @@ impl Tx for PgTx<'_> {
     fn hold_account(&mut self, account: AccountPk) -> Result<()> {
         if self.write {
             self.rows(
-                "SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE",
+                "SELECT 1 FROM accounts WHERE id = $1 FOR NO KEY UPDATE",
                 &[&account.0],
             )?;
+            // What follows is decided once the hold is had, not when the
+            // wait for it began.
+            self.now = self.clock.now();
         }
         Ok(())
     }
@@ -241,13 +245,14 @@ impl Tx for PgTx<'_> {
         wanted.sort_unstable();
         wanted.dedup();
         let rows = self.rows(
-            "SELECT id FROM keys WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+            "SELECT id FROM keys WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE",
             &[&wanted],
         )?;
         for row in rows {
             let id = self.int(&row, 0)?;
             self.held.insert(id);
         }
+        self.now = self.clock.now();
         Ok(())
     }
 
@@ -262,7 +267,7 @@ impl Tx for PgTx<'_> {
                     key_columns!(),
                     ", s.retires_at, s.digest FROM secrets s JOIN keys k ON k.id = s.key_id \
                      JOIN accounts a ON a.id = k.account_id WHERE s.digest = ANY($1) \
-                     ORDER BY k.id FOR UPDATE OF k"
+                     ORDER BY k.id FOR NO KEY UPDATE OF k"
                 ),
                 &[&wanted],
             )?;
@@ -297,9 +302,13 @@ impl Tx for PgTx<'_> {
         if !self.write || self.held.contains(&key.0) {
             return Ok(None);
         }
-        let held = self.key_row(select_key!("WHERE k.id = $1 FOR UPDATE OF k"), &[&key.0])?;
+        let held = self.key_row(
+            select_key!("WHERE k.id = $1 FOR NO KEY UPDATE OF k"),
+            &[&key.0],
+        )?;
         let held = held.ok_or_else(|| self.vanished(key))?;
         self.held.insert(key.0);
+        self.now = self.clock.now();
         Ok(Some(held))
     }
 
@@ -397,7 +406,7 @@ impl Tx for PgTx<'_> {
         self.redact_all_due_usage(today)
     }
 
-    fn chore_day(&mut self, chore: &str) -> Result<Option<i64>> {
+    fn chore_day(&mut self, chore: &str) -> Result<ChoreDay> {
         self.day_chore_ran(chore)
     }
 
@@ -501,6 +510,10 @@ impl Tx for PgTx<'_> {
         self.insert_all(table, rows)
     }
 
+    fn hold_all(&mut self) -> Result<()> {
+        self.hold_tables()
+    }
+
     fn clear_new_store(&mut self) -> Result<()> {
         self.clear_new()
     }
@@ -549,5 +562,6 @@ impl Drop for PgTx<'_> {
         if self.open && !self.client.is_closed() {
             let _ = self.client.end("ROLLBACK");
         }
+        self.client.abandon_if_broken();
     }
 }

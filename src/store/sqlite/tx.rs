@@ -19,7 +19,7 @@ use crate::secret::KeyDigest;
 use crate::security::SecuritySettings;
 use crate::store::Clock;
 use crate::store::backend::{
-    LedgerMismatch, LedgerReason, NewAudit, NewKeyRow, SecretMatch, Spend, Tx,
+    ChoreDay, LedgerMismatch, LedgerReason, NewAudit, NewKeyRow, SecretMatch, Spend, Tx,
 };
 use crate::store::columns::{ip_text, join_list, to_sql_count, to_sql_limit, ts};
 use crate::store::copy::{Table, Value};
@@ -412,8 +412,10 @@ impl Tx for SqliteTx<'_> {
         self.redact_all_due_usage(today)
     }
 
-    fn chore_day(&mut self, chore: &str) -> Result<Option<i64>> {
-        self.day_chore_ran(chore)
+    fn chore_day(&mut self, chore: &str) -> Result<ChoreDay> {
+        Ok(self
+            .day_chore_ran(chore)?
+            .map_or(ChoreDay::Never, ChoreDay::Ran))
     }
 
     fn set_chore_day(&mut self, chore: &str, day: i64) -> Result<()> {
@@ -571,6 +573,11 @@ impl Tx for SqliteTx<'_> {
 
     fn insert_rows(&mut self, table: &Table, rows: &[Vec<Value>]) -> Result<()> {
         self.insert_all(table, rows)
+    }
+
+    // BEGIN IMMEDIATE holds it already.
+    fn hold_all(&mut self) -> Result<()> {
+        Ok(())
     }
 
     fn clear_new_store(&mut self) -> Result<()> {
