@@ -329,6 +329,14 @@ fn sslmode_require_encrypts_the_connection() {
     assert!(encrypted(&mut env, "require").iter().all(|on| *on));
     assert!(encrypted(&mut env, "disable").iter().all(|on| !on));
     env.assert_ledgers_balance();
+    // PGSSLMODE when the URL names none; a mode apikey cannot honour is
+    // refused rather than taken for a weaker one.
+    env.set("APIKEY_DB", &url);
+    env.set("PGSSLMODE", "verify-full");
+    let line = env.run(&["list"]).code(2).one_line_error();
+    assert!(line.contains("PGSSLMODE=verify-full is not supported"), "{line}");
+    env.set("APIKEY_DB", format!("{url}?sslmode=verify-full"));
+    env.run(&["list"]).code(2);
 }
 
 /// Commands that hold an account and then its key (`rename`) race
