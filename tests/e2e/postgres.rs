@@ -334,7 +334,10 @@ fn sslmode_require_encrypts_the_connection() {
     env.set("APIKEY_DB", &url);
     env.set("PGSSLMODE", "verify-full");
     let line = env.run(&["list"]).code(2).one_line_error();
-    assert!(line.contains("PGSSLMODE=verify-full is not supported"), "{line}");
+    assert!(
+        line.contains("PGSSLMODE=verify-full is not supported"),
+        "{line}"
+    );
     env.set("APIKEY_DB", format!("{url}?sslmode=verify-full"));
     env.run(&["list"]).code(2);
 }
