@@ -295,7 +295,9 @@ pub trait Tx {
     fn events(&mut self, all: bool) -> Result<Vec<Event>>;
     /// The ids of pending events, oldest first.
     fn pending_event_ids(&mut self) -> Result<Vec<i64>>;
-    /// One outbox event, with each recipient's delivery and its claim.
+    /// One outbox event, with each recipient's delivery and its claim. In
+    /// a write, the event is held until the transaction ends, so that a
+    /// claim, a record or an admin's change is decided on it as it is.
     fn event(&mut self, id: i64) -> Result<Option<Event>>;
     /// Records `holder` as the run delivering the event, until
     /// `holder.until`, if the event is still pending; false if it is not.
