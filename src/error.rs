@@ -419,6 +419,16 @@ impl Error {
         }
     }
 
+    /// A handle opened to read was asked to write: a bug in the caller,
+    /// not the user's mistake, refused by every backend alike.
+    pub(crate) fn opened_to_read(store: &std::path::Path) -> Error {
+        Error::Store {
+            path: store.to_path_buf(),
+            message: "was opened for reading only, and a change was attempted".into(),
+            source: None,
+        }
+    }
+
     /// A store failure with its cause kept as the source.
     pub(crate) fn store(
         path: &std::path::Path,

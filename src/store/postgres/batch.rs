@@ -14,7 +14,7 @@ use tokio_postgres::types::ToSql;
 
 use super::tx::PgTx;
 use crate::clock::Timestamp;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::key::{Key, KeyPk};
 use crate::notify::event::Raised;
 use crate::store::backend::{SecretMatch, Spend};
@@ -229,11 +229,9 @@ impl PgTx<'_> {
             .map_err(|e| self.fail(e))?;
         if !spent.is_empty() && answers.first().map(Vec::len) != Some(spent.len()) {
             self.failed = true;
-            return Err(Error::Store {
-                path: self.server.path().to_path_buf(),
-                message: "a held key no longer covers the spends decided on it".into(),
-                source: None,
-            });
+            return Err(self
+                .server
+                .failure("a held key no longer covers the spends decided on it"));
         }
         Ok(())
     }

@@ -112,16 +112,11 @@ impl Client {
     }
 
     pub(super) fn batch_execute(&mut self, sql: &str) -> Result<(), Failure> {
-        let begin = self.deferred_begin.take();
-        let session = &self.session;
-        wait(
-            &self.runtime,
-            self.deadline,
-            &mut self.broken,
-            with_begin(session, begin, session.batch_execute(sql)),
-        )
+        self.exchange(|session| session.batch_execute(sql))
     }
 
+    /// Prepares a statement; a deferred BEGIN waits for the statement that
+    /// runs it.
     pub(super) fn prepare(&mut self, sql: &str) -> Result<Statement, Failure> {
         let session = &self.session;
         wait(
@@ -137,14 +132,7 @@ impl Client {
         statement: &Statement,
         params: Params<'_>,
     ) -> Result<Vec<Row>, Failure> {
-        let begin = self.deferred_begin.take();
-        let session = &self.session;
-        wait(
-            &self.runtime,
-            self.deadline,
-            &mut self.broken,
-            with_begin(session, begin, session.query(statement, params)),
-        )
+        self.exchange(|session| session.query(statement, params))
     }
 
     /// Several statements sent at once and answered in order, in one round
@@ -154,19 +142,13 @@ impl Client {
         &mut self,
         statements: &[(&Statement, Params<'_>)],
     ) -> Result<Vec<Vec<Row>>, Failure> {
-        let begin = self.deferred_begin.take();
-        let session = &self.session;
-        let all = futures_util::future::try_join_all(
-            statements
-                .iter()
-                .map(|(statement, params)| session.query(*statement, params)),
-        );
-        wait(
-            &self.runtime,
-            self.deadline,
-            &mut self.broken,
-            with_begin(session, begin, all),
-        )
+        self.exchange(|session| {
+            futures_util::future::try_join_all(
+                statements
+                    .iter()
+                    .map(|(statement, params)| session.query(*statement, params)),
+            )
+        })
     }
 
     pub(super) fn query_text(
@@ -174,14 +156,7 @@ impl Client {
         sql: &str,
         params: Params<'_>,
     ) -> Result<Vec<Row>, Failure> {
-        let begin = self.deferred_begin.take();
-        let session = &self.session;
-        wait(
-            &self.runtime,
-            self.deadline,
-            &mut self.broken,
-            with_begin(session, begin, session.query(sql, params)),
-        )
+        self.exchange(|session| session.query(sql, params))
     }
 
     pub(super) fn execute(
@@ -189,24 +164,37 @@ impl Client {
         statement: &Statement,
         params: Params<'_>,
     ) -> Result<u64, Failure> {
-        let begin = self.deferred_begin.take();
-        let session = &self.session;
-        wait(
-            &self.runtime,
-            self.deadline,
-            &mut self.broken,
-            with_begin(session, begin, session.execute(statement, params)),
-        )
+        self.exchange(|session| session.execute(statement, params))
     }
 
     pub(super) fn execute_text(&mut self, sql: &str, params: Params<'_>) -> Result<u64, Failure> {
+        self.exchange(|session| session.execute(sql, params))
+    }
+
+    /// Sends what `make` asks of the session, after the transaction's
+    /// deferred BEGIN when there is one (in the same round trip), and
+    /// waits for the answer within the deadline.
+    fn exchange<'a, T, F>(
+        &'a mut self,
+        make: impl FnOnce(&'a tokio_postgres::Client) -> F,
+    ) -> Result<T, Failure>
+    where
+        F: Future<Output = Result<T, tokio_postgres::Error>> + 'a,
+    {
         let begin = self.deferred_begin.take();
-        let session = &self.session;
+        let Client {
+            runtime,
+            session,
+            deadline,
+            broken,
+            ..
+        } = self;
+        let session: &'a tokio_postgres::Client = session;
         wait(
-            &self.runtime,
-            self.deadline,
-            &mut self.broken,
-            with_begin(session, begin, session.execute(sql, params)),
+            runtime,
+            *deadline,
+            broken,
+            with_begin(session, begin, make(session)),
         )
     }
 }

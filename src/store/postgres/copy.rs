@@ -4,7 +4,7 @@
 use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 
 use super::tx::PgTx;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::copy::{TABLES, Table, Value};
 
 impl ToSql for Value {
@@ -76,14 +76,10 @@ impl PgTx<'_> {
                 .try_get::<_, Option<Vec<u8>>>(i)
                 .map(|v| v.map(Value::Bytes)),
             ref other => {
-                return Err(Error::Store {
-                    path: self.server.path().to_path_buf(),
-                    message: format!(
-                        "column {} of table {} has type {other}, which no apikey makes",
-                        table.columns[i], table.name
-                    ),
-                    source: None,
-                });
+                return Err(self.server.failure(format!(
+                    "column {} of table {} has type {other}, which no apikey makes",
+                    table.columns[i], table.name
+                )));
             }
         };
         read.map(|v| v.unwrap_or(Value::Null))

@@ -40,6 +40,15 @@ impl Server {
         self.lock_wait + Duration::from_secs(60)
     }
 
+    /// A failure found by apikey itself, not said by the server.
+    pub(super) fn failure(&self, message: impl Into<String>) -> Error {
+        Error::Store {
+            path: self.name.to_path_buf(),
+            message: message.into(),
+            source: None,
+        }
+    }
+
     /// A failure of a statement or of the connection under it.
     pub(super) fn error(&self, failure: Failure) -> Error {
         let e = match failure {
@@ -67,11 +76,7 @@ impl Server {
             Failure::Tls(e) => format!("cannot set up TLS: {e}"),
             Failure::Postgres(e) => describe(e),
         };
-        Error::Store {
-            path: self.name.to_path_buf(),
-            message,
-            source: None,
-        }
+        self.failure(message)
     }
 
     /// A failure to connect.
@@ -79,14 +84,10 @@ impl Server {
         let e = match failure {
             Failure::Postgres(e) => e,
             Failure::TimedOut(after) => {
-                return Error::Store {
-                    path: self.name.to_path_buf(),
-                    message: format!(
-                        "cannot connect: the server did not finish the handshake within {} s",
-                        after.as_secs()
-                    ),
-                    source: None,
-                };
+                return self.failure(format!(
+                    "cannot connect: the server did not finish the handshake within {} s",
+                    after.as_secs()
+                ));
             }
             other => return self.not_postgres(&other),
         };

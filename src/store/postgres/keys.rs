@@ -7,7 +7,7 @@ use super::statements::{KEY_BY_DIGEST, RETIRES_AT};
 use super::tx::PgTx;
 use crate::account::{Account, AccountName, AccountPk};
 use crate::clock::Timestamp;
-use crate::error::{Error, Refusal, Result};
+use crate::error::{Refusal, Result};
 use crate::key::{Key, KeyId, KeyName, KeyPk};
 use crate::notify::NotifySettings;
 use crate::notify::event::Raised;
@@ -271,14 +271,10 @@ impl PgTx<'_> {
         )?;
         let Some(row) = row else {
             self.failed = true;
-            return Err(Error::Store {
-                path: self.server.path().to_path_buf(),
-                message: format!(
-                    "key row {} no longer covers a spend decided on it",
-                    spend.key.0
-                ),
-                source: None,
-            });
+            return Err(self.server.failure(format!(
+                "key row {} no longer covers a spend decided on it",
+                spend.key.0
+            )));
         };
         let balance = self.int(&row, 0)?;
         self.batch.days.add(spend.key.0, c.day, cost);

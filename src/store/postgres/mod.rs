@@ -115,11 +115,7 @@ impl PostgresBackend {
 impl Backend for PostgresBackend {
     fn write(&mut self, clock: Clock) -> Result<Box<dyn Tx + '_>> {
         if self.access == Access::Read {
-            return Err(Error::Store {
-                path: self.server.path().to_path_buf(),
-                message: "was opened for reading only, and a change was attempted".into(),
-                source: None,
-            });
+            return Err(Error::opened_to_read(self.server.path()));
         }
         self.begin(true, clock)
     }

@@ -114,11 +114,8 @@ impl<'c> PgTx<'c> {
 
     /// A row that does not hold what it should.
     pub(super) fn unreadable(&self, e: &ColumnError) -> Error {
-        Error::Store {
-            path: self.server.path().to_path_buf(),
-            message: format!("a stored row cannot be read ({e})"),
-            source: None,
-        }
+        self.server
+            .failure(format!("a stored row cannot be read ({e})"))
     }
 
     pub(super) fn statement(&mut self, sql: &'static str) -> Result<Statement> {
@@ -158,11 +155,8 @@ impl<'c> PgTx<'c> {
         let row = self.row(sql, params)?;
         row.ok_or_else(|| {
             self.failed = true;
-            Error::Store {
-                path: self.server.path().to_path_buf(),
-                message: "a statement that returns a row returned none".into(),
-                source: None,
-            }
+            self.server
+                .failure("a statement that returns a row returned none")
         })
     }
 
@@ -207,11 +201,8 @@ impl<'c> PgTx<'c> {
     }
 
     pub(super) fn vanished(&self, pk: KeyPk) -> Error {
-        Error::Store {
-            path: self.server.path().to_path_buf(),
-            message: format!("key row {} vanished inside a transaction", pk.0),
-            source: None,
-        }
+        self.server
+            .failure(format!("key row {} vanished inside a transaction", pk.0))
     }
 }
 
@@ -530,11 +521,9 @@ impl Tx for PgTx<'_> {
         self.flush()?;
         if self.failed {
             // PostgreSQL would answer COMMIT with a rollback.
-            return Err(Error::Store {
-                path: self.server.path().to_path_buf(),
-                message: "a statement of the transaction failed, so nothing of it was kept".into(),
-                source: None,
-            });
+            return Err(self
+                .server
+                .failure("a statement of the transaction failed, so nothing of it was kept"));
         }
         let committed = self.client.end("COMMIT");
         self.open = false;
@@ -545,11 +534,7 @@ impl Tx for PgTx<'_> {
                 "the connection to the server was lost as the change was committed: it may or may not have been kept (check with `apikey show`)",
                 e,
             ),
-            Failure::TimedOut(_) => Error::Store {
-                path: self.server.path().to_path_buf(),
-                message: "the server did not answer the commit in time: the change may or may not have been kept (check with `apikey show`)".into(),
-                source: None,
-            },
+            Failure::TimedOut(_) => self.server.failure("the server did not answer the commit in time: the change may or may not have been kept (check with `apikey show`)"),
             e => self.server.error(e),
         })
     }

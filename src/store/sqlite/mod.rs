@@ -178,12 +178,7 @@ impl Backend for SqliteBackend {
 
     fn write(&mut self, clock: Clock) -> Result<Box<dyn Tx + '_>> {
         if self.access == Access::Read {
-            // A bug, not a user error: a read-only command asked to write.
-            return Err(Error::Store {
-                path: self.path.to_path_buf(),
-                message: "was opened for reading only, and a change was attempted".into(),
-                source: None,
-            });
+            return Err(Error::opened_to_read(&self.path));
         }
         self.begin(true, clock)
     }
