@@ -182,6 +182,21 @@ pub fn diff(key: &Key, desired: &KeySpecEntry) -> Vec<Change> {
         json!(have.ip_daily_limit),
         json!(want.ip_daily_limit),
     );
+    field(
+        "rate_limits",
+        json!(
+            have.rate_limits
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        ),
+        json!(
+            want.rate_limits
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        ),
+    );
     field("scopes", json!(have.scopes), json!(want.scopes));
     field("expires", json!(key.expires_at), json!(desired.expires_at));
     field(
@@ -198,6 +213,11 @@ pub fn diff(key: &Key, desired: &KeySpecEntry) -> Vec<Change> {
         "low_balance",
         json!(key.notify.low_balance),
         json!(desired.notify.low_balance),
+    );
+    field(
+        "suspended",
+        json!(key.suspended_at.is_some()),
+        json!(desired.suspended),
     );
     changes
 }
@@ -227,6 +247,7 @@ mod tests {
             created_at: crate::clock::Timestamp::from_unix(0),
             expires_at: None,
             revoked_at: None,
+            suspended_at: None,
             last_used_at: None,
             security: crate::security::SecuritySettings::default(),
             notify: crate::notify::NotifySettings::default(),

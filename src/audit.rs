@@ -16,6 +16,10 @@ pub enum Action {
     Create,
     /// A key permanently disabled.
     Revoke,
+    /// A key paused.
+    Suspend,
+    /// A paused key working again.
+    Resume,
     /// A new secret for an existing key.
     Regenerate,
     /// A key's name changed.
@@ -39,6 +43,8 @@ impl Action {
             Action::AccountCreate => "account_create",
             Action::Create => "create",
             Action::Revoke => "revoke",
+            Action::Suspend => "suspend",
+            Action::Resume => "resume",
             Action::Regenerate => "regenerate",
             Action::Rename => "rename",
             Action::Topup => "topup",
@@ -55,6 +61,8 @@ impl Action {
             Action::AccountCreate,
             Action::Create,
             Action::Revoke,
+            Action::Suspend,
+            Action::Resume,
             Action::Regenerate,
             Action::Rename,
             Action::Topup,

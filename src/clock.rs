@@ -105,6 +105,23 @@ impl Serialize for Timestamp {
     }
 }
 
+/// Milliseconds since the epoch by the system clock, clamped to the range
+/// [`Timestamp`] prints.
+pub fn now_millis() -> i64 {
+    let ms = match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+        Err(_) => 0,
+    };
+    ms.min(MAX_UNIX.saturating_mul(1000) + 999)
+}
+
+/// Parses an instant to the millisecond, as `parse_instant` takes it
+/// (with a fraction of a second kept): milliseconds since the epoch.
+pub fn parse_instant_ms(text: &str) -> Result<i64> {
+    let dt = parse_datetime(text)?.0;
+    Ok(dt.unix_timestamp() * 1000 + i64::from(dt.millisecond()))
+}
+
 /// Parses a duration such as `30d`, `12h`, `90m`, `45s`, `2w` or `1d12h`.
 /// `0s` is allowed (a grace period of none).
 pub fn parse_duration(text: &str) -> Result<Duration> {

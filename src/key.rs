@@ -174,19 +174,26 @@ pub enum KeyStatus {
     Revoked,
     /// Past its `expires_at`; still counts toward the account's active keys.
     Expired,
+    /// Paused by `suspend` until `resume`: keeps its secret, balance and
+    /// settings, and still counts toward the account's active keys.
+    Suspended,
 }
 
 impl KeyStatus {
-    /// The status of a key with these times, at `now`.
+    /// The status of a key with these times, at `now`, in the order
+    /// verification checks them: revoked, expired, suspended.
     pub fn at(
         revoked_at: Option<Timestamp>,
         expires_at: Option<Timestamp>,
+        suspended_at: Option<Timestamp>,
         now: Timestamp,
     ) -> KeyStatus {
         if revoked_at.is_some() {
             KeyStatus::Revoked
         } else if expires_at.is_some_and(|e| e <= now) {
             KeyStatus::Expired
+        } else if suspended_at.is_some() {
+            KeyStatus::Suspended
         } else {
             KeyStatus::Active
         }
@@ -198,6 +205,7 @@ impl KeyStatus {
             KeyStatus::Active => "active",
             KeyStatus::Revoked => "revoked",
             KeyStatus::Expired => "expired",
+            KeyStatus::Suspended => "suspended",
         }
     }
 }
@@ -231,6 +239,8 @@ pub struct Key {
     pub expires_at: Option<Timestamp>,
     /// When it was revoked.
     pub revoked_at: Option<Timestamp>,
+    /// When it was suspended, while it is.
+    pub suspended_at: Option<Timestamp>,
     /// The last successful verification.
     pub last_used_at: Option<Timestamp>,
     /// Who may use it and how much.
@@ -421,14 +431,18 @@ mod tests {
     #[test]
     fn status_is_derived_from_times() {
         let now = Timestamp::from_unix(1000);
-        assert_eq!(KeyStatus::at(None, None, now), KeyStatus::Active);
+        assert_eq!(KeyStatus::at(None, None, None, now), KeyStatus::Active);
         assert_eq!(
-            KeyStatus::at(None, Some(Timestamp::from_unix(1000)), now),
+            KeyStatus::at(None, Some(Timestamp::from_unix(1000)), Some(now), now),
             KeyStatus::Expired
         );
         assert_eq!(
-            KeyStatus::at(Some(now), Some(Timestamp::from_unix(5)), now),
+            KeyStatus::at(Some(now), Some(Timestamp::from_unix(5)), Some(now), now),
             KeyStatus::Revoked
+        );
+        assert_eq!(
+            KeyStatus::at(None, None, Some(now), now),
+            KeyStatus::Suspended
         );
     }
 }

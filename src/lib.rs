@@ -55,6 +55,7 @@ pub mod key;
 pub mod key_view;
 pub mod manifest;
 pub mod notify;
+pub mod rate;
 pub mod secret;
 pub mod security;
 #[cfg(feature = "cli")]

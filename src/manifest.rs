@@ -15,6 +15,7 @@ use crate::clock::{self, Timestamp};
 use crate::error::{Error, Result};
 use crate::key::{KeyName, MAX_ACTIVE_KEYS};
 use crate::notify::{self, Email, NotifySettings};
+use crate::rate::RateLimit;
 use crate::security::{
     self, DEFAULT_REDACT_DAYS, IpRule, MAX_IPS, MAX_LIMIT, MAX_SCOPES, MAX_URLS, Scope,
     SecuritySettings, UrlPattern,
@@ -53,6 +54,8 @@ pub struct KeySpecEntry {
     pub expires_at: Option<Timestamp>,
     /// Notification list and threshold.
     pub notify: NotifySettings,
+    /// Whether the key is suspended; absent means not.
+    pub suspended: bool,
     /// Where the entry is written, for errors found against the store.
     pub at: EntryPlace,
 }
@@ -100,6 +103,10 @@ struct RawKey {
     #[serde(default)]
     notify: Vec<Spanned<String>>,
     low_balance: Option<Spanned<i64>>,
+    #[serde(default)]
+    suspended: bool,
+    #[serde(default)]
+    rate_limits: Vec<Spanned<String>>,
 }
 
 /// `expires` as a string or a TOML date/time.
@@ -335,6 +342,26 @@ fn account_sections(text: &str) -> Option<Vec<Range<usize>>> {
     Some(starts.into_iter().zip(ends).map(|(s, e)| s..e).collect())
 }
 
+/// A key's `rate_limits`, shortest window first; two for one window are
+/// an error at the second.
+fn rate_limits(at: &Locator<'_>, items: &[Spanned<String>]) -> Result<Vec<RateLimit>> {
+    let mut limits: Vec<RateLimit> = Vec::new();
+    for item in items {
+        let limit = at.check(item.span(), RateLimit::parse(item.get_ref()))?;
+        if limits.iter().any(|l| l.window == limit.window) {
+            return Err(at.at(
+                item.span(),
+                format!(
+                    "a second rate limit per {}: a key has one per window",
+                    limit.window
+                ),
+            ));
+        }
+        crate::rate::set(&mut limits, limit);
+    }
+    Ok(limits)
+}
+
 /// One key's entry, with the span of its name for duplicate errors.
 fn parse_key(at: &Locator<'_>, raw: &RawKey) -> Result<(KeySpecEntry, Range<usize>)> {
     let name_span = raw.name.span();
@@ -354,6 +381,7 @@ fn parse_key(at: &Locator<'_>, raw: &RawKey) -> Result<(KeySpecEntry, Range<usiz
         ip_daily_limit: at.limit("ip_daily_limit", raw.ip_daily_limit.as_ref())?,
         scopes: at.list(&raw.scopes, Scope::parse)?,
         redact_days,
+        rate_limits: rate_limits(at, &raw.rate_limits)?,
     };
     for (items, max, what) in [
         (&raw.allowed_urls, MAX_URLS, "allowed URLs"),
@@ -402,6 +430,7 @@ fn parse_key(at: &Locator<'_>, raw: &RawKey) -> Result<(KeySpecEntry, Range<usiz
             security,
             expires_at,
             notify,
+            suspended: raw.suspended,
             at: EntryPlace {
                 name: at.place(name_span.clone()),
                 expires: raw.expires.as_ref().map(|v| at.place(v.span())),

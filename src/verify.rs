@@ -42,6 +42,10 @@ pub enum VerifyCode {
     ForbiddenScope,
     /// The key's monthly limit is reached.
     MonthlyLimit,
+    /// Suspended until `resume`.
+    Suspended,
+    /// A short-window rate limit is reached; the verdict says when to retry.
+    RateLimited,
 }
 
 impl VerifyCode {
@@ -60,6 +64,8 @@ impl VerifyCode {
             VerifyCode::ForbiddenIp => 18,
             VerifyCode::ForbiddenScope => 19,
             VerifyCode::MonthlyLimit => 20,
+            VerifyCode::Suspended => 21,
+            VerifyCode::RateLimited => 22,
         }
     }
 
@@ -78,6 +84,8 @@ impl VerifyCode {
             VerifyCode::ForbiddenIp => "FORBIDDEN_IP",
             VerifyCode::ForbiddenScope => "FORBIDDEN_SCOPE",
             VerifyCode::MonthlyLimit => "MONTHLY_LIMIT",
+            VerifyCode::Suspended => "SUSPENDED",
+            VerifyCode::RateLimited => "RATE_LIMITED",
         }
     }
 }
@@ -152,6 +160,10 @@ pub struct Verdict {
     pub balance: Option<i64>,
     /// The cost asked for.
     pub cost: u64,
+    /// On `RATE_LIMITED`: milliseconds until the key's full windows have
+    /// room again (absent from the JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
 }
 
 impl Verdict {
@@ -164,6 +176,7 @@ impl Verdict {
             account: None,
             balance: None,
             cost,
+            retry_after_ms: None,
         }
     }
 }
@@ -177,11 +190,14 @@ pub(crate) struct Usage {
     pub this_month: u64,
     /// Lookups today from the requesting IP.
     pub today_from_ip: u64,
+    /// Milliseconds until the key's rate-limit windows have room, when one
+    /// is full now.
+    pub rate_full_for_ms: Option<u64>,
 }
 
 /// Everything the decision looks at about the key.
 pub(crate) struct Subject<'a> {
-    /// Active, revoked or expired.
+    /// Active, revoked, expired or suspended.
     pub status: KeyStatus,
     /// Its settings.
     pub security: &'a SecuritySettings,
@@ -191,10 +207,10 @@ pub(crate) struct Subject<'a> {
     pub usage: Usage,
 }
 
-/// The decision, in a fixed order: the key's state (revoked, expired), then
-/// who may use it (origin, IP, scope), then how much (daily, monthly and
-/// per-IP daily limits), then whether it can pay (balance). The first
-/// failing check is the answer.
+/// The decision, in a fixed order: the key's state (revoked, expired,
+/// suspended), then who may use it (origin, IP, scope), then how much (rate
+/// limits, then daily, monthly and per-IP daily limits), then whether it
+/// can pay (balance). The first failing check is the answer.
 pub(crate) fn decide(subject: &Subject<'_>, request: &VerifyRequest) -> VerifyCode {
     let sec = subject.security;
     let cost = request.cost;
@@ -202,6 +218,7 @@ pub(crate) fn decide(subject: &Subject<'_>, request: &VerifyRequest) -> VerifyCo
     match subject.status {
         KeyStatus::Revoked => return VerifyCode::Revoked,
         KeyStatus::Expired => return VerifyCode::Expired,
+        KeyStatus::Suspended => return VerifyCode::Suspended,
         KeyStatus::Active => {}
     }
     if !sec.origin_allowed(request.origin.as_deref()) {
@@ -213,6 +230,9 @@ pub(crate) fn decide(subject: &Subject<'_>, request: &VerifyRequest) -> VerifyCo
     }
     if !sec.scope_allowed(request.scope.as_deref()) {
         return VerifyCode::ForbiddenScope;
+    }
+    if subject.usage.rate_full_for_ms.is_some() {
+        return VerifyCode::RateLimited;
     }
     if over(sec.daily_limit, subject.usage.today) {
         return VerifyCode::DailyLimit;
@@ -329,6 +349,14 @@ mod tests {
             decide(&revoked, &VerifyRequest::default()),
             VerifyCode::Revoked
         );
+        let suspended = Subject {
+            status: KeyStatus::Suspended,
+            ..subject(&sec, 0, fresh)
+        };
+        assert_eq!(
+            decide(&suspended, &VerifyRequest::default()),
+            VerifyCode::Suspended
+        );
         let cases = [
             (
                 VerifyRequest {
@@ -392,6 +420,16 @@ mod tests {
             ),
             (good.clone(), fresh, 0, VerifyCode::InsufficientBalance),
             (
+                good.clone(),
+                Usage {
+                    rate_full_for_ms: Some(5),
+                    today: 10,
+                    ..fresh
+                },
+                0,
+                VerifyCode::RateLimited,
+            ),
+            (
                 VerifyRequest {
                     cost: 2,
                     ..good.clone()
@@ -415,6 +453,7 @@ mod tests {
                     today: 9,
                     this_month: 99,
                     today_from_ip: 4,
+                    rate_full_for_ms: None,
                 },
                 1,
                 VerifyCode::Valid,
@@ -460,6 +499,12 @@ mod tests {
         assert_eq!(VerifyCode::Valid.exit_code(), 0);
         assert_eq!(VerifyCode::Malformed.exit_code(), 10);
         assert_eq!(VerifyCode::MonthlyLimit.exit_code(), 20);
+        assert_eq!(VerifyCode::Suspended.exit_code(), 21);
+        assert_eq!(VerifyCode::RateLimited.exit_code(), 22);
+        assert_eq!(
+            serde_json::to_string(&VerifyCode::RateLimited).unwrap(),
+            "\"RATE_LIMITED\""
+        );
         assert_eq!(
             serde_json::to_string(&VerifyCode::IpDailyLimit).unwrap(),
             "\"IP_DAILY_LIMIT\""

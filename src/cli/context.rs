@@ -375,7 +375,7 @@ fn test_clock() -> Result<Clock> {
     #[cfg(debug_assertions)]
     if let Some(text) = std::env::var_os("APIKEY_TEST_NOW") {
         let text = text.to_string_lossy();
-        return crate::clock::parse_instant(&text).map(Clock::Fixed);
+        return crate::clock::parse_instant_ms(&text).map(Clock::FixedMillis);
     }
     Ok(Clock::System)
 }

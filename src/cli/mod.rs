@@ -24,6 +24,7 @@ mod serve;
 mod show;
 mod stdin_key;
 mod store;
+mod suspend;
 mod topup;
 mod usage;
 mod verify;
@@ -212,6 +213,8 @@ fn dispatch(command: &Command, ctx: &mut Context, out: &mut dyn Write) -> Result
         Command::List(args) => list::run(args, ctx),
         Command::Show(args) => show::run(args, ctx),
         Command::Revoke(args) => revoke::run(args, ctx),
+        Command::Suspend(args) => suspend::suspend(args, ctx),
+        Command::Resume(args) => suspend::resume(args, ctx),
         Command::Regenerate(args) => regenerate::run(args, ctx, out),
         Command::Rename(args) => rename::run(args, ctx),
         Command::Topup(args) => topup::run(args, ctx),

@@ -7,6 +7,7 @@ use super::output::Report;
 use super::stdin_key::key_ref;
 use crate::clock::{self, Timestamp};
 use crate::error::Result;
+use crate::rate::{RateLimit, Window};
 use crate::security::{self, IpRule, Scope, SecurityChange, UrlPattern};
 use crate::store::Access;
 
@@ -68,5 +69,15 @@ pub fn to_change(flags: &SecurityFlags, now: Timestamp) -> Result<SecurityChange
             .as_deref()
             .map(security::parse_redact_days)
             .transpose()?,
+        rate_limits: flags
+            .rate_limit
+            .iter()
+            .map(|r| RateLimit::parse(r))
+            .collect::<Result<_>>()?,
+        remove_rate_limits: flags
+            .remove_rate_limit
+            .iter()
+            .map(|w| Window::parse(w))
+            .collect::<Result<_>>()?,
     })
 }

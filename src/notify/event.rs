@@ -36,6 +36,10 @@ pub enum EventKind {
     Regenerated,
     /// The key expires within 7 days (once).
     Expiring,
+    /// The key was suspended: it does not verify until resumed.
+    Suspended,
+    /// The suspended key was resumed.
+    Resumed,
 }
 
 impl EventKind {
@@ -50,6 +54,8 @@ impl EventKind {
             EventKind::Revoked => "revoked",
             EventKind::Regenerated => "regenerated",
             EventKind::Expiring => "expiring",
+            EventKind::Suspended => "suspended",
+            EventKind::Resumed => "resumed",
         }
     }
 
@@ -64,6 +70,8 @@ impl EventKind {
             EventKind::Revoked,
             EventKind::Regenerated,
             EventKind::Expiring,
+            EventKind::Suspended,
+            EventKind::Resumed,
         ]
         .into_iter()
         .find(|k| k.as_str() == text)

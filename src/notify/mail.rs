@@ -53,6 +53,17 @@ pub fn compose(event: &Event) -> Mail {
             "Revoked".to_owned(),
             "The key no longer works, permanently. If this was not expected, find out who revoked it:\n    apikey --account ACCOUNT log KEY".replace("ACCOUNT", &event.account).replace("KEY", event.key_id.as_str()),
         ),
+        EventKind::Suspended => (
+            "Suspended".to_owned(),
+            format!(
+                "Requests with this key are refused until it is resumed; its secret, balance and settings are kept. To resume it:\n    apikey --account {} resume {}",
+                event.account, event.key_id
+            ),
+        ),
+        EventKind::Resumed => (
+            "Resumed".to_owned(),
+            "Nothing to do: the key verifies again.".to_owned(),
+        ),
         EventKind::Regenerated => (
             "New secret issued".to_owned(),
             "The key has a new secret; deploy it where the old one was used. The old secret stops working at once or after the grace period chosen.".to_owned(),
@@ -157,6 +168,8 @@ mod tests {
             EventKind::Revoked,
             EventKind::Regenerated,
             EventKind::Expiring,
+            EventKind::Suspended,
+            EventKind::Resumed,
         ] {
             let mail = compose(&event(kind));
             assert!(!mail.subject.contains('\n'));

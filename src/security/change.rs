@@ -6,6 +6,7 @@ use std::fmt;
 use super::{IpRule, Scope, SecuritySettings, UrlPattern};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
+use crate::rate::{RateLimit, Window};
 use crate::text::quoted;
 
 /// A set of changes to a key's security settings (and expiry), as the
@@ -34,6 +35,10 @@ pub struct SecurityChange {
     pub expires: Option<Option<Timestamp>>,
     /// New redact days.
     pub redact_days: Option<u16>,
+    /// Rate limits to set, each replacing the key's limit on its window.
+    pub rate_limits: Vec<RateLimit>,
+    /// Windows whose rate limit to remove.
+    pub remove_rate_limits: Vec<Window>,
 }
 
 impl SecurityChange {
@@ -50,6 +55,8 @@ impl SecurityChange {
             && self.remove_scopes.is_empty()
             && self.expires.is_none()
             && self.redact_days.is_none()
+            && self.rate_limits.is_empty()
+            && self.remove_rate_limits.is_empty()
     }
 
     /// Applies the change, checking the list bounds on the result. Removing
@@ -84,6 +91,30 @@ impl SecurityChange {
         }
         if let Some(v) = self.expires {
             *expires_at = v;
+        }
+        for window in &self.remove_rate_limits {
+            let Some(i) = settings
+                .rate_limits
+                .iter()
+                .position(|l| l.window == *window)
+            else {
+                return Err(Error::invalid(format!(
+                    "the key has no rate limit per {window} to remove"
+                )));
+            };
+            settings.rate_limits.remove(i);
+        }
+        for (i, limit) in self.rate_limits.iter().enumerate() {
+            if self.rate_limits[..i]
+                .iter()
+                .any(|l| l.window == limit.window)
+            {
+                return Err(Error::invalid(format!(
+                    "two rate limits per {} given: a key has one per window",
+                    limit.window
+                )));
+            }
+            crate::rate::set(&mut settings.rate_limits, *limit);
         }
         settings.check()
     }
@@ -145,6 +176,19 @@ impl SecurityChange {
         if let Some(v) = self.redact_days {
             parts.push(format!("redact days {v}"));
         }
+        list(
+            "remove rate limit per",
+            self.remove_rate_limits
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            &mut parts,
+        );
+        list(
+            "rate limit",
+            self.rate_limits.iter().map(ToString::to_string).collect(),
+            &mut parts,
+        );
         parts.join("; ")
     }
 }

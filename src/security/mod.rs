@@ -9,6 +9,7 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::rate::RateLimit;
 use crate::text::quoted;
 
 mod change;
@@ -51,6 +52,9 @@ pub struct SecuritySettings {
     pub scopes: Vec<Scope>,
     /// Days after the day of use that a usage row keeps its client IP.
     pub redact_days: u16,
+    /// Accepted verifications per second, minute or hour, shortest window
+    /// first; at most one per window.
+    pub rate_limits: Vec<RateLimit>,
 }
 
 impl Default for SecuritySettings {
@@ -63,6 +67,7 @@ impl Default for SecuritySettings {
             ip_daily_limit: None,
             scopes: Vec::new(),
             redact_days: DEFAULT_REDACT_DAYS,
+            rate_limits: Vec::new(),
         }
     }
 }
@@ -149,6 +154,7 @@ impl SecuritySettings {
                 )));
             }
         }
+        crate::rate::check(&self.rate_limits)?;
         if self.redact_days > MAX_REDACT_DAYS {
             return Err(Error::invalid(format!(
                 "invalid redact days {}: use a whole number from 0 to {MAX_REDACT_DAYS}",

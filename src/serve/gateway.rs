@@ -11,7 +11,7 @@ use hyper::http::request::Parts;
 use super::client_ip::TrustedProxies;
 use crate::account::AccountName;
 use crate::error::Result;
-use crate::verify::{self, VerifyCode, VerifyRequest};
+use crate::verify::{self, Verdict, VerifyCode, VerifyRequest};
 
 /// A gateway's request: the presented key (if any) and what it came with.
 pub(crate) struct Presented {
@@ -111,12 +111,17 @@ pub(crate) fn status(code: VerifyCode, full_status: bool) -> u16 {
         | VerifyCode::Revoked
         | VerifyCode::Expired => 401,
         VerifyCode::InsufficientBalance if full_status => 402,
-        VerifyCode::DailyLimit | VerifyCode::MonthlyLimit | VerifyCode::IpDailyLimit
+        VerifyCode::DailyLimit
+        | VerifyCode::MonthlyLimit
+        | VerifyCode::IpDailyLimit
+        | VerifyCode::RateLimited
             if full_status =>
         {
             429
         }
         VerifyCode::InsufficientBalance
+        | VerifyCode::Suspended
+        | VerifyCode::RateLimited
         | VerifyCode::DailyLimit
         | VerifyCode::MonthlyLimit
         | VerifyCode::IpDailyLimit
@@ -126,12 +131,16 @@ pub(crate) fn status(code: VerifyCode, full_status: bool) -> u16 {
     }
 }
 
-/// Seconds until a limit that `code` hit starts over (UTC midnight, or
-/// the first of next month), for `Retry-After`; `None` for other codes.
-pub(crate) fn retry_after(code: VerifyCode, now: crate::clock::Timestamp) -> Option<u64> {
+/// Seconds until a limit the verdict hit has room again (a rate limit's
+/// window, rounded up; UTC midnight; the first of next month), for
+/// `Retry-After`; `None` for other codes.
+pub(crate) fn retry_after(verdict: &Verdict, now: crate::clock::Timestamp) -> Option<u64> {
+    if verdict.code == VerifyCode::RateLimited {
+        return verdict.retry_after_ms.map(|ms| ms.div_ceil(1000).max(1));
+    }
     let now = time::OffsetDateTime::from_unix_timestamp(now.unix()).ok()?;
     let today = now.date();
-    let resets = match code {
+    let resets = match verdict.code {
         VerifyCode::DailyLimit | VerifyCode::IpDailyLimit => today.next_day()?,
         VerifyCode::MonthlyLimit => {
             let (year, month) = match today.month() {
@@ -226,11 +235,19 @@ mod tests {
         assert_eq!(status(VerifyCode::IpDailyLimit, false), 403);
         assert_eq!(status(VerifyCode::MonthlyLimit, true), 429);
         assert_eq!(status(VerifyCode::ForbiddenScope, true), 403);
+        assert_eq!(status(VerifyCode::Suspended, true), 403);
+        assert_eq!(status(VerifyCode::RateLimited, false), 403);
+        assert_eq!(status(VerifyCode::RateLimited, true), 429);
     }
 
     #[test]
     fn limits_are_retried_when_they_start_over() {
         let at = |text: &str| crate::clock::parse_instant(text).unwrap();
+        let retry_after = |code: VerifyCode, now| {
+            let mut verdict = Verdict::unidentified(code, 1);
+            verdict.retry_after_ms = Some(1_001);
+            super::retry_after(&verdict, now)
+        };
         let evening = at("2026-12-31T23:00:00Z");
         assert_eq!(retry_after(VerifyCode::DailyLimit, evening), Some(3600));
         assert_eq!(retry_after(VerifyCode::MonthlyLimit, evening), Some(3600));
@@ -240,5 +257,7 @@ mod tests {
             Some(19 * 86_400)
         );
         assert_eq!(retry_after(VerifyCode::InsufficientBalance, evening), None);
+        // A rate limit's window has room again within seconds, rounded up.
+        assert_eq!(retry_after(VerifyCode::RateLimited, evening), Some(2));
     }
 }

@@ -116,7 +116,7 @@ fn auth_answer(app: &App, verdict: &Verdict) -> Response<Body> {
     }
     let now = crate::clock::Timestamp::now();
     if status == 429
-        && let Some(seconds) = gateway::retry_after(verdict.code, now)
+        && let Some(seconds) = gateway::retry_after(verdict, now)
     {
         insert(headers, "retry-after", &seconds.to_string());
     }

@@ -10,6 +10,7 @@ use super::accounts;
 use super::backend::{NewAudit, Tx};
 use super::keys::create_in;
 use super::notify::raise;
+use super::suspend;
 use crate::account::Account;
 use crate::apply::{
     Applied, CreatedKey, PossibleRename, RevokedKey, StoredKeyProblem, UnnamedKey, UpdatedKey, diff,
@@ -256,13 +257,19 @@ fn update_in(tx: &mut dyn Tx, actor: &str, update: &Update<'_>) -> Result<()> {
         tx.redact_usage(key.pk, now.day() - i64::from(spec.security.redact_days))?;
     }
     tx.update_notify(key.pk, &spec.notify)?;
+    // Suspending and resuming have their own events and audit rows.
+    suspend::set_in(tx, actor, key, spec.suspended, Some("apply"))?;
     let detail = update
         .report
         .changes
         .iter()
+        .filter(|c| c.field != "suspended")
         .map(|c| format!("{} {} -> {}", c.field, c.from, c.to))
         .collect::<Vec<_>>()
         .join("; ");
+    if detail.is_empty() {
+        return Ok(());
+    }
     tx.audit(
         actor,
         &NewAudit {
@@ -393,6 +400,9 @@ impl Store {
                 notify: create.spec.notify.clone(),
             };
             let key = create_in(&mut *tx, &actor, &account, &spec, &secret)?;
+            if create.spec.suspended {
+                suspend::set_in(&mut *tx, &actor, &key, true, Some("apply"))?;
+            }
             applied.created.push(CreatedKey {
                 account: key.account,
                 name: key.name,

@@ -15,6 +15,7 @@ use crate::notify::NotifySettings;
 use crate::notify::delivery::EventUpdate;
 use crate::notify::event::{Event, NewEvent, Raised};
 use crate::notify::sender::Holder;
+use crate::rate::{Hit, RateLog};
 use crate::secret::KeyDigest;
 use crate::security::SecuritySettings;
 use crate::usage::{UsageIp, UsageRow};
@@ -186,6 +187,9 @@ pub trait Tx {
     /// The instant this transaction acts at, read once the transaction
     /// began (for a write, once the write lock was held).
     fn now(&self) -> Timestamp;
+    /// [`Tx::now`] to the millisecond (since the epoch), read at the same
+    /// moment: what rate limits' sliding windows are counted in.
+    fn now_ms(&self) -> i64;
 
     /// Holds the account until the transaction ends, so that a rule over
     /// its keys as a whole (10 active, one test balance, unique names) sees
@@ -259,6 +263,15 @@ pub trait Tx {
     /// Spends lookups for a valid verification, returning the new balance.
     /// The caller has checked the balance covers the cost.
     fn spend(&mut self, spend: &Spend) -> Result<i64>;
+    /// Suspends the key as of now, or resumes it.
+    fn set_suspended(&mut self, key: KeyPk, suspended: bool) -> Result<()>;
+    /// The entries of the key's log of accepted requests that a decision
+    /// on its rate limits reads: the last one, and the ones `depths` before
+    /// it (those that exist).
+    fn rate_hits(&mut self, key: KeyPk, depths: &[i64]) -> Result<RateLog>;
+    /// Adds an accepted request to the key's log and, when `forget_through`
+    /// is given, forgets the entries numbered up to it.
+    fn add_rate_hit(&mut self, key: KeyPk, hit: Hit, forget_through: Option<i64>) -> Result<()>;
     /// Lookups today from `ip` on the key.
     fn ip_usage_today(&mut self, key: KeyPk, day: i64, ip: UsageIp) -> Result<u64>;
     /// Replaces the client IP of the key's usage rows from before `day` by

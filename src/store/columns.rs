@@ -13,6 +13,7 @@ use crate::notify::event::{Event, EventKind, EventStatus, Raised};
 use crate::notify::recipient::{Delivery, DeliveryStatus};
 use crate::notify::sender::Holder;
 use crate::notify::{Email, NotifySettings};
+use crate::rate::RateLimit;
 use crate::security::{IpRule, Scope, SecuritySettings, UrlPattern};
 use crate::usage::UsageIp;
 use crate::verify::Counters;
@@ -138,10 +139,11 @@ pub(crate) fn ip_from_text(text: &str) -> UsageIp {
 /// expires, revoked, last used, allowed URLs, allowed IPs, scopes, daily,
 /// monthly and per-IP daily limits, redact days, emails, low balance,
 /// day, day count, month, month count, warned day, limit day, limit
-/// month, expiry noticed, account id.
+/// month, expiry noticed, account id, suspended, rate limits.
 pub(crate) fn key_from(row: &impl Columns, now: Timestamp) -> Result<Key, ColumnError> {
     let expires_at = ts(row.opt_int(7)?);
     let revoked_at = ts(row.opt_int(8)?);
+    let suspended_at = ts(row.opt_int(28)?);
     Ok(Key {
         pk: KeyPk(row.int(0)?),
         account_pk: AccountPk(row.int(27)?),
@@ -151,9 +153,10 @@ pub(crate) fn key_from(row: &impl Columns, now: Timestamp) -> Result<Key, Column
         hint: row.text(4)?.to_owned(),
         balance: row.int(5)?,
         created_at: Timestamp::from_unix(row.int(6)?),
-        status: KeyStatus::at(revoked_at, expires_at, now),
+        status: KeyStatus::at(revoked_at, expires_at, suspended_at, now),
         expires_at,
         revoked_at,
+        suspended_at,
         last_used_at: ts(row.opt_int(9)?),
         security: SecuritySettings {
             // An entry an older build let in is read as one that matches
@@ -166,6 +169,7 @@ pub(crate) fn key_from(row: &impl Columns, now: Timestamp) -> Result<Key, Column
             monthly_limit: limit(row.opt_int(14)?),
             ip_daily_limit: limit(row.opt_int(15)?),
             redact_days: u16::try_from(row.int(16)?).map_err(|e| ColumnError::new(16, e))?,
+            rate_limits: parse_list(row, 29, RateLimit::parse)?,
         },
         notify: NotifySettings {
             emails: parse_list(row, 17, Email::from_store)?,

@@ -85,6 +85,8 @@ pub(crate) const TABLES: &[Table] = &[
             "limit_day",
             "limit_month",
             "expiry_noticed",
+            "suspended_at",
+            "rate_limits",
         ],
         key: 1,
     },
@@ -104,6 +106,11 @@ pub(crate) const TABLES: &[Table] = &[
         name: "usage",
         columns: &["key_id", "day", "ip", "count"],
         key: 3,
+    },
+    Table {
+        name: "rate_hits",
+        columns: &["key_id", "seq", "at_ms"],
+        key: 2,
     },
     Table {
         name: "audit",

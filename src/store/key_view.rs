@@ -54,7 +54,7 @@ fn view_in(tx: &mut dyn Tx, digest: &KeyDigest, request: &VerifyRequest) -> Resu
     let Some(key) = find_key(tx, digest, request, now)? else {
         return Ok(KeyView::unidentified(VerifyCode::NotFound));
     };
-    let usage = usage_of(tx, &key, request, now)?;
+    let (usage, _) = usage_of(tx, &key, request, now)?;
     let code = decide_on(&key, usage, request);
     Ok(KeyView {
         available: code == VerifyCode::Valid,

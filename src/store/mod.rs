@@ -28,6 +28,7 @@ mod spends;
 pub(crate) mod sqlite;
 #[cfg(test)]
 mod suite;
+mod suspend;
 mod upgrading;
 mod usage;
 pub(crate) mod verify;
@@ -43,6 +44,7 @@ pub use self::notify::NotifyChange;
 pub use self::outbox::{FailedEvent, HeldEvent, SendReport};
 /// The schema version this build writes: a store with a newer one is refused.
 pub use self::sqlite::SCHEMA_VERSION;
+pub use self::suspend::Suspension;
 pub use self::upgrading::Upgrading;
 use crate::clock::Timestamp;
 use crate::error::Result;
@@ -112,14 +114,24 @@ pub enum Clock {
     System,
     /// A fixed instant, for tests and replays.
     Fixed(Timestamp),
+    /// A fixed instant to the millisecond (since the epoch), for tests of
+    /// windows shorter than a second's precision can show.
+    FixedMillis(i64),
 }
 
 impl Clock {
     /// The current instant by this clock.
     pub fn now(self) -> Timestamp {
+        Timestamp::from_unix(self.now_ms().div_euclid(1000))
+    }
+
+    /// The current instant in milliseconds since the epoch: what the
+    /// sliding windows of rate limits are counted in.
+    pub fn now_ms(self) -> i64 {
         match self {
-            Clock::System => Timestamp::now(),
-            Clock::Fixed(t) => t,
+            Clock::System => crate::clock::now_millis(),
+            Clock::Fixed(t) => t.unix().saturating_mul(1000),
+            Clock::FixedMillis(ms) => ms,
         }
     }
 }

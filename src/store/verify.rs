@@ -11,6 +11,7 @@ use super::notify;
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyStatus};
 use crate::notify::event::{self, SpendFacts};
+use crate::rate::{self, RateCheck, RateLog};
 use crate::secret::KeyDigest;
 use crate::usage::UsageIp;
 use crate::verify::{self, MAX_COST, Subject, Usage, Verdict, VerifyCode, VerifyRequest};
@@ -272,24 +273,60 @@ pub(super) fn decide_on(key: &Key, usage: Usage, request: &VerifyRequest) -> Ver
 }
 
 /// How much of `key`'s quotas is used at `now`, the per-IP count for the
-/// request's IP (read only when the key has a per-IP limit).
+/// request's IP (read only when the key has a per-IP limit), and where its
+/// rate-limit windows stand (read only when it has any).
 pub(super) fn usage_of(
     tx: &mut dyn Tx,
     key: &Key,
     request: &VerifyRequest,
     now: crate::clock::Timestamp,
-) -> Result<Usage> {
+) -> Result<(Usage, Option<RateCheck>)> {
     let today_from_ip = match (key.security.ip_daily_limit, request.ip) {
         (Some(_), Some(_)) => {
             tx.ip_usage_today(key.pk, key.counters.day_at(now), UsageIp::of(request.ip))?
         }
         _ => 0,
     };
-    Ok(Usage {
+    let now_ms = tx.now_ms();
+    let rate = rate_of(tx, key, now_ms)?;
+    let usage = Usage {
         today: key.counters.today(now),
         this_month: key.counters.this_month(now),
         today_from_ip,
-    })
+        rate_full_for_ms: match rate {
+            Some(RateCheck::Full { retry_after_ms }) => Some(retry_after_ms),
+            _ => None,
+        },
+    };
+    Ok((usage, rate))
+}
+
+/// Where the key's rate-limit windows stand at `now_ms`: `None` when it has
+/// no rate limits, or cannot verify whatever they say (only an active
+/// key's log is read).
+fn rate_of(tx: &mut dyn Tx, key: &Key, now_ms: i64) -> Result<Option<RateCheck>> {
+    let limits = &key.security.rate_limits;
+    if limits.is_empty() || key.status != KeyStatus::Active {
+        return Ok(None);
+    }
+    let log = tx.rate_hits(key.pk, &RateLog::depths(limits))?;
+    Ok(Some(log.check(limits, now_ms)))
+}
+
+/// How often an accepted request also forgets the log's entries that no
+/// window needs any more: the log holds at most this many more than its
+/// largest limit, and most requests write one row.
+const FORGET_EVERY: i64 = 16;
+
+/// Records an accepted request in the key's rate-limit log, when it has one.
+fn count_in_windows(tx: &mut dyn Tx, key: &Key, rate: Option<RateCheck>) -> Result<()> {
+    if let Some(RateCheck::Room { next }) = rate {
+        let forget = (next.seq % FORGET_EVERY == 0)
+            .then(|| rate::forgettable_through(&key.security.rate_limits, next.seq))
+            .filter(|through| *through > 0);
+        tx.add_rate_hit(key.pk, next, forget)?;
+    }
+    Ok(())
 }
 
 /// One verification's decision inside a transaction, and whether it wrote.
@@ -319,7 +356,7 @@ fn decide_in(
     };
     let ip = UsageIp::of(request.ip);
     let (day, month) = (key.counters.day_at(now), key.counters.month_at(now));
-    let usage = usage_of(tx, &key, request, now)?;
+    let (usage, rate) = usage_of(tx, &key, request, now)?;
     let code = decide_on(&key, usage, request);
     let mut balance = key.balance;
     let mut wrote = false;
@@ -354,6 +391,7 @@ fn decide_in(
                 raised,
             );
             events.extend(spend_events);
+            count_in_windows(tx, &key, rate)?;
             balance = tx.spend(&Spend {
                 key: key.pk,
                 cost,
@@ -376,6 +414,9 @@ fn decide_in(
             account: Some(key.account),
             balance: Some(balance),
             cost,
+            retry_after_ms: usage
+                .rate_full_for_ms
+                .filter(|_| code == VerifyCode::RateLimited),
         },
         wrote,
     })

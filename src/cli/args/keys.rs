@@ -86,6 +86,14 @@ pub struct SecurityFlags {
     /// Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub redact_days: Option<String>,
+
+    /// Accepted verifications per sliding second, minute or hour, e.g. 10/s (repeatable; one per window)
+    #[arg(long = "rate-limit", value_name = "N/s|N/min|N/h")]
+    pub rate_limit: Vec<String>,
+
+    /// Remove the rate limit on a window (repeatable)
+    #[arg(long = "remove-rate-limit", value_name = "s|min|h", value_parser = ["s", "min", "h"])]
+    pub remove_rate_limit: Vec<String>,
 }
 
 /// `security`.
@@ -146,6 +154,18 @@ pub struct RevokeArgs {
     pub key: String,
 
     /// Why, for the audit trail
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+/// `suspend`.
+#[derive(Debug, Args)]
+pub struct SuspendArgs {
+    /// The key's id, name, or secret; - reads it from stdin
+    #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
+    pub key: String,
+
+    /// Why, for the audit trail and the key's notification list
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
 }

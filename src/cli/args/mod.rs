@@ -171,6 +171,16 @@ pub enum Command {
     #[command(after_help = "Example:\n  apikey revoke web --reason \"leaked in a log\" --yes")]
     Revoke(RevokeArgs),
 
+    /// Pause a key: it verifies as SUSPENDED until resumed, keeping everything else
+    #[command(
+        after_help = "A suspended key keeps its secret, balance and settings, and still counts toward the account's 10 active keys.\n\nExample:\n  apikey suspend web --reason \"invoice overdue\""
+    )]
+    Suspend(SuspendArgs),
+
+    /// Let a suspended key verify again
+    #[command(after_help = "Example:\n  apikey resume web")]
+    Resume(KeyArg),
+
     /// Give a key a new secret, keeping its id, name, balance and settings
     #[command(after_help = "Example:\n  apikey regenerate web --grace 1h")]
     Regenerate(RegenerateArgs),

@@ -512,6 +512,11 @@ fn explain(v: &Verdict) -> String {
         VerifyCode::ForbiddenOrigin => format!("the origin is missing or not allowed for {key}"),
         VerifyCode::ForbiddenIp => format!("the client IP is missing or not allowed for {key}"),
         VerifyCode::ForbiddenScope => format!("the scope is missing or not allowed for {key}"),
+        VerifyCode::Suspended => format!("{key} is suspended until it is resumed"),
+        VerifyCode::RateLimited => format!(
+            "{key} has reached a rate limit; retry in {} ms",
+            v.retry_after_ms.unwrap_or(0)
+        ),
     };
     format!("{}: {why}", v.code)
 }

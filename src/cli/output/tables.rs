@@ -52,7 +52,7 @@ pub(super) fn status_cell(status: KeyStatus, text: &str, color: bool) -> Cell {
     cell.fg(match status {
         KeyStatus::Active => Color::Green,
         KeyStatus::Revoked => Color::Red,
-        KeyStatus::Expired => Color::Yellow,
+        KeyStatus::Expired | KeyStatus::Suspended => Color::Yellow,
     })
 }
 
@@ -129,6 +129,7 @@ pub(super) fn security_rows(key: &Key) -> Vec<(&'static str, String)> {
         ("Daily limit", limit_or(sec.daily_limit, "none")),
         ("Monthly limit", limit_or(sec.monthly_limit, "none")),
         ("IP daily limit", limit_or(sec.ip_daily_limit, "none")),
+        ("Rate limits", list_or(&sec.rate_limits, "none")),
         ("IPs kept", format!("{} days", sec.redact_days)),
     ]
 }
@@ -137,6 +138,10 @@ pub(super) fn key_table(key: &Key, usage_today: Option<u64>, color: bool) -> Tab
     let mut table = fields_table();
     let status = match (key.status, key.revoked_at) {
         (KeyStatus::Revoked, Some(at)) => format!("revoked {}", at.short()),
+        (KeyStatus::Suspended, _) => match key.suspended_at {
+            Some(at) => format!("suspended {}", at.short()),
+            None => "suspended".to_owned(),
+        },
         (status, _) => status.as_str().to_owned(),
     };
     let mut rows = vec![

@@ -140,8 +140,8 @@ impl PgTx<'_> {
         let inserted = self.one(
             "INSERT INTO keys (public_id, account_id, name, hint, created_at, expires_at,
                     allowed_urls, allowed_ips, scopes, daily_limit, monthly_limit,
-                    ip_daily_limit, redact_days, notify_emails, low_balance)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                    ip_daily_limit, redact_days, notify_emails, low_balance, rate_limits)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
                  RETURNING id",
             &[
                 &row.id.as_str(),
@@ -159,6 +159,7 @@ impl PgTx<'_> {
                 &i64::from(sec.redact_days),
                 &join_list(&row.notify.emails),
                 &to_sql_limit(row.notify.low_balance),
+                &join_list(&sec.rate_limits),
             ],
         )?;
         let pk = self.int(&inserted, 0)?;
@@ -292,7 +293,7 @@ impl PgTx<'_> {
         self.run(
             "UPDATE keys SET allowed_urls = $2, allowed_ips = $3, scopes = $4,
                     daily_limit = $5, monthly_limit = $6, ip_daily_limit = $7,
-                    redact_days = $8, expires_at = $9
+                    redact_days = $8, expires_at = $9, rate_limits = $10
                  WHERE id = $1",
             &[
                 &key.0,
@@ -304,6 +305,7 @@ impl PgTx<'_> {
                 &to_sql_limit(security.ip_daily_limit),
                 &i64::from(security.redact_days),
                 &expires_at.map(Timestamp::unix),
+                &join_list(&security.rate_limits),
             ],
         )
         .map(drop)

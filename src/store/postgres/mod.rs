@@ -16,6 +16,7 @@ mod errors;
 mod keys;
 mod location;
 mod outbox;
+mod rate;
 mod records;
 mod schema;
 #[cfg(test)]

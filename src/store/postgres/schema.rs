@@ -119,6 +119,17 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX ledger_key_day ON ledger(key_id, day);
     INSERT INTO accounts (name, created_at)
         VALUES ('default', EXTRACT(EPOCH FROM now())::BIGINT);",
+    // 2: SQLite's schema 10: suspended keys, and short-window rate limits
+    // (the limits as a JSON array, and each key's numbered log of accepted
+    // requests with their times in milliseconds).
+    "ALTER TABLE keys ADD COLUMN suspended_at BIGINT;
+    ALTER TABLE keys ADD COLUMN rate_limits TEXT NOT NULL DEFAULT '[]';
+    CREATE TABLE rate_hits (
+        key_id  BIGINT NOT NULL REFERENCES keys(id),
+        seq     BIGINT NOT NULL,
+        at_ms   BIGINT NOT NULL,
+        PRIMARY KEY (key_id, seq)
+    );",
 ];
 
 /// The schema version this build writes.

@@ -23,6 +23,7 @@ use crate::notify::NotifySettings;
 use crate::notify::delivery::EventUpdate;
 use crate::notify::event::{Event, NewEvent, Raised};
 use crate::notify::sender::Holder;
+use crate::rate::{Hit, RateLog};
 use crate::secret::KeyDigest;
 use crate::security::SecuritySettings;
 use crate::store::Clock;
@@ -66,6 +67,8 @@ pub(super) struct PgTx<'c> {
     pub(super) write: bool,
     clock: Clock,
     pub(super) now: Timestamp,
+    /// `now` to the millisecond, read at the same moment.
+    pub(super) now_ms: i64,
     /// Keys this transaction holds.
     pub(super) held: HashSet<i64>,
     /// The held keys as this transaction leaves them, and the spends not
@@ -93,6 +96,7 @@ impl<'c> PgTx<'c> {
         };
         // Sent with the first statement, in the same round trip.
         client.begin(begin);
+        let now_ms = clock.now_ms();
         PgTx {
             client,
             open: true,
@@ -100,11 +104,19 @@ impl<'c> PgTx<'c> {
             server,
             write,
             clock,
-            now: clock.now(),
+            now: Timestamp::from_unix(now_ms.div_euclid(1000)),
+            now_ms,
             held: HashSet::new(),
             batch: Batch::default(),
             failed: false,
         }
+    }
+
+    /// Reads the clock (again): a decision is made at the time its holds
+    /// were had, not when the wait for them began.
+    fn read_clock(&mut self) {
+        self.now_ms = self.clock.now_ms();
+        self.now = Timestamp::from_unix(self.now_ms.div_euclid(1000));
     }
 
     pub(super) fn fail(&mut self, e: Failure) -> Error {
@@ -211,6 +223,10 @@ impl Tx for PgTx<'_> {
         self.now
     }
 
+    fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+
     fn hold_account(&mut self, account: AccountPk) -> Result<()> {
         if self.write {
             self.rows(
@@ -219,7 +235,7 @@ impl Tx for PgTx<'_> {
             )?;
             // What follows is decided once the hold is had, not when the
             // wait for it began.
-            self.now = self.clock.now();
+            self.read_clock();
         }
         Ok(())
     }
@@ -243,7 +259,7 @@ impl Tx for PgTx<'_> {
             let id = self.int(&row, 0)?;
             self.held.insert(id);
         }
-        self.now = self.clock.now();
+        self.read_clock();
         Ok(())
     }
 
@@ -265,7 +281,7 @@ impl Tx for PgTx<'_> {
         }
         // Decided at the instant its keys were held, not when it began
         // waiting for them.
-        self.now = self.clock.now();
+        self.read_clock();
         let now = self.now;
         for digest in digests {
             self.batch.learn(digest.0, None);
@@ -299,7 +315,7 @@ impl Tx for PgTx<'_> {
         )?;
         let held = held.ok_or_else(|| self.vanished(key))?;
         self.held.insert(key.0);
-        self.now = self.clock.now();
+        self.read_clock();
         Ok(Some(held))
     }
 
@@ -383,6 +399,18 @@ impl Tx for PgTx<'_> {
 
     fn spend(&mut self, spend: &Spend) -> Result<i64> {
         self.spend_now(spend)
+    }
+
+    fn set_suspended(&mut self, key: KeyPk, suspended: bool) -> Result<()> {
+        self.suspend_key(key, suspended)
+    }
+
+    fn rate_hits(&mut self, key: KeyPk, depths: &[i64]) -> Result<RateLog> {
+        self.read_rate_hits(key, depths)
+    }
+
+    fn add_rate_hit(&mut self, key: KeyPk, hit: Hit, forget_through: Option<i64>) -> Result<()> {
+        self.write_rate_hit(key, hit, forget_through)
     }
 
     fn ip_usage_today(&mut self, key: KeyPk, day: i64, ip: UsageIp) -> Result<u64> {

@@ -11,6 +11,7 @@ mod compact;
 mod copy;
 mod file;
 mod outbox;
+mod rate;
 mod rows;
 mod schema;
 mod tx;

@@ -226,6 +226,22 @@ const MIGRATIONS: &[Step] = &[
     // stays one row per event, with no day, and `spends` 1 (a row an older
     // process still running writes gets the same: its sums stay right).
     Step::Rust(spends_per_day),
+    // 10: suspended keys, and short-window rate limits: a key's limits (a
+    // JSON array such as ["10/s"]) and its log of accepted requests,
+    // numbered per key, each with its time in milliseconds; the log keeps
+    // only the entries its largest limit can need.
+    Step::Sql(
+        r"
+    ALTER TABLE keys ADD COLUMN suspended_at INTEGER;
+    ALTER TABLE keys ADD COLUMN rate_limits TEXT NOT NULL DEFAULT '[]';
+    CREATE TABLE rate_hits (
+        key_id  INTEGER NOT NULL REFERENCES keys(id),
+        seq     INTEGER NOT NULL,
+        at_ms   INTEGER NOT NULL,
+        PRIMARY KEY (key_id, seq)
+    ) WITHOUT ROWID;
+    ",
+    ),
 ];
 
 /// Migration 9: the ledger rebuilt with `day` and `spends`, every spend row

@@ -12,7 +12,8 @@ macro_rules! key_columns {
          k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, \
          k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, \
          k.low_balance, k.day, k.day_count, k.month, k.month_count, \
-         k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed, k.account_id"
+         k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed, k.account_id, \
+         k.suspended_at, k.rate_limits"
     };
 }
 
@@ -24,7 +25,7 @@ macro_rules! select_key {
 }
 
 /// The number of columns `key_columns!` lists.
-pub const KEY_COLUMN_COUNT: usize = 28;
+pub const KEY_COLUMN_COUNT: usize = 30;
 
 /// A key (every column) and its secret's end of grace, by the secret's
 /// digest; subqueries, not a join, for the reason above.
@@ -62,3 +63,12 @@ pub const USAGE_ADD: &str = "INSERT INTO usage (key_id, day, ip, count) VALUES (
 /// Lookups today from one client IP on one key.
 pub const IP_USAGE_TODAY: &str =
     "SELECT count FROM usage WHERE key_id = ?1 AND day = ?2 AND ip = ?3";
+
+/// The entries of a key's rate-limit log a decision reads: the last, and
+/// the ones `?2`, `?3` and `?4` before it.
+pub const RATE_HITS: &str = "WITH last(n) AS (SELECT MAX(seq) FROM rate_hits WHERE key_id = ?1) \
+    SELECT seq, at_ms FROM rate_hits, last \
+    WHERE key_id = ?1 AND seq IN (n, n - ?2, n - ?3, n - ?4)";
+
+/// An accepted request, added to its key's rate-limit log.
+pub const RATE_HIT_ADD: &str = "INSERT INTO rate_hits (key_id, seq, at_ms) VALUES (?1, ?2, ?3)";

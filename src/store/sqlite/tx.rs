@@ -15,6 +15,7 @@ use crate::notify::NotifySettings;
 use crate::notify::delivery::EventUpdate;
 use crate::notify::event::{Event, NewEvent, Raised};
 use crate::notify::sender::Holder;
+use crate::rate::{Hit, RateLog};
 use crate::secret::KeyDigest;
 use crate::security::SecuritySettings;
 use crate::store::Clock;
@@ -34,6 +35,8 @@ pub(crate) struct SqliteTx<'c> {
     txn: &'c Connection,
     open: bool,
     pub(super) now: Timestamp,
+    /// `now` to the millisecond, read at the same moment.
+    now_ms: i64,
     pub(super) errors: ErrorContext,
     /// Spends not yet added to the ledger's day rows: written before the
     /// commit and before anything reads the ledger.
@@ -54,12 +57,14 @@ impl<'c> SqliteTx<'c> {
             "BEGIN DEFERRED"
         };
         run(conn, begin).map_err(|e| errors.wrap(e))?;
+        // After BEGIN: a write waited for the lock, and must not decide on
+        // the time it started waiting.
+        let now_ms = clock.now_ms();
         Ok(SqliteTx {
             txn: conn,
             open: true,
-            // After BEGIN: a write waited for the lock, and must not decide
-            // on the time it started waiting.
-            now: clock.now(),
+            now: Timestamp::from_unix(now_ms.div_euclid(1000)),
+            now_ms,
             errors,
             spent: DaySpends::default(),
         })
@@ -139,6 +144,10 @@ impl SqliteTx<'_> {
 impl Tx for SqliteTx<'_> {
     fn now(&self) -> Timestamp {
         self.now
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.now_ms
     }
 
     // The write lock (BEGIN IMMEDIATE) holds the whole store.
@@ -272,8 +281,8 @@ impl Tx for SqliteTx<'_> {
         self.stmt(
             "INSERT INTO keys (public_id, account_id, name, hint, created_at, expires_at,
                     allowed_urls, allowed_ips, scopes, daily_limit, monthly_limit,
-                    ip_daily_limit, redact_days, notify_emails, low_balance)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                    ip_daily_limit, redact_days, notify_emails, low_balance, rate_limits)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )
         .and_then(|mut s| {
             s.insert(params![
@@ -292,6 +301,7 @@ impl Tx for SqliteTx<'_> {
                 sec.redact_days,
                 join_list(&row.notify.emails),
                 to_sql_limit(row.notify.low_balance),
+                join_list(&sec.rate_limits),
             ])
         })
         .map(KeyPk)
@@ -400,6 +410,18 @@ impl Tx for SqliteTx<'_> {
         Ok(balance)
     }
 
+    fn set_suspended(&mut self, key: KeyPk, suspended: bool) -> Result<()> {
+        self.suspend_key(key, suspended)
+    }
+
+    fn rate_hits(&mut self, key: KeyPk, depths: &[i64]) -> Result<RateLog> {
+        self.read_rate_hits(key, depths)
+    }
+
+    fn add_rate_hit(&mut self, key: KeyPk, hit: Hit, forget_through: Option<i64>) -> Result<()> {
+        self.write_rate_hit(key, hit, forget_through)
+    }
+
     fn ip_usage_today(&mut self, key: KeyPk, day: i64, ip: UsageIp) -> Result<u64> {
         self.usage_today_from(key, day, ip)
     }
@@ -435,7 +457,7 @@ impl Tx for SqliteTx<'_> {
         self.stmt(
             "UPDATE keys SET allowed_urls = ?2, allowed_ips = ?3, scopes = ?4,
                     daily_limit = ?5, monthly_limit = ?6, ip_daily_limit = ?7,
-                    redact_days = ?8, expires_at = ?9
+                    redact_days = ?8, expires_at = ?9, rate_limits = ?10
                  WHERE id = ?1",
         )
         .and_then(|mut s| {
@@ -449,6 +471,7 @@ impl Tx for SqliteTx<'_> {
                 to_sql_limit(security.ip_daily_limit),
                 security.redact_days,
                 expires_at.map(Timestamp::unix),
+                join_list(&security.rate_limits),
             ])
         })
         .map(drop)
