@@ -39,6 +39,8 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the account''s keys (never their secrets)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one key: settings, notification list, balance')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Permanently disable a key')
+            [CompletionResult]::new('suspend', 'suspend', [CompletionResultType]::ParameterValue, 'Pause a key: it verifies as SUSPENDED until resumed, keeping everything else')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let a suspended key verify again')
             [CompletionResult]::new('regenerate', 'regenerate', [CompletionResultType]::ParameterValue, 'Give a key a new secret, keeping its id, name, balance and settings')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Give a key a new name, keeping its id, secret, balance and settings')
             [CompletionResult]::new('topup', 'topup', [CompletionResultType]::ParameterValue, 'Add lookups to a key''s balance')
@@ -68,6 +70,8 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('--remove-scope', '--remove-scope', [CompletionResultType]::ParameterName, 'Stop allowing a scope (repeatable)')
             [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'When the key stops working: RFC 3339 time, a date (the end of that day, UTC), a duration (30d, 12h), or never')
             [CompletionResult]::new('--redact-days', '--redact-days', [CompletionResultType]::ParameterName, 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Accepted verifications per sliding second, minute or hour, e.g. 10/s (repeatable; one per window)')
+            [CompletionResult]::new('--remove-rate-limit', '--remove-rate-limit', [CompletionResultType]::ParameterName, 'Remove the rate limit on a window (repeatable)')
             [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Email an address about this key''s balance and lifecycle (repeatable, at most 5)')
             [CompletionResult]::new('--low-balance', '--low-balance', [CompletionResultType]::ParameterName, 'Warn the notification list when a spend takes the balance below N')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
@@ -123,6 +127,41 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
         }
         'apikey;revoke' {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit trail')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the essential value (e.g. the new key)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the essential value (e.g. the new key)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'apikey;suspend' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit trail and the key''s notification list')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the essential value (e.g. the new key)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the essential value (e.g. the new key)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'apikey;resume' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -204,6 +243,8 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('--remove-scope', '--remove-scope', [CompletionResultType]::ParameterName, 'Stop allowing a scope (repeatable)')
             [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'When the key stops working: RFC 3339 time, a date (the end of that day, UTC), a duration (30d, 12h), or never')
             [CompletionResult]::new('--redact-days', '--redact-days', [CompletionResultType]::ParameterName, 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Accepted verifications per sliding second, minute or hour, e.g. 10/s (repeatable; one per window)')
+            [CompletionResult]::new('--remove-rate-limit', '--remove-rate-limit', [CompletionResultType]::ParameterName, 'Remove the rate limit on a window (repeatable)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
@@ -745,6 +786,8 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the account''s keys (never their secrets)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one key: settings, notification list, balance')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Permanently disable a key')
+            [CompletionResult]::new('suspend', 'suspend', [CompletionResultType]::ParameterValue, 'Pause a key: it verifies as SUSPENDED until resumed, keeping everything else')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let a suspended key verify again')
             [CompletionResult]::new('regenerate', 'regenerate', [CompletionResultType]::ParameterValue, 'Give a key a new secret, keeping its id, name, balance and settings')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Give a key a new name, keeping its id, secret, balance and settings')
             [CompletionResult]::new('topup', 'topup', [CompletionResultType]::ParameterValue, 'Add lookups to a key''s balance')
@@ -771,6 +814,12 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;help;revoke' {
+            break
+        }
+        'apikey;help;suspend' {
+            break
+        }
+        'apikey;help;resume' {
             break
         }
         'apikey;help;regenerate' {

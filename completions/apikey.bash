@@ -46,6 +46,9 @@ _apikey() {
             apikey,rename)
                 cmd="apikey__subcmd__rename"
                 ;;
+            apikey,resume)
+                cmd="apikey__subcmd__resume"
+                ;;
             apikey,revoke)
                 cmd="apikey__subcmd__revoke"
                 ;;
@@ -60,6 +63,9 @@ _apikey() {
                 ;;
             apikey,store)
                 cmd="apikey__subcmd__store"
+                ;;
+            apikey,suspend)
+                cmd="apikey__subcmd__suspend"
                 ;;
             apikey,topup)
                 cmd="apikey__subcmd__topup"
@@ -124,6 +130,9 @@ _apikey() {
             apikey__subcmd__help,rename)
                 cmd="apikey__subcmd__help__subcmd__rename"
                 ;;
+            apikey__subcmd__help,resume)
+                cmd="apikey__subcmd__help__subcmd__resume"
+                ;;
             apikey__subcmd__help,revoke)
                 cmd="apikey__subcmd__help__subcmd__revoke"
                 ;;
@@ -138,6 +147,9 @@ _apikey() {
                 ;;
             apikey__subcmd__help,store)
                 cmd="apikey__subcmd__help__subcmd__store"
+                ;;
+            apikey__subcmd__help,suspend)
+                cmd="apikey__subcmd__help__subcmd__suspend"
                 ;;
             apikey__subcmd__help,topup)
                 cmd="apikey__subcmd__help__subcmd__topup"
@@ -284,7 +296,7 @@ _apikey() {
 
     case "${cmd}" in
         apikey)
-            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help"
+            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -746,7 +758,7 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__create)
-            opts="-a -y -q -h -V --name --allow-url --remove-url --allow-ip --remove-ip --daily-limit --monthly-limit --ip-daily-limit --scope --remove-scope --expires --redact-days --notify --low-balance --db --config --account --json --yes --quiet --color --help --version"
+            opts="-a -y -q -h -V --name --allow-url --remove-url --allow-ip --remove-ip --daily-limit --monthly-limit --ip-daily-limit --scope --remove-scope --expires --redact-days --rate-limit --remove-rate-limit --notify --low-balance --db --config --account --json --yes --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -798,6 +810,14 @@ _apikey() {
                     ;;
                 --redact-days)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remove-rate-limit)
+                    COMPREPLY=($(compgen -W "s min h" -- "${cur}"))
                     return 0
                     ;;
                 --notify)
@@ -858,7 +878,7 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__help)
-            opts="create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help"
+            opts="create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1165,6 +1185,20 @@ _apikey() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        apikey__subcmd__help__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         apikey__subcmd__help__subcmd__revoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1280,6 +1314,20 @@ _apikey() {
         apikey__subcmd__help__subcmd__store__subcmd__upgrade)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__help__subcmd__suspend)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2205,6 +2253,62 @@ _apikey() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        apikey__subcmd__resume)
+            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         apikey__subcmd__revoke)
             opts="-a -y -q -h -V --reason --db --config --account --json --yes --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2266,7 +2370,7 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__security)
-            opts="-a -y -q -h -V --allow-url --remove-url --allow-ip --remove-ip --daily-limit --monthly-limit --ip-daily-limit --scope --remove-scope --expires --redact-days --db --config --account --json --yes --quiet --color --help --version"
+            opts="-a -y -q -h -V --allow-url --remove-url --allow-ip --remove-ip --daily-limit --monthly-limit --ip-daily-limit --scope --remove-scope --expires --redact-days --rate-limit --remove-rate-limit --db --config --account --json --yes --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2314,6 +2418,14 @@ _apikey() {
                     ;;
                 --redact-days)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remove-rate-limit)
+                    COMPREPLY=($(compgen -W "s min h" -- "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -2804,6 +2916,66 @@ _apikey() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__suspend)
+            opts="-a -y -q -h -V --reason --db --config --account --json --yes --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then

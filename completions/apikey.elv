@@ -36,6 +36,8 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand list 'List the account''s keys (never their secrets)'
             cand show 'Show one key: settings, notification list, balance'
             cand revoke 'Permanently disable a key'
+            cand suspend 'Pause a key: it verifies as SUSPENDED until resumed, keeping everything else'
+            cand resume 'Let a suspended key verify again'
             cand regenerate 'Give a key a new secret, keeping its id, name, balance and settings'
             cand rename 'Give a key a new name, keeping its id, secret, balance and settings'
             cand topup 'Add lookups to a key''s balance'
@@ -64,6 +66,8 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --remove-scope 'Stop allowing a scope (repeatable)'
             cand --expires 'When the key stops working: RFC 3339 time, a date (the end of that day, UTC), a duration (30d, 12h), or never'
             cand --redact-days 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]'
+            cand --rate-limit 'Accepted verifications per sliding second, minute or hour, e.g. 10/s (repeatable; one per window)'
+            cand --remove-rate-limit 'Remove the rate limit on a window (repeatable)'
             cand --notify 'Email an address about this key''s balance and lifecycle (repeatable, at most 5)'
             cand --low-balance 'Warn the notification list when a spend takes the balance below N'
             cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
@@ -116,6 +120,39 @@ set edit:completion:arg-completer[apikey] = {|@words|
         }
         &'apikey;revoke'= {
             cand --reason 'Why, for the audit trail'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;suspend'= {
+            cand --reason 'Why, for the audit trail and the key''s notification list'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;resume'= {
             cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -193,6 +230,8 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand --remove-scope 'Stop allowing a scope (repeatable)'
             cand --expires 'When the key stops working: RFC 3339 time, a date (the end of that day, UTC), a duration (30d, 12h), or never'
             cand --redact-days 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]'
+            cand --rate-limit 'Accepted verifications per sliding second, minute or hour, e.g. 10/s (repeatable; one per window)'
+            cand --remove-rate-limit 'Remove the rate limit on a window (repeatable)'
             cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
@@ -688,6 +727,8 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand list 'List the account''s keys (never their secrets)'
             cand show 'Show one key: settings, notification list, balance'
             cand revoke 'Permanently disable a key'
+            cand suspend 'Pause a key: it verifies as SUSPENDED until resumed, keeping everything else'
+            cand resume 'Let a suspended key verify again'
             cand regenerate 'Give a key a new secret, keeping its id, name, balance and settings'
             cand rename 'Give a key a new name, keeping its id, secret, balance and settings'
             cand topup 'Add lookups to a key''s balance'
@@ -710,6 +751,10 @@ set edit:completion:arg-completer[apikey] = {|@words|
         &'apikey;help;show'= {
         }
         &'apikey;help;revoke'= {
+        }
+        &'apikey;help;suspend'= {
+        }
+        &'apikey;help;resume'= {
         }
         &'apikey;help;regenerate'= {
         }

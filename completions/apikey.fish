@@ -39,6 +39,8 @@ complete -c apikey -n "__fish_apikey_needs_command" -f -a "create" -d 'Create a 
 complete -c apikey -n "__fish_apikey_needs_command" -f -a "list" -d 'List the account\'s keys (never their secrets)'
 complete -c apikey -n "__fish_apikey_needs_command" -f -a "show" -d 'Show one key: settings, notification list, balance'
 complete -c apikey -n "__fish_apikey_needs_command" -f -a "revoke" -d 'Permanently disable a key'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "suspend" -d 'Pause a key: it verifies as SUSPENDED until resumed, keeping everything else'
+complete -c apikey -n "__fish_apikey_needs_command" -f -a "resume" -d 'Let a suspended key verify again'
 complete -c apikey -n "__fish_apikey_needs_command" -f -a "regenerate" -d 'Give a key a new secret, keeping its id, name, balance and settings'
 complete -c apikey -n "__fish_apikey_needs_command" -f -a "rename" -d 'Give a key a new name, keeping its id, secret, balance and settings'
 complete -c apikey -n "__fish_apikey_needs_command" -f -a "topup" -d 'Add lookups to a key\'s balance'
@@ -65,6 +67,10 @@ complete -c apikey -n "__fish_apikey_using_subcommand create" -l scope -d 'Allow
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l remove-scope -d 'Stop allowing a scope (repeatable)' -r
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l expires -d 'When the key stops working: RFC 3339 time, a date (the end of that day, UTC), a duration (30d, 12h), or never' -r
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l redact-days -d 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l rate-limit -d 'Accepted verifications per sliding second, minute or hour, e.g. 10/s (repeatable; one per window)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand create" -l remove-rate-limit -d 'Remove the rate limit on a window (repeatable)' -r -f -a "s\t''
+min\t''
+h\t''"
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l notify -d 'Email an address about this key\'s balance and lifecycle (repeatable, at most 5)' -r
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l low-balance -d 'Warn the notification list when a spend takes the balance below N' -r
 complete -c apikey -n "__fish_apikey_using_subcommand create" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
@@ -113,6 +119,29 @@ complete -c apikey -n "__fish_apikey_using_subcommand revoke" -s y -l yes -d 'Co
 complete -c apikey -n "__fish_apikey_using_subcommand revoke" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand revoke" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand suspend" -l reason -d 'Why, for the audit trail and the key\'s notification list' -r
+complete -c apikey -n "__fish_apikey_using_subcommand suspend" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand suspend" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand suspend" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand suspend" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand suspend" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand suspend" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand suspend" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand suspend" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand suspend" -s V -l version -d 'Print version'
+complete -c apikey -n "__fish_apikey_using_subcommand resume" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand resume" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
+complete -c apikey -n "__fish_apikey_using_subcommand resume" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand resume" -l color -d 'When to color output [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t'Color when writing to a terminal'
+always\t'Always color'
+never\t'Never color'"
+complete -c apikey -n "__fish_apikey_using_subcommand resume" -l json -d 'Print exactly one JSON document on stdout'
+complete -c apikey -n "__fish_apikey_using_subcommand resume" -s y -l yes -d 'Confirm destructive commands without asking'
+complete -c apikey -n "__fish_apikey_using_subcommand resume" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
+complete -c apikey -n "__fish_apikey_using_subcommand resume" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c apikey -n "__fish_apikey_using_subcommand resume" -s V -l version -d 'Print version'
 complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -l grace -d 'How long the old secret keeps working, e.g. 1h or 7d [default: it stops at once]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand regenerate" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
@@ -159,6 +188,10 @@ complete -c apikey -n "__fish_apikey_using_subcommand security" -l scope -d 'All
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l remove-scope -d 'Stop allowing a scope (repeatable)' -r
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l expires -d 'When the key stops working: RFC 3339 time, a date (the end of that day, UTC), a duration (30d, 12h), or never' -r
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l redact-days -d 'Days usage rows keep the client IP before it is redacted (0 to 1095) [default: 28]' -r
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l rate-limit -d 'Accepted verifications per sliding second, minute or hour, e.g. 10/s (repeatable; one per window)' -r
+complete -c apikey -n "__fish_apikey_using_subcommand security" -l remove-rate-limit -d 'Remove the rate limit on a window (repeatable)' -r -f -a "s\t''
+min\t''
+h\t''"
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand security" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand security" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r
@@ -485,24 +518,26 @@ complete -c apikey -n "__fish_apikey_using_subcommand completions" -s y -l yes -
 complete -c apikey -n "__fish_apikey_using_subcommand completions" -s q -l quiet -d 'Print only the essential value (e.g. the new key)'
 complete -c apikey -n "__fish_apikey_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c apikey -n "__fish_apikey_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "create" -d 'Create a key and print its secret once'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "list" -d 'List the account\'s keys (never their secrets)'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "show" -d 'Show one key: settings, notification list, balance'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "revoke" -d 'Permanently disable a key'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "regenerate" -d 'Give a key a new secret, keeping its id, name, balance and settings'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "rename" -d 'Give a key a new name, keeping its id, secret, balance and settings'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "topup" -d 'Add lookups to a key\'s balance'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "security" -d 'Show or change a key\'s security settings'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "verify" -d 'Check a presented key and spend lookups, as an API server would'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "serve" -d 'Verify keys over HTTP for gateways and API servers, until stopped'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "usage" -d 'Show lookups over time, by day or by client IP'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "notify" -d 'Manage who is emailed about a key, and deliver queued notifications'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "log" -d 'Show the audit trail of admin changes'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "account" -d 'Create, list and show accounts'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "store" -d 'Look after the store file itself'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "apply" -d 'Make the store match a TOML manifest (for CI)'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "create" -d 'Create a key and print its secret once'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "list" -d 'List the account\'s keys (never their secrets)'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "show" -d 'Show one key: settings, notification list, balance'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "revoke" -d 'Permanently disable a key'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "suspend" -d 'Pause a key: it verifies as SUSPENDED until resumed, keeping everything else'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "resume" -d 'Let a suspended key verify again'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "regenerate" -d 'Give a key a new secret, keeping its id, name, balance and settings'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "rename" -d 'Give a key a new name, keeping its id, secret, balance and settings'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "topup" -d 'Add lookups to a key\'s balance'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "security" -d 'Show or change a key\'s security settings'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "verify" -d 'Check a presented key and spend lookups, as an API server would'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "serve" -d 'Verify keys over HTTP for gateways and API servers, until stopped'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "usage" -d 'Show lookups over time, by day or by client IP'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "notify" -d 'Manage who is emailed about a key, and deliver queued notifications'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "log" -d 'Show the audit trail of admin changes'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "account" -d 'Create, list and show accounts'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "store" -d 'Look after the store file itself'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "apply" -d 'Make the store match a TOML manifest (for CI)'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c apikey -n "__fish_apikey_using_subcommand help; and not __fish_seen_subcommand_from create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "add" -d 'Add addresses to a key\'s notification list (at most 5 in all)'
 complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "remove" -d 'Remove addresses from a key\'s notification list'
 complete -c apikey -n "__fish_apikey_using_subcommand help; and __fish_seen_subcommand_from notify" -f -a "list" -d 'Show a key\'s notification list and low-balance threshold'

@@ -49,6 +49,8 @@ const GROUPS: &[(&str, &[&str])] = &[
             "list",
             "show",
             "revoke",
+            "suspend",
+            "resume",
             "regenerate",
             "rename",
             "topup",

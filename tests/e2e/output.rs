@@ -17,6 +17,7 @@ fn key_json_has_the_contract_fields() {
         "created_at",
         "expires_at",
         "revoked_at",
+        "suspended_at",
         "last_used_at",
         "security",
         "notify",
@@ -35,7 +36,8 @@ fn key_json_has_the_contract_fields() {
     assert_eq!(
         v["security"],
         serde_json::json!({"allowed_urls": [], "allowed_ips": [], "daily_limit": null,
-            "monthly_limit": null, "ip_daily_limit": null, "scopes": [], "redact_days": 28})
+            "monthly_limit": null, "ip_daily_limit": null, "scopes": [], "redact_days": 28,
+            "rate_limits": []})
     );
     assert_eq!(
         v["notify"],

@@ -29,6 +29,10 @@ fn create_takes_every_security_flag() {
         "2099-06-30",
         "--redact-days",
         "7",
+        "--rate-limit",
+        "600/min",
+        "--rate-limit",
+        "10/s",
     ]);
     assert_eq!(
         v["security"],
@@ -36,7 +40,8 @@ fn create_takes_every_security_flag() {
             "allowed_urls": ["https://shop.example.com", "https://*.acme.example"],
             "allowed_ips": ["10.0.0.0/8", "2001:db8::1"],
             "daily_limit": 1000, "monthly_limit": 20000, "ip_daily_limit": 50,
-            "scopes": ["lookup"], "redact_days": 7
+            "scopes": ["lookup"], "redact_days": 7,
+            "rate_limits": [{"limit": 10, "window": "s"}, {"limit": 600, "window": "min"}]
         })
     );
     assert_eq!(v["expires_at"], "2099-07-01T00:00:00Z");

@@ -12,14 +12,17 @@ use tempfile::TempDir;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_apikey");
 
-/// A temporary world: HOME, a store path, and the environment commands run in.
-/// SQL that takes the columns of schema 8 back out of a store, for tests
-/// that make an older store by hand from a new one.
-pub const UNDO_SCHEMA_8: &str = "ALTER TABLE outbox DROP COLUMN deliveries;
+/// SQL that takes the columns of schemas 8 and 10 back out of a store, for
+/// tests that make an older store by hand from a new one.
+pub const UNDO_SCHEMA_8: &str = "ALTER TABLE keys DROP COLUMN suspended_at;
+     ALTER TABLE keys DROP COLUMN rate_limits;
+     DROP TABLE rate_hits;
+     ALTER TABLE outbox DROP COLUMN deliveries;
      ALTER TABLE outbox DROP COLUMN claim_host;
      ALTER TABLE outbox DROP COLUMN claim_pid;
      ALTER TABLE outbox DROP COLUMN claim_process;";
 
+/// A temporary world: HOME, a store path, and the environment commands run in.
 pub struct Env {
     pub dir: TempDir,
     pub db: PathBuf,
