@@ -253,6 +253,7 @@ mod tests {
             notify: crate::notify::NotifySettings::default(),
             counters: crate::verify::Counters::default(),
             raised: crate::notify::event::Raised::default(),
+            rate: crate::rate::RateState::default(),
         };
         let changes = diff(&key, desired);
         let fields: Vec<&str> = changes.iter().map(|c| c.field).collect();

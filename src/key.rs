@@ -10,6 +10,7 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::notify::event::Raised;
 use crate::notify::{MAX_EMAILS, NotifySettings};
+use crate::rate::RateState;
 use crate::secret::{self, Secret};
 use crate::security::{SecuritySettings, StoredProblem};
 use crate::verify::Counters;
@@ -253,6 +254,9 @@ pub struct Key {
     /// Which once-a-period notification events it has raised.
     #[serde(skip)]
     pub(crate) raised: Raised,
+    /// Its recent accepted requests, for its rate limits.
+    #[serde(skip)]
+    pub(crate) rate: RateState,
 }
 
 impl Key {

@@ -1,12 +1,13 @@
 //! Short-window rate limits: at most N accepted verifications in any
 //! second, minute or hour, counted over a sliding window, exactly.
 //!
-//! The store keeps a key's accepted requests as a log numbered 1, 2, 3, …
-//! with each one's time in milliseconds, and forgets entries no window can
-//! need. A window of length W and limit N is full at `now` exactly when the
-//! N-th most recent accepted request came after `now - W`; so a decision
-//! reads at most one entry per window, whatever N is, and the log never
-//! holds more than the largest N entries.
+//! A window of length W and limit N is full at `now` exactly when the N-th
+//! most recent accepted request came after `now - W`. So a key keeps the
+//! times (in milliseconds) of its last accepted requests, as many as its
+//! largest N, and numbers them 1, 2, 3, …: the last [`INLINE`] ride in the
+//! key's own row, read with the key and written with its spend, so a limit
+//! up to that size costs no statement of its own; a limit beyond it also
+//! keeps them in a table, and a decision reads one entry of it by number.
 
 use std::fmt;
 
@@ -142,6 +143,9 @@ pub(crate) fn set(limits: &mut Vec<RateLimit>, limit: RateLimit) {
     limits.sort_by_key(|l| l.window);
 }
 
+/// How many of a key's most recent accepted requests its row keeps.
+pub const INLINE: usize = 1000;
+
 /// One accepted request in a key's log: its number and its time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hit {
@@ -151,20 +155,23 @@ pub struct Hit {
     pub at_ms: i64,
 }
 
-/// The entries of a key's log a decision needs: the last one, and each
-/// window's N-th most recent ([`RateLog::wanted`] says which).
+/// What a key's row keeps of its accepted requests: how many there have
+/// been, and the times of the last ones (at most [`INLINE`], oldest
+/// first, never decreasing).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RateLog {
-    /// The entries read, in any order.
-    pub hits: Vec<Hit>,
+pub struct RateState {
+    /// The number of the last accepted request (0: none yet).
+    pub seq: i64,
+    /// The times of the last accepted requests, oldest first.
+    pub recent: Vec<i64>,
 }
 
 /// A decision on the rate limits for one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RateCheck {
     /// Every window has room: the request would be the log's entry `next`
-    /// at `at_ms` (never earlier than the last entry, so the log stays in
-    /// order under a clock that steps back).
+    /// (never earlier than the last entry, so the log stays in order under
+    /// a clock that steps back).
     Room {
         /// The new entry, if the request is accepted.
         next: Hit,
@@ -176,55 +183,131 @@ pub(crate) enum RateCheck {
     },
 }
 
-impl RateLog {
-    /// How deep into the log each window looks: its N-th most recent entry
-    /// is the last's number minus N - 1.
-    pub fn depths(limits: &[RateLimit]) -> Vec<i64> {
-        limits.iter().map(|l| i64::from(l.limit) - 1).collect()
+/// The largest limit of `limits`: how many entries the log must keep.
+fn deepest(limits: &[RateLimit]) -> usize {
+    limits.iter().map(|l| l.limit as usize).max().unwrap_or(0)
+}
+
+/// Whether `limits` need the log's table: a limit larger than a row keeps.
+pub(crate) fn needs_table(limits: &[RateLimit]) -> bool {
+    deepest(limits) > INLINE
+}
+
+impl RateState {
+    /// The stored form of `recent`: the first time, then each step from
+    /// the one before, as LEB128 varints (a step is never negative).
+    pub(crate) fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.recent.len() * 2 + 8);
+        let mut before = 0i64;
+        for &at in &self.recent {
+            let mut v = u64::try_from(at.saturating_sub(before)).unwrap_or(0);
+            loop {
+                let byte = (v & 0x7f) as u8;
+                v >>= 7;
+                if v == 0 {
+                    out.push(byte);
+                    break;
+                }
+                out.push(byte | 0x80);
+            }
+            before = at;
+        }
+        out
     }
 
-    fn last(&self) -> Option<Hit> {
-        self.hits.iter().copied().max_by_key(|h| h.seq)
+    /// The inverse of [`RateState::encode`]; `None` for bytes it never
+    /// writes.
+    pub(crate) fn decode(seq: i64, bytes: &[u8]) -> Option<RateState> {
+        let mut recent = Vec::with_capacity(bytes.len().min(INLINE));
+        let (mut value, mut shift, mut before) = (0u64, 0u32, 0i64);
+        for &byte in bytes {
+            if shift > 63 {
+                return None;
+            }
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                before = before.checked_add(i64::try_from(value).ok()?)?;
+                recent.push(before);
+                (value, shift) = (0, 0);
+            } else {
+                shift += 7;
+            }
+        }
+        if shift != 0 {
+            return None;
+        }
+        // A row written when rows kept more keeps its latest.
+        let extra = recent.len().saturating_sub(INLINE);
+        recent.drain(..extra);
+        Some(RateState { seq, recent })
     }
 
-    fn at_seq(&self, seq: i64) -> Option<Hit> {
-        self.hits.iter().copied().find(|h| h.seq == seq)
+    /// The numbers of the entries a decision must read from the log's
+    /// table: each window's N-th most recent, for an N larger than the
+    /// row keeps.
+    pub(crate) fn table_seqs(&self, limits: &[RateLimit]) -> Vec<i64> {
+        limits
+            .iter()
+            .filter(|l| l.limit as usize > self.recent.len() && l.limit as usize > INLINE)
+            .map(|l| self.seq - (i64::from(l.limit) - 1))
+            .filter(|seq| *seq >= 1)
+            .collect()
     }
 
-    /// Whether a request at `now_ms` fits every window in `limits`.
-    pub(crate) fn check(&self, limits: &[RateLimit], now_ms: i64) -> RateCheck {
-        let Some(last) = self.last() else {
-            return RateCheck::Room {
-                next: Hit {
-                    seq: 1,
-                    at_ms: now_ms,
-                },
-            };
-        };
+    /// The time of the N-th most recent entry, from the row or from the
+    /// entries read from the table; `None` when the log holds fewer.
+    fn nth_latest(&self, n: u32, table: &[Hit]) -> Option<i64> {
+        let n = n as usize;
+        if n <= self.recent.len() {
+            return Some(self.recent[self.recent.len() - n]);
+        }
+        let seq = self.seq - (n as i64 - 1);
+        table.iter().find(|h| h.seq == seq).map(|h| h.at_ms)
+    }
+
+    /// Whether a request at `now_ms` fits every window in `limits`, given
+    /// the entries `table_seqs` named, as read from the table.
+    pub(crate) fn check(&self, limits: &[RateLimit], table: &[Hit], now_ms: i64) -> RateCheck {
         let mut wait: i64 = 0;
         for limit in limits {
-            // The N-th most recent entry; when the log holds fewer, the
-            // window cannot be full.
-            let Some(nth) = self.at_seq(last.seq - (i64::from(limit.limit) - 1)) else {
+            // Fewer than N entries kept: the window cannot be full.
+            let Some(nth) = self.nth_latest(limit.limit, table) else {
                 continue;
             };
             // Full while that entry is inside the window: until it is W old.
-            let until = nth.at_ms.saturating_add(limit.window.millis());
+            let until = nth.saturating_add(limit.window.millis());
             if until > now_ms {
                 wait = wait.max(until - now_ms);
             }
         }
         if wait > 0 {
-            RateCheck::Full {
+            return RateCheck::Full {
                 retry_after_ms: u64::try_from(wait).unwrap_or(u64::MAX),
-            }
-        } else {
-            RateCheck::Room {
-                next: Hit {
-                    seq: last.seq + 1,
-                    at_ms: now_ms.max(last.at_ms),
-                },
-            }
+            };
+        }
+        let last = self.recent.last().copied().unwrap_or(now_ms);
+        RateCheck::Room {
+            next: Hit {
+                seq: self.seq + 1,
+                at_ms: now_ms.max(last),
+            },
+        }
+    }
+
+    /// The state once `next` is accepted: the row keeps as many entries as
+    /// the largest limit needs, at most [`INLINE`].
+    #[must_use]
+    pub(crate) fn after(&self, limits: &[RateLimit], next: Hit) -> RateState {
+        let keep = deepest(limits).min(INLINE);
+        let mut recent = Vec::with_capacity(keep);
+        let from = (self.recent.len() + 1).saturating_sub(keep);
+        recent.extend(self.recent.iter().skip(from).copied());
+        if keep > 0 {
+            recent.push(next.at_ms);
+        }
+        RateState {
+            seq: next.seq,
+            recent,
         }
     }
 }
@@ -232,26 +315,12 @@ impl RateLog {
 /// Entries with numbers up to this one are needed by no window once entry
 /// `seq` is written: only the largest N most recent are ever read.
 pub(crate) fn forgettable_through(limits: &[RateLimit], seq: i64) -> i64 {
-    let deepest = limits.iter().map(|l| i64::from(l.limit)).max().unwrap_or(0);
-    seq - deepest
+    seq - i64::try_from(deepest(limits)).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn log(times: &[i64]) -> RateLog {
-        RateLog {
-            hits: times
-                .iter()
-                .enumerate()
-                .map(|(i, &at_ms)| Hit {
-                    seq: i as i64 + 1,
-                    at_ms,
-                })
-                .collect(),
-        }
-    }
 
     fn per(limit: u32, window: Window) -> RateLimit {
         RateLimit { limit, window }
@@ -296,23 +365,30 @@ mod tests {
         assert!(check(&[per(1, Window::Second), per(2, Window::Second)]).is_err());
     }
 
+    fn state(times: &[i64]) -> RateState {
+        RateState {
+            seq: times.len() as i64,
+            recent: times.to_vec(),
+        }
+    }
+
     #[test]
     fn a_window_is_full_while_its_nth_latest_entry_is_inside_it() {
         let limits = [per(3, Window::Second)];
         // Three at 0, 100 and 500 ms: full until the first is a second old.
-        let three = log(&[0, 100, 500]);
+        let three = state(&[0, 100, 500]);
         assert_eq!(
-            three.check(&limits, 999),
+            three.check(&limits, &[], 999),
             RateCheck::Full { retry_after_ms: 1 }
         );
         assert_eq!(
-            three.check(&limits, 600),
+            three.check(&limits, &[], 600),
             RateCheck::Full {
                 retry_after_ms: 400
             }
         );
         assert_eq!(
-            three.check(&limits, 1000),
+            three.check(&limits, &[], 1000),
             RateCheck::Room {
                 next: Hit {
                     seq: 4,
@@ -322,11 +398,11 @@ mod tests {
         );
         // Two entries: room whatever the time.
         assert!(matches!(
-            log(&[0, 1]).check(&limits, 2),
+            state(&[0, 1]).check(&limits, &[], 2),
             RateCheck::Room { .. }
         ));
         assert!(matches!(
-            RateLog::default().check(&limits, 0),
+            RateState::default().check(&limits, &[], 0),
             RateCheck::Room {
                 next: Hit { seq: 1, .. }
             }
@@ -336,10 +412,10 @@ mod tests {
     #[test]
     fn the_longest_wait_of_the_full_windows_is_the_answer() {
         let limits = [per(2, Window::Second), per(3, Window::Minute)];
-        let hits = log(&[0, 30_000, 30_500]);
+        let hits = state(&[0, 30_000, 30_500]);
         // The second is full until 31,000; the minute until 60,000.
         assert_eq!(
-            hits.check(&limits, 30_600),
+            hits.check(&limits, &[], 30_600),
             RateCheck::Full {
                 retry_after_ms: 29_400
             }
@@ -350,7 +426,7 @@ mod tests {
     fn a_clock_that_steps_back_never_reorders_the_log() {
         let limits = [per(5, Window::Second)];
         assert_eq!(
-            log(&[10_000]).check(&limits, 4_000),
+            state(&[10_000]).check(&limits, &[], 4_000),
             RateCheck::Room {
                 next: Hit {
                     seq: 2,
@@ -359,9 +435,8 @@ mod tests {
             }
         );
         // Entries stamped after `now` still count, and for longer.
-        let full = log(&[10_000; 5]);
         assert_eq!(
-            full.check(&limits, 4_000),
+            state(&[10_000; 5]).check(&limits, &[], 4_000),
             RateCheck::Full {
                 retry_after_ms: 7_000
             }
@@ -369,9 +444,83 @@ mod tests {
     }
 
     #[test]
+    fn the_row_keeps_what_the_largest_limit_needs_and_the_table_the_rest() {
+        let small = [per(3, Window::Second)];
+        let mut s = RateState::default();
+        for at in [0, 1000, 2000, 3000] {
+            let RateCheck::Room { next } = s.check(&small, &[], at) else {
+                panic!("room at {at}");
+            };
+            s = s.after(&small, next);
+        }
+        assert_eq!((s.seq, s.recent.clone()), (4, vec![1000, 2000, 3000]));
+        assert!(s.table_seqs(&small).is_empty());
+        assert!(!needs_table(&small));
+        // A limit of 2,000: the row keeps 1,000, the 2,000th latest is read
+        // by number.
+        let large = [per(2000, Window::Minute), per(3, Window::Second)];
+        assert!(needs_table(&large));
+        let large = [per(2000, Window::Minute), per(3, Window::Second)];
+        let many = RateState {
+            seq: 2100,
+            recent: (1101..=2100).collect(),
+        };
+        assert_eq!(many.table_seqs(&large), [101]);
+        let read = [Hit {
+            seq: 101,
+            at_ms: 400,
+        }];
+        assert_eq!(
+            many.check(&large, &read, 60_000),
+            RateCheck::Full {
+                retry_after_ms: 400
+            }
+        );
+        assert!(matches!(
+            many.check(&large, &read, 60_400),
+            RateCheck::Room { .. }
+        ));
+        // Fewer entries than a limit anywhere: room.
+        assert!(matches!(
+            many.check(&large, &[], 60_000),
+            RateCheck::Room { .. }
+        ));
+        let next = Hit {
+            seq: 2101,
+            at_ms: 60_400,
+        };
+        let after = many.after(&large, next);
+        assert_eq!(after.recent.len(), INLINE);
+        assert_eq!(after.recent.last(), Some(&60_400));
+        assert_eq!(after.recent[0], 1102);
+        // A key without limits keeps nothing in its row.
+        assert!(RateState::default().after(&[], next).recent.is_empty());
+    }
+
+    #[test]
+    fn the_row_form_round_trips_and_refuses_what_it_never_writes() {
+        let s = RateState {
+            seq: 9,
+            recent: vec![1_733_486_400_123, 1_733_486_400_123, 1_733_486_401_000],
+        };
+        let bytes = s.encode();
+        assert!(bytes.len() < 12, "{bytes:?}");
+        assert_eq!(RateState::decode(9, &bytes), Some(s));
+        assert_eq!(RateState::decode(0, &[]), Some(RateState::default()));
+        assert_eq!(RateState::decode(1, &[0x80]), None, "an unfinished varint");
+        assert_eq!(RateState::decode(1, &[0xff; 12]), None, "too long");
+        let more = RateState {
+            seq: 2000,
+            recent: (0..1500).collect(),
+        };
+        let kept = RateState::decode(2000, &more.encode()).unwrap();
+        assert_eq!(kept.recent.len(), INLINE);
+        assert_eq!(kept.recent.last(), Some(&1499));
+    }
+
+    #[test]
     fn only_the_deepest_window_keeps_entries() {
         let limits = [per(10, Window::Second), per(100, Window::Minute)];
         assert_eq!(forgettable_through(&limits, 150), 50);
-        assert_eq!(RateLog::depths(&limits), [9, 99]);
     }
 }

@@ -15,7 +15,7 @@ use crate::notify::NotifySettings;
 use crate::notify::delivery::EventUpdate;
 use crate::notify::event::{Event, NewEvent, Raised};
 use crate::notify::sender::Holder;
-use crate::rate::{Hit, RateLog};
+use crate::rate::{Hit, RateState};
 use crate::secret::KeyDigest;
 use crate::security::SecuritySettings;
 use crate::usage::{UsageIp, UsageRow};
@@ -154,6 +154,8 @@ pub struct Spend {
     pub ip: UsageIp,
     /// The key's once-a-period events after this spend.
     pub raised: Raised,
+    /// What the key's row keeps of its accepted requests after this one.
+    pub rate: RateState,
 }
 
 /// A key whose balance is not the sum of its ledger rows, named as a
@@ -265,12 +267,12 @@ pub trait Tx {
     fn spend(&mut self, spend: &Spend) -> Result<i64>;
     /// Suspends the key as of now, or resumes it.
     fn set_suspended(&mut self, key: KeyPk, suspended: bool) -> Result<()>;
-    /// The entries of the key's log of accepted requests that a decision
-    /// on its rate limits reads: the last one, and the ones `depths` before
-    /// it (those that exist).
-    fn rate_hits(&mut self, key: KeyPk, depths: &[i64]) -> Result<RateLog>;
-    /// Adds an accepted request to the key's log and, when `forget_through`
-    /// is given, forgets the entries numbered up to it.
+    /// The entries of the key's table of accepted requests with these
+    /// numbers (those it holds), for rate limits larger than a key's row
+    /// keeps.
+    fn rate_hits(&mut self, key: KeyPk, seqs: &[i64]) -> Result<Vec<Hit>>;
+    /// Adds an accepted request to the key's table and, when
+    /// `forget_through` is given, forgets the entries numbered up to it.
     fn add_rate_hit(&mut self, key: KeyPk, hit: Hit, forget_through: Option<i64>) -> Result<()>;
     /// Lookups today from `ip` on the key.
     fn ip_usage_today(&mut self, key: KeyPk, day: i64, ip: UsageIp) -> Result<u64>;

@@ -13,7 +13,7 @@ use crate::notify::event::{Event, EventKind, EventStatus, Raised};
 use crate::notify::recipient::{Delivery, DeliveryStatus};
 use crate::notify::sender::Holder;
 use crate::notify::{Email, NotifySettings};
-use crate::rate::RateLimit;
+use crate::rate::{RateLimit, RateState};
 use crate::security::{IpRule, Scope, SecuritySettings, UrlPattern};
 use crate::usage::UsageIp;
 use crate::verify::Counters;
@@ -55,6 +55,8 @@ pub(crate) trait Columns {
     fn text(&self, column: usize) -> Result<&str, ColumnError>;
     /// Text or NULL.
     fn opt_text(&self, column: usize) -> Result<Option<&str>, ColumnError>;
+    /// Bytes that are never NULL.
+    fn bytes(&self, column: usize) -> Result<&[u8], ColumnError>;
 }
 
 /// Lists are stored as JSON arrays of strings (SQLite's migration 7), so
@@ -139,7 +141,8 @@ pub(crate) fn ip_from_text(text: &str) -> UsageIp {
 /// expires, revoked, last used, allowed URLs, allowed IPs, scopes, daily,
 /// monthly and per-IP daily limits, redact days, emails, low balance,
 /// day, day count, month, month count, warned day, limit day, limit
-/// month, expiry noticed, account id, suspended, rate limits.
+/// month, expiry noticed, account id, suspended, rate limits, the last
+/// accepted request's number and the recent ones' times.
 pub(crate) fn key_from(row: &impl Columns, now: Timestamp) -> Result<Key, ColumnError> {
     let expires_at = ts(row.opt_int(7)?);
     let revoked_at = ts(row.opt_int(8)?);
@@ -180,6 +183,11 @@ pub(crate) fn key_from(row: &impl Columns, now: Timestamp) -> Result<Key, Column
             day_count: count(row.int(20)?),
             month: row.int(21)?,
             month_count: count(row.int(22)?),
+        },
+        rate: {
+            let seq = row.int(30)?;
+            RateState::decode(seq, row.bytes(31)?)
+                .ok_or_else(|| ColumnError::new(31, "not a list of times"))?
         },
         raised: Raised {
             warned_day: row.int(23)?,

@@ -87,6 +87,8 @@ pub(crate) const TABLES: &[Table] = &[
             "expiry_noticed",
             "suspended_at",
             "rate_limits",
+            "rate_seq",
+            "rate_recent",
         ],
         key: 1,
     },

@@ -3,6 +3,7 @@
 //! proves the same rules with one more `backend_suite!` line.
 
 mod outbox;
+mod rate;
 mod redaction;
 
 use std::time::Duration;
@@ -521,6 +522,16 @@ macro_rules! backend_suite {
             fn claims_fall_with_their_holder() {
                 let (store, _keep) = $factory();
                 suite::outbox::claims_fall_with_their_holder(store);
+            }
+            #[test]
+            fn a_limit_larger_than_a_row_keeps_is_exact() {
+                let (store, _keep) = $factory();
+                suite::rate::a_limit_larger_than_a_row_keeps_is_exact(store);
+            }
+            #[test]
+            fn suspension_comes_after_expiry_and_before_the_rest() {
+                let (store, _keep) = $factory();
+                suite::rate::suspension_comes_after_expiry_and_before_the_rest(store);
             }
             #[test]
             fn a_discarded_event_is_never_sent() {

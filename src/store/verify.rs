@@ -11,7 +11,7 @@ use super::notify;
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyStatus};
 use crate::notify::event::{self, SpendFacts};
-use crate::rate::{self, RateCheck, RateLog};
+use crate::rate::{self, RateCheck, RateState};
 use crate::secret::KeyDigest;
 use crate::usage::UsageIp;
 use crate::verify::{self, MAX_COST, Subject, Usage, Verdict, VerifyCode, VerifyRequest};
@@ -303,30 +303,41 @@ pub(super) fn usage_of(
 
 /// Where the key's rate-limit windows stand at `now_ms`: `None` when it has
 /// no rate limits, or cannot verify whatever they say (only an active
-/// key's log is read).
+/// key's windows are looked at). Limits up to what the key's row keeps
+/// read nothing more; a larger one reads one entry of the table.
 fn rate_of(tx: &mut dyn Tx, key: &Key, now_ms: i64) -> Result<Option<RateCheck>> {
     let limits = &key.security.rate_limits;
     if limits.is_empty() || key.status != KeyStatus::Active {
         return Ok(None);
     }
-    let log = tx.rate_hits(key.pk, &RateLog::depths(limits))?;
-    Ok(Some(log.check(limits, now_ms)))
+    let seqs = key.rate.table_seqs(limits);
+    let table = if seqs.is_empty() {
+        Vec::new()
+    } else {
+        tx.rate_hits(key.pk, &seqs)?
+    };
+    Ok(Some(key.rate.check(limits, &table, now_ms)))
 }
 
-/// How often an accepted request also forgets the log's entries that no
-/// window needs any more: the log holds at most this many more than its
+/// How often an accepted request also forgets the table's entries that no
+/// window needs any more: the table holds at most this many more than the
 /// largest limit, and most requests write one row.
 const FORGET_EVERY: i64 = 16;
 
-/// Records an accepted request in the key's rate-limit log, when it has one.
-fn count_in_windows(tx: &mut dyn Tx, key: &Key, rate: Option<RateCheck>) -> Result<()> {
-    if let Some(RateCheck::Room { next }) = rate {
+/// Records an accepted request in the key's windows: what its row keeps
+/// after it, and (for a limit larger than that) its row in the table.
+fn count_in_windows(tx: &mut dyn Tx, key: &Key, rate: Option<RateCheck>) -> Result<RateState> {
+    let Some(RateCheck::Room { next }) = rate else {
+        return Ok(key.rate.clone());
+    };
+    let limits = &key.security.rate_limits;
+    if rate::needs_table(limits) {
         let forget = (next.seq % FORGET_EVERY == 0)
-            .then(|| rate::forgettable_through(&key.security.rate_limits, next.seq))
+            .then(|| rate::forgettable_through(limits, next.seq))
             .filter(|through| *through > 0);
         tx.add_rate_hit(key.pk, next, forget)?;
     }
-    Ok(())
+    Ok(key.rate.after(limits, next))
 }
 
 /// One verification's decision inside a transaction, and whether it wrote.
@@ -391,13 +402,14 @@ fn decide_in(
                 raised,
             );
             events.extend(spend_events);
-            count_in_windows(tx, &key, rate)?;
+            let rate = count_in_windows(tx, &key, rate)?;
             balance = tx.spend(&Spend {
                 key: key.pk,
                 cost,
                 counters,
                 ip,
                 raised: after,
+                rate,
             })?;
         } else if raised != key.raised {
             // A denial spends nothing and raises no limit event (no

@@ -16,6 +16,8 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_apikey");
 /// tests that make an older store by hand from a new one.
 pub const UNDO_SCHEMA_8: &str = "ALTER TABLE keys DROP COLUMN suspended_at;
      ALTER TABLE keys DROP COLUMN rate_limits;
+     ALTER TABLE keys DROP COLUMN rate_seq;
+     ALTER TABLE keys DROP COLUMN rate_recent;
      DROP TABLE rate_hits;
      ALTER TABLE outbox DROP COLUMN deliveries;
      ALTER TABLE outbox DROP COLUMN claim_host;

@@ -17,6 +17,7 @@ use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::key::{Key, KeyPk};
 use crate::notify::event::Raised;
+use crate::rate::RateState;
 use crate::store::backend::{SecretMatch, Spend};
 use crate::store::columns::{ip_text, to_sql_count};
 use crate::store::spends::DaySpends;
@@ -51,6 +52,7 @@ struct Spent {
     lookups: i64,
     counters: Counters,
     raised: Raised,
+    rate: RateState,
 }
 
 impl Batch {
@@ -98,15 +100,18 @@ impl Batch {
         key.balance -= cost;
         key.counters = spend.counters;
         key.raised = spend.raised;
+        key.rate = spend.rate.clone();
         key.last_used_at = Some(key.last_used_at.map_or(now, |t| t.max(now)));
-        let entry = self.spent.entry(spend.key.0).or_insert(Spent {
+        let entry = self.spent.entry(spend.key.0).or_insert_with(|| Spent {
             lookups: 0,
             counters: spend.counters,
             raised: spend.raised,
+            rate: RateState::default(),
         });
         entry.lookups += cost;
         entry.counters = spend.counters;
         entry.raised = spend.raised;
+        entry.rate = spend.rate.clone();
         *self
             .usage
             .entry((spend.key.0, spend.counters.day, ip_text(spend.ip)))
@@ -128,17 +133,19 @@ impl Batch {
     }
 }
 
-/// The batch's keys: their spends, counters and markers.
+/// The batch's keys: their spends, counters, markers and recent accepted
+/// requests.
 const WRITE_KEYS: &str = "UPDATE keys k SET balance = k.balance - v.cost, day = v.day,
         day_count = v.day_count, month = v.month, month_count = v.month_count,
-        last_used_at = GREATEST(k.last_used_at, $11), warned_day = v.warned_day,
+        last_used_at = GREATEST(k.last_used_at, $13), warned_day = v.warned_day,
         limit_day = v.limit_day, limit_month = v.limit_month,
-        expiry_noticed = v.expiry_noticed
+        expiry_noticed = v.expiry_noticed, rate_seq = v.rate_seq,
+        rate_recent = v.rate_recent
    FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BIGINT[],
                $5::BIGINT[], $6::BIGINT[], $7::BIGINT[], $8::BIGINT[],
-               $9::BIGINT[], $10::BIGINT[])
+               $9::BIGINT[], $10::BIGINT[], $11::BIGINT[], $12::BYTEA[])
         AS v(id, cost, day, day_count, month, month_count, warned_day,
-             limit_day, limit_month, expiry_noticed)
+             limit_day, limit_month, expiry_noticed, rate_seq, rate_recent)
   WHERE k.id = v.id AND k.balance >= v.cost
   RETURNING k.id";
 
@@ -187,7 +194,9 @@ impl PgTx<'_> {
             of_keys(|(_, s)| s.raised.limit_day),
             of_keys(|(_, s)| s.raised.limit_month),
             of_keys(|(_, s)| i64::from(s.raised.expiry)),
+            of_keys(|(_, s)| s.rate.seq),
         ];
+        let rate_recent: Vec<Vec<u8>> = spent.iter().map(|(_, s)| s.rate.encode()).collect();
         let usage_keys: Vec<i64> = usage.iter().map(|((k, _, _), _)| *k).collect();
         let usage_days: Vec<i64> = usage.iter().map(|((_, d, _), _)| *d).collect();
         let usage_ips: Vec<&str> = usage.iter().map(|((_, _, ip), _)| ip.as_str()).collect();
@@ -205,9 +214,20 @@ impl PgTx<'_> {
             self.statement(WRITE_USAGE)?,
             self.statement(WRITE_DAYS)?,
         ];
-        let key_params: [&(dyn ToSql + Sync); 11] = [
-            &keys[0], &keys[1], &keys[2], &keys[3], &keys[4], &keys[5], &keys[6], &keys[7],
-            &keys[8], &keys[9], &now,
+        let key_params: [&(dyn ToSql + Sync); 13] = [
+            &keys[0],
+            &keys[1],
+            &keys[2],
+            &keys[3],
+            &keys[4],
+            &keys[5],
+            &keys[6],
+            &keys[7],
+            &keys[8],
+            &keys[9],
+            &keys[10],
+            &rate_recent,
+            &now,
         ];
         let usage_params: [&(dyn ToSql + Sync); 4] =
             [&usage_keys, &usage_days, &usage_ips, &usage_counts];

@@ -253,7 +253,8 @@ impl PgTx<'_> {
         let row = self.row(
             "UPDATE keys SET balance = balance - $2, day = $3, day_count = $4,
                     month = $5, month_count = $6, last_used_at = GREATEST(last_used_at, $7),
-                    warned_day = $8, limit_day = $9, limit_month = $10, expiry_noticed = $11
+                    warned_day = $8, limit_day = $9, limit_month = $10, expiry_noticed = $11,
+                    rate_seq = $12, rate_recent = $13
               WHERE id = $1 AND balance >= $2
               RETURNING balance",
             &[
@@ -268,6 +269,8 @@ impl PgTx<'_> {
                 &r.limit_day,
                 &r.limit_month,
                 &i64::from(r.expiry),
+                &spend.rate.seq,
+                &spend.rate.encode(),
             ],
         )?;
         let Some(row) = row else {

@@ -1,18 +1,12 @@
 //! PostgreSQL's half of suspension and rate limits: the key's suspension
-//! time, and its log of accepted requests, read by number (the key is held,
-//! so the log cannot change under the decision).
+//! time, and, for a rate limit larger than a key's row keeps, its table of
+//! accepted requests, read by number (the key is held, so no one else
+//! adds to it meanwhile).
 
 use super::tx::PgTx;
 use crate::error::Result;
 use crate::key::KeyPk;
-use crate::rate::{Hit, RateLog};
-
-/// The entries of a key's log a decision reads: the last, and the ones
-/// `$2` before it.
-const RATE_HITS: &str = "SELECT r.seq, r.at_ms FROM rate_hits r,
-        (SELECT MAX(seq) AS n FROM rate_hits WHERE key_id = $1) AS last
-  WHERE r.key_id = $1 AND (r.seq = last.n OR r.seq = ANY (
-        SELECT last.n - d FROM UNNEST($2::BIGINT[]) AS d))";
+use crate::rate::Hit;
 
 impl PgTx<'_> {
     pub(super) fn suspend_key(&mut self, key: KeyPk, suspended: bool) -> Result<()> {
@@ -25,18 +19,20 @@ impl PgTx<'_> {
         .map(drop)
     }
 
-    pub(super) fn read_rate_hits(&mut self, key: KeyPk, depths: &[i64]) -> Result<RateLog> {
-        let rows = self.rows(RATE_HITS, &[&key.0, &depths])?;
-        let hits = rows
-            .iter()
+    pub(super) fn read_rate_hits(&mut self, key: KeyPk, seqs: &[i64]) -> Result<Vec<Hit>> {
+        // The table is written at once, never held back in the batch.
+        let rows = self.rows_as_written(
+            "SELECT seq, at_ms FROM rate_hits WHERE key_id = $1 AND seq = ANY($2)",
+            &[&key.0, &seqs],
+        )?;
+        rows.iter()
             .map(|row| {
                 Ok(Hit {
                     seq: self.int(row, 0)?,
                     at_ms: self.int(row, 1)?,
                 })
             })
-            .collect::<Result<_>>()?;
-        Ok(RateLog { hits })
+            .collect()
     }
 
     pub(super) fn write_rate_hit(

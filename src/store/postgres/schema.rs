@@ -120,10 +120,13 @@ const MIGRATIONS: &[&str] = &[
     INSERT INTO accounts (name, created_at)
         VALUES ('default', EXTRACT(EPOCH FROM now())::BIGINT);",
     // 2: SQLite's schema 10: suspended keys, and short-window rate limits
-    // (the limits as a JSON array, and each key's numbered log of accepted
-    // requests with their times in milliseconds).
+    // (the limits as a JSON array, the last accepted request's number and
+    // the last 64 times on the key, and the numbered log of accepted
+    // requests with their times in milliseconds for larger limits).
     "ALTER TABLE keys ADD COLUMN suspended_at BIGINT;
     ALTER TABLE keys ADD COLUMN rate_limits TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE keys ADD COLUMN rate_seq BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE keys ADD COLUMN rate_recent BYTEA NOT NULL DEFAULT ''::BYTEA;
     CREATE TABLE rate_hits (
         key_id  BIGINT NOT NULL REFERENCES keys(id),
         seq     BIGINT NOT NULL,

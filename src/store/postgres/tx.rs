@@ -23,7 +23,7 @@ use crate::notify::NotifySettings;
 use crate::notify::delivery::EventUpdate;
 use crate::notify::event::{Event, NewEvent, Raised};
 use crate::notify::sender::Holder;
-use crate::rate::{Hit, RateLog};
+use crate::rate::Hit;
 use crate::secret::KeyDigest;
 use crate::security::SecuritySettings;
 use crate::store::Clock;
@@ -51,6 +51,11 @@ impl Columns for Row {
     }
 
     fn opt_text(&self, column: usize) -> std::result::Result<Option<&str>, ColumnError> {
+        self.try_get(column)
+            .map_err(|e| ColumnError::new(column, e))
+    }
+
+    fn bytes(&self, column: usize) -> std::result::Result<&[u8], ColumnError> {
         self.try_get(column)
             .map_err(|e| ColumnError::new(column, e))
     }
@@ -405,8 +410,8 @@ impl Tx for PgTx<'_> {
         self.suspend_key(key, suspended)
     }
 
-    fn rate_hits(&mut self, key: KeyPk, depths: &[i64]) -> Result<RateLog> {
-        self.read_rate_hits(key, depths)
+    fn rate_hits(&mut self, key: KeyPk, seqs: &[i64]) -> Result<Vec<Hit>> {
+        self.read_rate_hits(key, seqs)
     }
 
     fn add_rate_hit(&mut self, key: KeyPk, hit: Hit, forget_through: Option<i64>) -> Result<()> {

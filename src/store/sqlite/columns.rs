@@ -32,6 +32,12 @@ impl Columns for Row<'_> {
             .and_then(|v| v.as_str_or_null().map_err(Into::into))
             .map_err(|e| ColumnError::new(column, e))
     }
+
+    fn bytes(&self, column: usize) -> Result<&[u8], ColumnError> {
+        self.get_ref(column)
+            .and_then(|v| v.as_blob().map_err(Into::into))
+            .map_err(|e| ColumnError::new(column, e))
+    }
 }
 
 /// A column that does not hold what its meaning admits, as rusqlite's

@@ -443,7 +443,7 @@ mod tests {
         }
         let mut backend =
             SqliteBackend::open(&path, Access::Create, Duration::from_secs(5)).unwrap();
-        for _ in 0..3 {
+        for round in 0..3 {
             for digest in &digests {
                 let mut tx = backend.write(Clock::System).unwrap();
                 let now = tx.now();
@@ -456,8 +456,16 @@ mod tests {
                     counters: key.counters,
                     ip: UsageIp::Unknown,
                     raised: key.raised,
+                    rate: key.rate.clone(),
                 })
                 .unwrap();
+                // A limit larger than a row keeps: its table, by number.
+                let hit = crate::rate::Hit {
+                    seq: round + 1,
+                    at_ms: tx.now_ms(),
+                };
+                tx.add_rate_hit(key.pk, hit, Some(hit.seq - 1)).unwrap();
+                tx.rate_hits(key.pk, &[hit.seq, hit.seq - 2]).unwrap();
                 tx.commit().unwrap();
             }
         }
@@ -468,6 +476,9 @@ mod tests {
             sql::KEY_BALANCE,
             sql::LEDGER_SPEND,
             sql::USAGE_ADD,
+            sql::RATE_HIT_AT,
+            sql::RATE_HIT_ADD,
+            sql::RATE_FORGET,
         ] {
             let stmt = backend.conn.prepare_cached(sql).unwrap();
             assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0, "{sql}");

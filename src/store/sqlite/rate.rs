@@ -1,15 +1,15 @@
 //! SQLite's half of suspension and rate limits: the key's suspension time,
-//! and its log of accepted requests (one row per request, numbered per
-//! key), read by number so that a decision is a few index seeks whatever
-//! the limits are.
+//! and, for a rate limit larger than a key's row keeps, its table of
+//! accepted requests (one row per request, numbered per key), read by
+//! number: an index seek per window, whatever the limit.
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::sql;
 use super::tx::SqliteTx;
 use crate::error::Result;
 use crate::key::KeyPk;
-use crate::rate::{Hit, RateLog};
+use crate::rate::Hit;
 
 impl SqliteTx<'_> {
     pub(super) fn suspend_key(&mut self, key: KeyPk, suspended: bool) -> Result<()> {
@@ -20,20 +20,19 @@ impl SqliteTx<'_> {
             .map_err(|e| self.fail(e))
     }
 
-    pub(super) fn read_rate_hits(&mut self, key: KeyPk, depths: &[i64]) -> Result<RateLog> {
-        // Always three depths, so that one statement serves every key.
-        let depth = |i: usize| depths.get(i).copied().unwrap_or(0);
-        let mut stmt = self.stmt(sql::RATE_HITS).map_err(|e| self.fail(e))?;
-        let hits = stmt
-            .query_map(params![key.0, depth(0), depth(1), depth(2)], |r| {
-                Ok(Hit {
-                    seq: r.get(0)?,
-                    at_ms: r.get(1)?,
-                })
-            })
-            .and_then(Iterator::collect)
-            .map_err(|e| self.fail(e))?;
-        Ok(RateLog { hits })
+    pub(super) fn read_rate_hits(&mut self, key: KeyPk, seqs: &[i64]) -> Result<Vec<Hit>> {
+        let mut at = self.stmt(sql::RATE_HIT_AT).map_err(|e| self.fail(e))?;
+        let mut hits = Vec::with_capacity(seqs.len());
+        for &seq in seqs {
+            if let Some(at_ms) = at
+                .query_row(params![key.0, seq], |r| r.get(0))
+                .optional()
+                .map_err(|e| self.fail(e))?
+            {
+                hits.push(Hit { seq, at_ms });
+            }
+        }
+        Ok(hits)
     }
 
     pub(super) fn write_rate_hit(
@@ -46,7 +45,7 @@ impl SqliteTx<'_> {
             .and_then(|mut s| s.execute(params![key.0, hit.seq, hit.at_ms]))
             .map_err(|e| self.fail(e))?;
         if let Some(through) = forget_through {
-            self.stmt("DELETE FROM rate_hits WHERE key_id = ?1 AND seq <= ?2")
+            self.stmt(sql::RATE_FORGET)
                 .and_then(|mut s| s.execute(params![key.0, through]))
                 .map_err(|e| self.fail(e))?;
         }

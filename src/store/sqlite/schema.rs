@@ -227,13 +227,16 @@ const MIGRATIONS: &[Step] = &[
     // process still running writes gets the same: its sums stay right).
     Step::Rust(spends_per_day),
     // 10: suspended keys, and short-window rate limits: a key's limits (a
-    // JSON array such as ["10/s"]) and its log of accepted requests,
-    // numbered per key, each with its time in milliseconds; the log keeps
-    // only the entries its largest limit can need.
+    // JSON array such as ["10/s"]), the number of its last accepted
+    // request and the times of the last 64 (varints), and, for a limit
+    // larger than that, its log of accepted requests by number, with their
+    // times in milliseconds.
     Step::Sql(
         r"
     ALTER TABLE keys ADD COLUMN suspended_at INTEGER;
     ALTER TABLE keys ADD COLUMN rate_limits TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE keys ADD COLUMN rate_seq INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE keys ADD COLUMN rate_recent BLOB NOT NULL DEFAULT x'';
     CREATE TABLE rate_hits (
         key_id  INTEGER NOT NULL REFERENCES keys(id),
         seq     INTEGER NOT NULL,

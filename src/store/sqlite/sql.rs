@@ -13,7 +13,7 @@ macro_rules! key_columns {
          k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, \
          k.low_balance, k.day, k.day_count, k.month, k.month_count, \
          k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed, k.account_id, \
-         k.suspended_at, k.rate_limits"
+         k.suspended_at, k.rate_limits, k.rate_seq, k.rate_recent"
     };
 }
 
@@ -25,7 +25,7 @@ macro_rules! select_key {
 }
 
 /// The number of columns `key_columns!` lists.
-pub const KEY_COLUMN_COUNT: usize = 30;
+pub const KEY_COLUMN_COUNT: usize = 32;
 
 /// A key (every column) and its secret's end of grace, by the secret's
 /// digest; subqueries, not a join, for the reason above.
@@ -41,7 +41,7 @@ pub const KEY_BY_DIGEST: &str = concat!(
 pub const SPEND: &str = "UPDATE keys SET balance = balance - ?2, day = ?3, day_count = ?4, \
     month = ?5, month_count = ?6, last_used_at = MAX(COALESCE(last_used_at, ?7), ?7), \
     warned_day = ?8, limit_day = ?9, \
-    limit_month = ?10, expiry_noticed = ?11 WHERE id = ?1";
+    limit_month = ?10, expiry_noticed = ?11, rate_seq = ?12, rate_recent = ?13 WHERE id = ?1";
 
 /// A key's balance, read back after a spend in the same transaction. Not
 /// `RETURNING` on the spend: SQLite runs `RETURNING` as a trigger, which
@@ -64,11 +64,13 @@ pub const USAGE_ADD: &str = "INSERT INTO usage (key_id, day, ip, count) VALUES (
 pub const IP_USAGE_TODAY: &str =
     "SELECT count FROM usage WHERE key_id = ?1 AND day = ?2 AND ip = ?3";
 
-/// The entries of a key's rate-limit log a decision reads: the last, and
-/// the ones `?2`, `?3` and `?4` before it.
-pub const RATE_HITS: &str = "WITH last(n) AS (SELECT MAX(seq) FROM rate_hits WHERE key_id = ?1) \
-    SELECT seq, at_ms FROM rate_hits, last \
-    WHERE key_id = ?1 AND seq IN (n, n - ?2, n - ?3, n - ?4)";
+/// One entry of a key's table of accepted requests, by its number.
+/// Equalities only: SQLite (built with STAT4) prepares a statement again
+/// for each new value bound in a range or an expression.
+pub const RATE_HIT_AT: &str = "SELECT at_ms FROM rate_hits WHERE key_id = ?1 AND seq = ?2";
 
-/// An accepted request, added to its key's rate-limit log.
+/// An accepted request, added to its key's table of them.
 pub const RATE_HIT_ADD: &str = "INSERT INTO rate_hits (key_id, seq, at_ms) VALUES (?1, ?2, ?3)";
+
+/// Forgets a key's accepted requests up to a number: no window needs them.
+pub const RATE_FORGET: &str = "DELETE FROM rate_hits WHERE key_id = ?1 AND seq <= ?2";

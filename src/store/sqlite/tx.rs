@@ -15,7 +15,7 @@ use crate::notify::NotifySettings;
 use crate::notify::delivery::EventUpdate;
 use crate::notify::event::{Event, NewEvent, Raised};
 use crate::notify::sender::Holder;
-use crate::rate::{Hit, RateLog};
+use crate::rate::Hit;
 use crate::secret::KeyDigest;
 use crate::security::SecuritySettings;
 use crate::store::Clock;
@@ -395,7 +395,9 @@ impl Tx for SqliteTx<'_> {
                     spend.raised.warned_day,
                     spend.raised.limit_day,
                     spend.raised.limit_month,
-                    spend.raised.expiry
+                    spend.raised.expiry,
+                    spend.rate.seq,
+                    spend.rate.encode(),
                 ])
             })
             .map_err(|e| self.fail(e))?;
@@ -414,8 +416,8 @@ impl Tx for SqliteTx<'_> {
         self.suspend_key(key, suspended)
     }
 
-    fn rate_hits(&mut self, key: KeyPk, depths: &[i64]) -> Result<RateLog> {
-        self.read_rate_hits(key, depths)
+    fn rate_hits(&mut self, key: KeyPk, seqs: &[i64]) -> Result<Vec<Hit>> {
+        self.read_rate_hits(key, seqs)
     }
 
     fn add_rate_hit(&mut self, key: KeyPk, hit: Hit, forget_through: Option<i64>) -> Result<()> {

@@ -88,6 +88,7 @@ pub(crate) fn a_handle_checks_the_redaction_once_a_day_whatever_the_keys_say(sto
             counters: key.counters.after_spend(tx.now(), 1),
             ip: crate::usage::UsageIp::Unknown,
             raised: key.raised,
+            rate: key.rate.clone(),
         })
         .unwrap();
         tx.commit().unwrap();
