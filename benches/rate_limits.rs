@@ -198,7 +198,7 @@ fn main() {
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     let with_verifier = Arc::new(Verifier::new(Store::open(&limited.path).unwrap()).unwrap());
     let without_verifier = Arc::new(Verifier::new(Store::open(&plain.path).unwrap()).unwrap());
-    for _ in 0..rounds.div_ceil(3) {
+    for _ in 0..rounds {
         ours.push(through_verifier(&with_verifier, &shared, length));
         theirs.push(through_verifier(&without_verifier, &shared, length));
     }

@@ -156,14 +156,16 @@ pub struct Hit {
 }
 
 /// What a key's row keeps of its accepted requests: how many there have
-/// been, and the times of the last ones (at most [`INLINE`], oldest
-/// first, never decreasing).
+/// been, and, stored as varints, the last one's time, each of its limits'
+/// N-th latest time (so that a decision reads three numbers, not the
+/// list), and the times of the last ones (at most [`INLINE`], oldest
+/// first, never decreasing), which only a write reads.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RateState {
     /// The number of the last accepted request (0: none yet).
     pub seq: i64,
-    /// The times of the last accepted requests, oldest first.
-    pub recent: Vec<i64>,
+    /// The stored bytes: see [`RateState::build`].
+    stored: Vec<u8>,
 }
 
 /// A decision on the rate limits for one request.
@@ -193,53 +195,152 @@ pub(crate) fn needs_table(limits: &[RateLimit]) -> bool {
     deepest(limits) > INLINE
 }
 
-impl RateState {
-    /// The stored form of `recent`: the first time, then each step from
-    /// the one before, as LEB128 varints (a step is never negative).
-    pub(crate) fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.recent.len() * 2 + 8);
-        let mut before = 0i64;
-        for &at in &self.recent {
-            let mut v = u64::try_from(at.saturating_sub(before)).unwrap_or(0);
-            loop {
-                let byte = (v & 0x7f) as u8;
-                v >>= 7;
-                if v == 0 {
-                    out.push(byte);
-                    break;
-                }
-                out.push(byte | 0x80);
-            }
-            before = at;
+/// Appends `v` as a LEB128 varint.
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
         }
-        out
+        out.push(byte | 0x80);
+    }
+}
+
+/// Reads a LEB128 varint at `*at`, moving past it.
+fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *bytes.get(*at)?;
+        *at += 1;
+        value |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// A time stored as a varint: 0 for none, else the time plus one.
+fn put_time(out: &mut Vec<u8>, t: Option<i64>) {
+    put_varint(out, t.map_or(0, |t| u64::try_from(t).unwrap_or(0) + 1));
+}
+
+/// The time a stored varint holds (see [`put_time`]).
+fn time_of(raw: u64) -> Option<i64> {
+    raw.checked_sub(1).and_then(|t| i64::try_from(t).ok())
+}
+
+/// The part of a row's bytes a decision reads.
+struct Header {
+    /// The last accepted request's time.
+    last: Option<i64>,
+    /// Up to three (N, N-th latest time) pairs, for the limits the row
+    /// was last written under.
+    heads: [(u64, Option<i64>); MAX_WINDOWS],
+    count: usize,
+    /// Where the list of times starts.
+    list: usize,
+}
+
+impl RateState {
+    /// The state from a row: the number and the stored bytes, whose header
+    /// is checked here (the list is read only by a write).
+    pub(crate) fn from_row(seq: i64, stored: &[u8]) -> Option<RateState> {
+        let state = RateState {
+            seq,
+            stored: stored.to_vec(),
+        };
+        state.header()?;
+        Some(state)
     }
 
-    /// The inverse of [`RateState::encode`]; `None` for bytes it never
-    /// writes.
-    pub(crate) fn decode(seq: i64, bytes: &[u8]) -> Option<RateState> {
-        let mut recent = Vec::with_capacity(bytes.len().min(INLINE));
-        let (mut value, mut shift, mut before) = (0u64, 0u32, 0i64);
-        for &byte in bytes {
-            if shift > 63 {
-                return None;
-            }
-            value |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                before = before.checked_add(i64::try_from(value).ok()?)?;
-                recent.push(before);
-                (value, shift) = (0, 0);
-            } else {
-                shift += 7;
-            }
+    /// The bytes the row stores.
+    pub(crate) fn stored(&self) -> &[u8] {
+        &self.stored
+    }
+
+    /// The state whose last entries are `recent` (oldest first), with the
+    /// N-th latest of each of `limits` up to [`INLINE`] set apart. Stored:
+    /// the last time, the number of such limits, each limit's N and time,
+    /// then the list (the first time, then each step from the one before).
+    pub(crate) fn build(seq: i64, recent: &[i64], limits: &[RateLimit]) -> RateState {
+        let mut out = Vec::with_capacity(recent.len() * 2 + 24);
+        if recent.is_empty() && limits.is_empty() {
+            return RateState { seq, stored: out };
         }
-        if shift != 0 {
+        put_time(&mut out, recent.last().copied());
+        let heads: Vec<&RateLimit> = limits
+            .iter()
+            .filter(|l| l.limit as usize <= INLINE)
+            .take(MAX_WINDOWS)
+            .collect();
+        out.push(heads.len() as u8);
+        for limit in heads {
+            let n = limit.limit as usize;
+            put_varint(&mut out, n as u64);
+            put_time(
+                &mut out,
+                (n <= recent.len()).then(|| recent[recent.len() - n]),
+            );
+        }
+        let mut before = 0i64;
+        for &at in recent {
+            put_varint(
+                &mut out,
+                u64::try_from(at.saturating_sub(before)).unwrap_or(0),
+            );
+            before = at;
+        }
+        RateState { seq, stored: out }
+    }
+
+    fn header(&self) -> Option<Header> {
+        let bytes = &self.stored;
+        let mut header = Header {
+            last: None,
+            heads: [(0, None); MAX_WINDOWS],
+            count: 0,
+            list: 0,
+        };
+        if bytes.is_empty() {
+            return Some(header);
+        }
+        let mut at = 0;
+        header.last = time_of(get_varint(bytes, &mut at)?);
+        let count = usize::from(*bytes.get(at)?);
+        at += 1;
+        if count > MAX_WINDOWS {
             return None;
+        }
+        for head in header.heads.iter_mut().take(count) {
+            *head = (
+                get_varint(bytes, &mut at)?,
+                time_of(get_varint(bytes, &mut at)?),
+            );
+        }
+        header.count = count;
+        header.list = at;
+        Some(header)
+    }
+
+    /// The times of the last accepted requests the row keeps, oldest
+    /// first; `None` when the bytes do not hold a list.
+    pub(crate) fn recent(&self) -> Option<Vec<i64>> {
+        let header = self.header()?;
+        let bytes = &self.stored;
+        let mut at = header.list;
+        let mut recent = Vec::with_capacity(INLINE.min(bytes.len()));
+        let mut before = 0i64;
+        while at < bytes.len() {
+            before = before.checked_add(i64::try_from(get_varint(bytes, &mut at)?).ok()?)?;
+            recent.push(before);
         }
         // A row written when rows kept more keeps its latest.
         let extra = recent.len().saturating_sub(INLINE);
         recent.drain(..extra);
-        Some(RateState { seq, recent })
+        Some(recent)
     }
 
     /// The numbers of the entries a decision must read from the log's
@@ -248,30 +349,46 @@ impl RateState {
     pub(crate) fn table_seqs(&self, limits: &[RateLimit]) -> Vec<i64> {
         limits
             .iter()
-            .filter(|l| l.limit as usize > self.recent.len() && l.limit as usize > INLINE)
+            .filter(|l| l.limit as usize > INLINE)
             .map(|l| self.seq - (i64::from(l.limit) - 1))
             .filter(|seq| *seq >= 1)
             .collect()
     }
 
-    /// The time of the N-th most recent entry, from the row or from the
-    /// entries read from the table; `None` when the log holds fewer.
-    fn nth_latest(&self, n: u32, table: &[Hit]) -> Option<i64> {
-        let n = n as usize;
-        if n <= self.recent.len() {
-            return Some(self.recent[self.recent.len() - n]);
+    /// The time of the N-th most recent entry: set apart in the header when
+    /// the row was written under this limit, else from the list (a limit
+    /// changed since), or from the entries read from the table; `None`
+    /// when the log holds fewer.
+    fn nth_latest(&self, header: &Header, n: u32, table: &[Hit]) -> Option<i64> {
+        if n as usize > INLINE {
+            let seq = self.seq - (i64::from(n) - 1);
+            return table.iter().find(|h| h.seq == seq).map(|h| h.at_ms);
         }
-        let seq = self.seq - (n as i64 - 1);
-        table.iter().find(|h| h.seq == seq).map(|h| h.at_ms)
+        if let Some((_, t)) = header.heads[..header.count]
+            .iter()
+            .find(|(limit, _)| *limit == u64::from(n))
+        {
+            return *t;
+        }
+        let recent = self.recent().unwrap_or_default();
+        let n = n as usize;
+        (n <= recent.len()).then(|| recent[recent.len() - n])
     }
 
     /// Whether a request at `now_ms` fits every window in `limits`, given
     /// the entries `table_seqs` named, as read from the table.
     pub(crate) fn check(&self, limits: &[RateLimit], table: &[Hit], now_ms: i64) -> RateCheck {
+        // A row `from_row` admitted always has a header.
+        let header = self.header().unwrap_or(Header {
+            last: None,
+            heads: [(0, None); MAX_WINDOWS],
+            count: 0,
+            list: 0,
+        });
         let mut wait: i64 = 0;
         for limit in limits {
             // Fewer than N entries kept: the window cannot be full.
-            let Some(nth) = self.nth_latest(limit.limit, table) else {
+            let Some(nth) = self.nth_latest(&header, limit.limit, table) else {
                 continue;
             };
             // Full while that entry is inside the window: until it is W old.
@@ -285,30 +402,24 @@ impl RateState {
                 retry_after_ms: u64::try_from(wait).unwrap_or(u64::MAX),
             };
         }
-        let last = self.recent.last().copied().unwrap_or(now_ms);
         RateCheck::Room {
             next: Hit {
                 seq: self.seq + 1,
-                at_ms: now_ms.max(last),
+                at_ms: header.last.map_or(now_ms, |last| now_ms.max(last)),
             },
         }
     }
 
     /// The state once `next` is accepted: the row keeps as many entries as
-    /// the largest limit needs, at most [`INLINE`].
-    #[must_use]
-    pub(crate) fn after(&self, limits: &[RateLimit], next: Hit) -> RateState {
+    /// the largest limit needs, at most [`INLINE`]. `None` when the row's
+    /// list cannot be read.
+    pub(crate) fn after(&self, limits: &[RateLimit], next: Hit) -> Option<RateState> {
         let keep = deepest(limits).min(INLINE);
-        let mut recent = Vec::with_capacity(keep);
-        let from = (self.recent.len() + 1).saturating_sub(keep);
-        recent.extend(self.recent.iter().skip(from).copied());
-        if keep > 0 {
-            recent.push(next.at_ms);
-        }
-        RateState {
-            seq: next.seq,
-            recent,
-        }
+        let mut recent = self.recent()?;
+        recent.push(next.at_ms);
+        let extra = recent.len().saturating_sub(keep);
+        recent.drain(..extra);
+        Some(RateState::build(next.seq, &recent, limits))
     }
 }
 
@@ -365,11 +476,15 @@ mod tests {
         assert!(check(&[per(1, Window::Second), per(2, Window::Second)]).is_err());
     }
 
+    /// A state with these times, its header written for `limits`.
+    fn state_for(times: &[i64], limits: &[RateLimit]) -> RateState {
+        RateState::build(times.len() as i64, times, limits)
+    }
+
+    /// A state with these times and no limit set apart: decisions read
+    /// the list, as after a change of limits.
     fn state(times: &[i64]) -> RateState {
-        RateState {
-            seq: times.len() as i64,
-            recent: times.to_vec(),
-        }
+        state_for(times, &[])
     }
 
     #[test]
@@ -451,20 +566,17 @@ mod tests {
             let RateCheck::Room { next } = s.check(&small, &[], at) else {
                 panic!("room at {at}");
             };
-            s = s.after(&small, next);
+            s = s.after(&small, next).unwrap();
         }
-        assert_eq!((s.seq, s.recent.clone()), (4, vec![1000, 2000, 3000]));
+        assert_eq!((s.seq, s.recent().unwrap()), (4, vec![1000, 2000, 3000]));
         assert!(s.table_seqs(&small).is_empty());
         assert!(!needs_table(&small));
         // A limit of 2,000: the row keeps 1,000, the 2,000th latest is read
         // by number.
-        let large = [per(2000, Window::Minute), per(3, Window::Second)];
+        let large = [per(3, Window::Second), per(2000, Window::Minute)];
         assert!(needs_table(&large));
-        let large = [per(2000, Window::Minute), per(3, Window::Second)];
-        let many = RateState {
-            seq: 2100,
-            recent: (1101..=2100).collect(),
-        };
+        let times: Vec<i64> = (1101..=2100).collect();
+        let many = RateState::build(2100, &times, &large);
         assert_eq!(many.table_seqs(&large), [101]);
         let read = [Hit {
             seq: 101,
@@ -489,33 +601,75 @@ mod tests {
             seq: 2101,
             at_ms: 60_400,
         };
-        let after = many.after(&large, next);
-        assert_eq!(after.recent.len(), INLINE);
-        assert_eq!(after.recent.last(), Some(&60_400));
-        assert_eq!(after.recent[0], 1102);
+        let after = many.after(&large, next).unwrap().recent().unwrap();
+        assert_eq!(after.len(), INLINE);
+        assert_eq!(after.last(), Some(&60_400));
+        assert_eq!(after[0], 1102);
         // A key without limits keeps nothing in its row.
-        assert!(RateState::default().after(&[], next).recent.is_empty());
+        let none = RateState::default().after(&[], next).unwrap();
+        assert_eq!((none.seq, none.stored()), (2101, &[][..]));
+    }
+
+    #[test]
+    fn a_decision_reads_the_header_and_a_changed_limit_the_list() {
+        let limits = [per(2, Window::Second), per(4, Window::Minute)];
+        let times = [0, 10_000, 20_000, 30_000, 30_500];
+        let with_heads = state_for(&times, &limits);
+        let without = state(&times);
+        for s in [&with_heads, &without] {
+            // The second is full until 31,000; the minute, whose 4th
+            // latest is 10,000, until 70,000.
+            assert_eq!(
+                s.check(&limits, &[], 30_600),
+                RateCheck::Full {
+                    retry_after_ms: 39_400
+                }
+            );
+        }
+        // A limit the header was not written for is read from the list.
+        let other = [per(3, Window::Second)];
+        assert_eq!(
+            with_heads.check(&other, &[], 30_600),
+            without.check(&other, &[], 30_600)
+        );
+        // The header alone is read: a row whose list is cut short still
+        // decides, and its write fails.
+        let mut cut = with_heads.clone();
+        let last = cut.stored.len() - 1;
+        cut.stored[last] |= 0x80;
+        assert!(RateState::from_row(5, cut.stored()).is_some());
+        assert_eq!(
+            cut.check(&limits, &[], 30_600),
+            with_heads.check(&limits, &[], 30_600)
+        );
+        let next = Hit {
+            seq: 6,
+            at_ms: 90_000,
+        };
+        assert!(cut.after(&limits, next).is_none());
     }
 
     #[test]
     fn the_row_form_round_trips_and_refuses_what_it_never_writes() {
-        let s = RateState {
-            seq: 9,
-            recent: vec![1_733_486_400_123, 1_733_486_400_123, 1_733_486_401_000],
-        };
-        let bytes = s.encode();
-        assert!(bytes.len() < 12, "{bytes:?}");
-        assert_eq!(RateState::decode(9, &bytes), Some(s));
-        assert_eq!(RateState::decode(0, &[]), Some(RateState::default()));
-        assert_eq!(RateState::decode(1, &[0x80]), None, "an unfinished varint");
-        assert_eq!(RateState::decode(1, &[0xff; 12]), None, "too long");
-        let more = RateState {
-            seq: 2000,
-            recent: (0..1500).collect(),
-        };
-        let kept = RateState::decode(2000, &more.encode()).unwrap();
-        assert_eq!(kept.recent.len(), INLINE);
-        assert_eq!(kept.recent.last(), Some(&1499));
+        let limits = [per(2, Window::Second)];
+        let times = [1_733_486_400_123, 1_733_486_400_123, 1_733_486_401_000];
+        let s = state_for(&times, &limits);
+        assert!(s.stored().len() < 32, "{:?}", s.stored());
+        let read = RateState::from_row(3, s.stored()).unwrap();
+        assert_eq!(read, s);
+        assert_eq!(read.recent().unwrap(), times);
+        assert_eq!(RateState::from_row(0, &[]), Some(RateState::default()));
+        assert_eq!(
+            RateState::from_row(1, &[0x80]),
+            None,
+            "an unfinished varint"
+        );
+        assert_eq!(RateState::from_row(1, &[0xff; 12]), None, "too long");
+        assert_eq!(RateState::from_row(1, &[0, 4]), None, "four heads");
+        let more: Vec<i64> = (0..1500).collect();
+        let kept = state(&more).recent().unwrap();
+        assert_eq!(kept.len(), INLINE);
+        assert_eq!(kept.last(), Some(&1499));
     }
 
     #[test]

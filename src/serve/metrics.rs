@@ -11,7 +11,7 @@ use crate::verifier::{COMMIT_SIZE_BOUNDS, CommitStats};
 use crate::verify::VerifyCode;
 
 /// Every code, in the order the metrics list them.
-const CODES: [VerifyCode; 12] = [
+const CODES: [VerifyCode; 14] = [
     VerifyCode::Valid,
     VerifyCode::Malformed,
     VerifyCode::NotFound,
@@ -24,6 +24,8 @@ const CODES: [VerifyCode; 12] = [
     VerifyCode::ForbiddenIp,
     VerifyCode::ForbiddenScope,
     VerifyCode::MonthlyLimit,
+    VerifyCode::Suspended,
+    VerifyCode::RateLimited,
 ];
 
 /// Latency bucket bounds, in seconds.

@@ -186,7 +186,7 @@ pub(crate) fn key_from(row: &impl Columns, now: Timestamp) -> Result<Key, Column
         },
         rate: {
             let seq = row.int(30)?;
-            RateState::decode(seq, row.bytes(31)?)
+            RateState::from_row(seq, row.bytes(31)?)
                 .ok_or_else(|| ColumnError::new(31, "not a list of times"))?
         },
         raised: Raised {

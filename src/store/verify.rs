@@ -130,7 +130,7 @@ impl Store {
         let mut answers = Vec::with_capacity(batch.len());
         let mut wrote = false;
         for (digest, request) in batch {
-            match decide_in(&mut *tx, digest, request, &mut chores) {
+            match decide_in(&mut *tx, digest, request, &mut chores, &self.path) {
                 Ok(decided) => {
                     wrote |= decided.wrote;
                     answers.push(Ok(decided.verdict));
@@ -325,8 +325,15 @@ fn rate_of(tx: &mut dyn Tx, key: &Key, now_ms: i64) -> Result<Option<RateCheck>>
 const FORGET_EVERY: i64 = 16;
 
 /// Records an accepted request in the key's windows: what its row keeps
-/// after it, and (for a limit larger than that) its row in the table.
-fn count_in_windows(tx: &mut dyn Tx, key: &Key, rate: Option<RateCheck>) -> Result<RateState> {
+/// after it, and (for a limit larger than that) its row in the table. A
+/// row whose list of times cannot be read (written by something other
+/// than apikey) fails this key's spend, as an unreadable column does.
+fn count_in_windows(
+    tx: &mut dyn Tx,
+    key: &Key,
+    rate: Option<RateCheck>,
+    store: &std::path::Path,
+) -> Result<RateState> {
     let Some(RateCheck::Room { next }) = rate else {
         return Ok(key.rate.clone());
     };
@@ -337,7 +344,14 @@ fn count_in_windows(tx: &mut dyn Tx, key: &Key, rate: Option<RateCheck>) -> Resu
             .filter(|through| *through > 0);
         tx.add_rate_hit(key.pk, next, forget)?;
     }
-    Ok(key.rate.after(limits, next))
+    key.rate.after(limits, next).ok_or_else(|| Error::Store {
+        path: store.to_path_buf(),
+        message: format!(
+            "key {}'s recent requests (for its rate limits) cannot be read",
+            key.label()
+        ),
+        source: None,
+    })
 }
 
 /// One verification's decision inside a transaction, and whether it wrote.
@@ -353,6 +367,7 @@ fn decide_in(
     digest: &KeyDigest,
     request: &VerifyRequest,
     chores: &mut Chores,
+    store: &std::path::Path,
 ) -> Result<Decided> {
     let cost = request.cost;
     // Read once the write lock is held: every decision below (expiry,
@@ -402,7 +417,7 @@ fn decide_in(
                 raised,
             );
             events.extend(spend_events);
-            let rate = count_in_windows(tx, &key, rate)?;
+            let rate = count_in_windows(tx, &key, rate, store)?;
             balance = tx.spend(&Spend {
                 key: key.pk,
                 cost,

@@ -177,6 +177,53 @@ fn denials_are_401_or_403_unless_full_status_asks_for_402_and_429() {
     assert_eq!(balance(&env, &id), 99);
 }
 
+/// A suspended key is a 403; a full rate-limit window a 403, or with
+/// `--full-status` a 429 whose `Retry-After` is the window's wait rounded
+/// up to seconds, and `POST /v1/verify` carries the milliseconds.
+#[test]
+fn suspended_and_rate_limited_keys_are_refused_with_their_codes() {
+    let env = Env::new();
+    let (paused, paused_key) = env.create(&["--name", "paused"]);
+    env.ok(&["suspend", &paused]);
+    let (limited, key) = env.create(&["--name", "limited", "--rate-limit", "1/h"]);
+    env.ok(&["topup", &limited, "10"]);
+    for (flags, limit_status) in [(vec![], 403), (vec!["--full-status"], 429)] {
+        let server = Server::start(&env, &flags);
+        let suspended = server.auth(&paused_key, &[]);
+        assert_eq!((suspended.status, suspended.code()), (403, "SUSPENDED"));
+        let first = server.auth(&key, &[]);
+        let limited = server.auth(&key, &[]);
+        assert_eq!(
+            (limited.status, limited.code()),
+            (limit_status, "RATE_LIMITED")
+        );
+        if flags.is_empty() {
+            assert_eq!((first.status, first.code()), (200, "VALID"));
+            assert!(limited.header("retry-after").is_none());
+        } else {
+            // The first server's spend still fills the hour.
+            assert_eq!(first.code(), "RATE_LIMITED");
+            let seconds: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+            assert!((3_000..=3_600).contains(&seconds), "{seconds}");
+        }
+        let verdict = server
+            .verify_json(&format!("{{\"key\": \"{key}\", \"dry_run\": true}}"))
+            .json();
+        assert_eq!(verdict["code"], "RATE_LIMITED");
+        let ms = verdict["retry_after_ms"].as_u64().unwrap();
+        assert!((3_000_000..=3_600_000).contains(&ms), "{ms}");
+        let metrics = server.get("/metrics", &[]);
+        let text = &metrics.body;
+        assert!(
+            !text.contains("code=\"RATE_LIMITED\"} 0"),
+            "counted: {text}"
+        );
+        assert!(text.contains("code=\"SUSPENDED\"} 1\n"), "{text}");
+    }
+    assert_eq!(env.show(&paused)["balance"], 100);
+    assert_eq!(env.show(&limited)["balance"], 9);
+}
+
 #[test]
 fn forwarded_addresses_count_only_from_trusted_proxies() {
     let env = Env::new();

@@ -196,7 +196,7 @@ impl PgTx<'_> {
             of_keys(|(_, s)| i64::from(s.raised.expiry)),
             of_keys(|(_, s)| s.rate.seq),
         ];
-        let rate_recent: Vec<Vec<u8>> = spent.iter().map(|(_, s)| s.rate.encode()).collect();
+        let rate_recent: Vec<&[u8]> = spent.iter().map(|(_, s)| s.rate.stored()).collect();
         let usage_keys: Vec<i64> = usage.iter().map(|((k, _, _), _)| *k).collect();
         let usage_days: Vec<i64> = usage.iter().map(|((_, d, _), _)| *d).collect();
         let usage_ips: Vec<&str> = usage.iter().map(|((_, _, ip), _)| ip.as_str()).collect();

@@ -270,7 +270,7 @@ impl PgTx<'_> {
                 &r.limit_month,
                 &i64::from(r.expiry),
                 &spend.rate.seq,
-                &spend.rate.encode(),
+                &spend.rate.stored(),
             ],
         )?;
         let Some(row) = row else {

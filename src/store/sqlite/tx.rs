@@ -397,7 +397,7 @@ impl Tx for SqliteTx<'_> {
                     spend.raised.limit_month,
                     spend.raised.expiry,
                     spend.rate.seq,
-                    spend.rate.encode(),
+                    spend.rate.stored(),
                 ])
             })
             .map_err(|e| self.fail(e))?;
