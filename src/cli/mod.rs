@@ -321,6 +321,14 @@ fn one_line_usage_error(error: &clap::Error) -> String {
     if message.is_empty() {
         message.push_str("invalid arguments");
     }
+    // clap quotes a value it refused whole; quote at most 80 characters
+    // of it, as every other message does.
+    if let Some(clap::error::ContextValue::String(value)) =
+        error.get(clap::error::ContextKind::InvalidValue)
+        && !value.is_empty()
+    {
+        message = message.replace(value.as_str(), &crate::text::quoted(value));
+    }
     // clap quotes what it could not place, which may be a pasted secret.
     crate::text::printable(&crate::text::hide_secrets(&format!(
         "{message}{tips} (see `{command} --help`)"

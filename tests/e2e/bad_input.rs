@@ -111,6 +111,8 @@ fn hostile_names_are_refused_everywhere_a_name_is_taken() {
         assert_not_found_or_refused(&env, &["security", t, "--daily-limit", "5"]);
         assert_not_found_or_refused(&env, &["topup", t, "5"]);
         assert_not_found_or_refused(&env, &["revoke", t, "--yes"]);
+        assert_not_found_or_refused(&env, &["suspend", t]);
+        assert_not_found_or_refused(&env, &["resume", t]);
         assert_not_found_or_refused(&env, &["show", t]);
         assert_not_found_or_refused(&env, &["regenerate", t]);
         assert_not_found_or_refused(&env, &["usage", t]);
@@ -149,7 +151,13 @@ fn hostile_security_values_are_refused() {
             assert_refused(&env, &["security", "web", flag, t]);
             assert_refused(&env, &["create", "--name", "other", flag, t]);
         }
-        for flag in ["--daily-limit", "--monthly-limit", "--ip-daily-limit"] {
+        for flag in [
+            "--daily-limit",
+            "--monthly-limit",
+            "--ip-daily-limit",
+            "--rate-limit",
+            "--remove-rate-limit",
+        ] {
             assert_refused(&env, &["security", "web", flag, t]);
         }
         assert_refused(&env, &["notify", "threshold", "web", t]);
@@ -316,6 +324,8 @@ fn overlong_free_text_is_refused() {
     let long = "n".repeat(501);
     assert_refused(&env, &["topup", "web", "5", "--note", &long]);
     assert_refused(&env, &["revoke", "web", "--yes", "--reason", &long]);
+    assert_refused(&env, &["suspend", "web", "--reason", &long]);
+    assert_eq!(env.show("web")["status"], "active");
 }
 
 #[test]
