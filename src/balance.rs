@@ -36,9 +36,42 @@ pub fn check_amount(amount: i64) -> Result<()> {
     }
 }
 
+/// The longest top-up ref.
+pub const MAX_REF_CHARS: usize = 64;
+
+/// Checks a top-up's ref (a payment or invoice id): 1 to 64 characters,
+/// none of them a control character, and not blank.
+pub fn parse_ref(text: &str) -> Result<String> {
+    let count = text.chars().count();
+    if text.trim().is_empty() || count > MAX_REF_CHARS || text.chars().any(char::is_control) {
+        return Err(Error::invalid(format!(
+            "invalid ref '{}': use 1 to {MAX_REF_CHARS} printable characters, such as the payment or invoice id",
+            crate::text::quoted(text)
+        )));
+    }
+    Ok(text.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refs() {
+        assert_eq!(parse_ref("inv-2026-0042").unwrap(), "inv-2026-0042");
+        assert!(parse_ref(&"r".repeat(64)).is_ok());
+        assert!(parse_ref("pi_3Nq é").is_ok());
+        for bad in [
+            "",
+            "   ",
+            &"r".repeat(65),
+            "a\nb",
+            "tab\there",
+            "\u{1b}[31m",
+        ] {
+            assert!(parse_ref(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn amounts() {

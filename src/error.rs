@@ -277,6 +277,16 @@ pub enum Refusal {
         /// The key, as `name (id)`.
         key: String,
     },
+    /// A top-up ref already names another top-up in the account.
+    #[error(
+        "ref '{reference}' was already used in this account, for {first}: a ref names one top-up (use another ref, or the same key and amount to retry)"
+    )]
+    RefReused {
+        /// The ref, quoted.
+        reference: String,
+        /// The first top-up: amount, key and time.
+        first: String,
+    },
     /// A top-up would take the balance past what a key can hold.
     #[error("key {key} cannot hold more lookups: its balance would overflow")]
     BalanceCap {

@@ -1,4 +1,4 @@
-//! `apikey topup`: add lookups to a balance.
+//! `apikey topup`: add lookups to a balance, at most once per ref.
 
 use super::args::TopupArgs;
 use super::context::Context;
@@ -8,21 +8,31 @@ use crate::balance;
 use crate::error::Result;
 use crate::store::Access;
 
-/// Validates the amount (1 to 1,000,000,000) and adds it.
+/// Validates the amount (1 to 1,000,000,000) and adds it, unless its ref
+/// was used for it already.
 pub fn run(args: &TopupArgs, ctx: &mut Context) -> Result<Report> {
     let account = ctx.account()?;
     let key = key_ref(&args.key)?;
     let amount = balance::parse_amount(&args.amount)?;
-    let key = ctx
-        .store(Access::Write)?
-        .topup(&account, &key, amount, args.note.as_deref())?;
-    Ok(Report::Changed {
-        message: format!(
+    let topup = ctx.store(Access::Write)?.topup_with_ref(
+        &account,
+        &key,
+        amount,
+        args.note.as_deref(),
+        args.reference.as_deref(),
+    )?;
+    let message = match topup.duplicate_of {
+        None => format!(
             "Added {amount} lookups to key {}; balance {}.",
-            key.label(),
-            key.balance
+            topup.key.label(),
+            topup.key.balance
         ),
-        quiet: Some(key.balance.to_string()),
-        key,
-    })
+        Some(at) => format!(
+            "Ref '{}' was used at {at} for these {amount} lookups on key {}: nothing added; balance {}.",
+            crate::text::quoted(args.reference.as_deref().unwrap_or_default()),
+            topup.key.label(),
+            topup.key.balance
+        ),
+    };
+    Ok(Report::Topup { topup, message })
 }

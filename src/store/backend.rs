@@ -110,6 +110,16 @@ impl LedgerReason {
     }
 }
 
+/// Why a balance changed, as its ledger row says.
+pub struct LedgerEntry<'a> {
+    /// The kind of change.
+    pub reason: LedgerReason,
+    /// A note for the ledger and audit trail.
+    pub note: Option<&'a str>,
+    /// A top-up's ref, unique in the key's account (`account`).
+    pub reference: Option<(AccountPk, &'a str)>,
+}
+
 /// The columns of a key that `insert_key` writes.
 pub struct NewKeyRow<'a> {
     /// The stable id.
@@ -172,6 +182,17 @@ pub struct LedgerMismatch {
     pub balance: i64,
     /// The sum of its ledger rows.
     pub ledger: i64,
+}
+
+/// A top-up a ref was used for: which key, how many lookups, when.
+#[derive(Clone, Copy, Debug)]
+pub struct RefUse {
+    /// The key topped up.
+    pub key: KeyPk,
+    /// The lookups added.
+    pub amount: i64,
+    /// When.
+    pub at: Timestamp,
 }
 
 /// A key found by a secret's digest, with when that secret stops working
@@ -254,14 +275,11 @@ pub trait Tx {
     /// Marks the key revoked.
     fn revoke(&mut self, key: KeyPk, reason: Option<&str>) -> Result<()>;
     /// Adds `delta` to the balance and writes the ledger row, returning the
-    /// new balance. The caller has checked the result is not negative.
-    fn change_balance(
-        &mut self,
-        key: KeyPk,
-        delta: i64,
-        reason: LedgerReason,
-        note: Option<&str>,
-    ) -> Result<i64>;
+    /// new balance. The caller has checked the result is not negative, and
+    /// (holding the account) that `entry.reference` is unused in it.
+    fn change_balance(&mut self, key: KeyPk, delta: i64, entry: &LedgerEntry<'_>) -> Result<i64>;
+    /// The top-up that used `reference` in the account, if one did.
+    fn topup_by_ref(&mut self, account: AccountPk, reference: &str) -> Result<Option<RefUse>>;
     /// Spends lookups for a valid verification, returning the new balance.
     /// The caller has checked the balance covers the cost.
     fn spend(&mut self, spend: &Spend) -> Result<i64>;

@@ -100,9 +100,14 @@ pub(crate) const TABLES: &[Table] = &[
     Table {
         name: "ledger",
         columns: &[
-            "id", "key_id", "at", "delta", "reason", "note", "day", "spends",
+            "id", "key_id", "at", "delta", "reason", "note", "day", "spends", "ref",
         ],
         key: 1,
+    },
+    Table {
+        name: "topup_refs",
+        columns: &["account_id", "ref", "ledger_id"],
+        key: 2,
     },
     Table {
         name: "usage",

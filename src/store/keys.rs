@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use super::Store;
 use super::accounts;
-use super::backend::{LedgerReason, NewAudit, NewKeyRow, Tx};
+use super::backend::{LedgerEntry, LedgerReason, NewAudit, NewKeyRow, Tx};
 use super::notify;
 use crate::account::{Account, AccountName};
 use crate::audit::{Action, AuditEntry};
-use crate::balance::{self, TEST_BALANCE};
+use crate::balance::TEST_BALANCE;
 use crate::clock::Timestamp;
 use crate::error::{Error, Refusal, Result};
 use crate::key::{Key, KeyId, KeyName, KeyRef, KeyStatus, MAX_ACTIVE_KEYS};
@@ -125,7 +125,15 @@ pub(crate) fn create_in(
     })?;
     tx.insert_secret(pk, &secret.digest())?;
     let balance = if first_key {
-        tx.change_balance(pk, TEST_BALANCE, LedgerReason::TestBalance, None)?
+        tx.change_balance(
+            pk,
+            TEST_BALANCE,
+            &LedgerEntry {
+                reason: LedgerReason::TestBalance,
+                note: None,
+                reference: None,
+            },
+        )?
     } else {
         0
     };
@@ -345,51 +353,6 @@ impl Store {
                 account: key.account_pk,
                 key: Some(key.pk),
                 detail: &format!("{} -> {name}", key.name),
-            },
-        )?;
-        let key = tx.key_by_pk(key.pk)?;
-        tx.commit()?;
-        Ok(key)
-    }
-
-    /// Adds `amount` lookups (1 to 1,000,000,000) to a key's balance.
-    pub fn topup(
-        &mut self,
-        account: &AccountName,
-        key: &KeyRef,
-        amount: i64,
-        note: Option<&str>,
-    ) -> Result<Key> {
-        balance::check_amount(amount)?;
-        let note = crate::text::note("note", note)?;
-        let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
-        let account = accounts::find(&mut *tx, account)?;
-        let key = resolve(&mut *tx, &account, key)?;
-        ensure_not_revoked(&key, "topped up")?;
-        if key.balance.checked_add(amount).is_none() {
-            return Err(Refusal::BalanceCap { key: key.label() }.into());
-        }
-        let balance = tx.change_balance(key.pk, amount, LedgerReason::Topup, note.as_deref())?;
-        let topped = tx.key_by_pk(key.pk)?;
-        notify::raise(
-            &mut *tx,
-            &topped,
-            &[NewEvent::new(
-                EventKind::Topup,
-                format!("+{amount} lookups"),
-            )],
-        )?;
-        let detail = match &note {
-            Some(n) => format!("+{amount}, balance {balance}: {n}"),
-            None => format!("+{amount}, balance {balance}"),
-        };
-        tx.audit(
-            &self.actor,
-            &NewAudit {
-                action: Action::Topup,
-                account: key.account_pk,
-                key: Some(key.pk),
-                detail: &detail,
             },
         )?;
         let key = tx.key_by_pk(key.pk)?;

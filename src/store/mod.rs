@@ -29,6 +29,7 @@ pub(crate) mod sqlite;
 #[cfg(test)]
 mod suite;
 mod suspend;
+mod topup;
 mod upgrading;
 mod usage;
 pub(crate) mod verify;
@@ -45,6 +46,7 @@ pub use self::outbox::{FailedEvent, HeldEvent, SendReport};
 /// The schema version this build writes: a store with a newer one is refused.
 pub use self::sqlite::SCHEMA_VERSION;
 pub use self::suspend::Suspension;
+pub use self::topup::Topup;
 pub use self::upgrading::Upgrading;
 use crate::clock::Timestamp;
 use crate::error::Result;

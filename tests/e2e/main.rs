@@ -39,6 +39,7 @@ mod store_check;
 mod store_copy;
 mod suspend;
 mod tools;
+mod topup_ref;
 mod usage;
 mod util;
 mod verify;

@@ -19,6 +19,8 @@ pub const UNDO_SCHEMA_8: &str = "ALTER TABLE keys DROP COLUMN suspended_at;
      ALTER TABLE keys DROP COLUMN rate_seq;
      ALTER TABLE keys DROP COLUMN rate_recent;
      DROP TABLE rate_hits;
+     DROP TABLE topup_refs;
+     ALTER TABLE ledger DROP COLUMN ref;
      ALTER TABLE outbox DROP COLUMN deliveries;
      ALTER TABLE outbox DROP COLUMN claim_host;
      ALTER TABLE outbox DROP COLUMN claim_pid;

@@ -208,6 +208,10 @@ pub struct TopupArgs {
     /// A note for the ledger and the audit trail
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+
+    /// The payment or invoice id: a second top-up with it in the account adds nothing
+    #[arg(long = "ref", value_name = "TEXT")]
+    pub reference: Option<String>,
 }
 
 /// `log`.

@@ -29,7 +29,7 @@ use crate::notify::Email;
 use crate::notify::event::Event;
 use crate::security::SecuritySettings;
 use crate::store::SendReport;
-use crate::store::{CheckReport, CopyReport, NewKey};
+use crate::store::{CheckReport, CopyReport, NewKey, Topup};
 use crate::text::printable;
 use crate::usage::UsageReport;
 use crate::verify::{Verdict, VerifyCode};
@@ -82,6 +82,13 @@ pub enum Report {
         shell: String,
         /// The script.
         text: String,
+    },
+    /// `topup`: the key after it, and whether a ref found it made before.
+    Topup {
+        /// The top-up.
+        topup: Topup,
+        /// What a person is told.
+        message: String,
     },
     /// A change to one key, with the sentence that tells a person what happened.
     Changed {
@@ -152,6 +159,15 @@ struct ShowJson<'a> {
     #[serde(flatten)]
     key: &'a Key,
     usage_today: u64,
+}
+
+/// The JSON of `topup`: the key object, and whether its ref had been used
+/// (so nothing was added).
+#[derive(Serialize)]
+struct TopupJson<'a> {
+    #[serde(flatten)]
+    key: &'a Key,
+    duplicate: bool,
 }
 
 /// The JSON of `security`: which key, its expiry and its settings.
@@ -285,6 +301,13 @@ fn print_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         Report::Verdict(verdict) => serde_json::to_writer_pretty(&mut *out, verdict),
         Report::Usage(report) => serde_json::to_writer_pretty(&mut *out, report),
         Report::Changed { key, .. } => serde_json::to_writer_pretty(&mut *out, key),
+        Report::Topup { topup, .. } => serde_json::to_writer_pretty(
+            &mut *out,
+            &TopupJson {
+                key: &topup.key,
+                duplicate: topup.duplicate_of.is_some(),
+            },
+        ),
         Report::NotifyList { key, .. } => serde_json::to_writer_pretty(
             &mut *out,
             &NotifyJson {
@@ -340,6 +363,7 @@ fn print_quiet(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         Report::Sent(report) => writeln!(out, "{}", report.sent.len()),
         Report::EventChanged { event, .. } => writeln!(out, "{}", event.id),
         Report::Script { text, .. } => out.write_all(text.as_bytes()),
+        Report::Topup { topup, .. } => writeln!(out, "{}", topup.key.balance),
         Report::Changed { quiet, .. } => match quiet {
             Some(value) => writeln!(out, "{value}"),
             None => Ok(()),
@@ -393,7 +417,9 @@ fn print_human(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<
         Report::Script { text, .. } => out.write_all(text.as_bytes()),
         Report::Sent(report) => outbox::print_sent(report, out),
         Report::EventChanged { message, .. } => writeln!(out, "{message}"),
-        Report::Changed { message, .. } => writeln!(out, "{}", printable(message)),
+        Report::Changed { message, .. } | Report::Topup { message, .. } => {
+            writeln!(out, "{}", printable(message))
+        }
         Report::Keys { account, keys } => {
             if keys.is_empty() {
                 return writeln!(

@@ -13,7 +13,7 @@ use crate::notify::NotifySettings;
 use crate::notify::event::Raised;
 use crate::secret::KeyDigest;
 use crate::security::SecuritySettings;
-use crate::store::backend::{LedgerReason, NewKeyRow, SecretMatch, Spend};
+use crate::store::backend::{LedgerEntry, NewKeyRow, RefUse, SecretMatch, Spend};
 use crate::store::columns::{
     Columns, account_from, join_list, key_from, to_sql_count, to_sql_limit, ts,
 };
@@ -222,8 +222,7 @@ impl PgTx<'_> {
         &mut self,
         key: KeyPk,
         delta: i64,
-        reason: LedgerReason,
-        note: Option<&str>,
+        entry: &LedgerEntry<'_>,
     ) -> Result<i64> {
         self.batch.forget(key);
         let row = self.one(
@@ -232,11 +231,47 @@ impl PgTx<'_> {
         )?;
         let balance = self.int(&row, 0)?;
         let now = self.now.unix();
-        self.run(
-            "INSERT INTO ledger (key_id, at, delta, reason, note) VALUES ($1, $2, $3, $4, $5)",
-            &[&key.0, &now, &delta, &reason.as_str(), &note],
+        let reference = entry.reference.map(|(_, r)| r);
+        let ledger = self.one(
+            "INSERT INTO ledger (key_id, at, delta, reason, note, ref)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            &[
+                &key.0,
+                &now,
+                &delta,
+                &entry.reason.as_str(),
+                &entry.note,
+                &reference,
+            ],
         )?;
+        if let Some((account, reference)) = entry.reference {
+            let ledger = self.int(&ledger, 0)?;
+            self.run(
+                "INSERT INTO topup_refs (account_id, ref, ledger_id) VALUES ($1, $2, $3)",
+                &[&account.0, &reference, &ledger],
+            )?;
+        }
         Ok(balance)
+    }
+
+    pub(super) fn ref_use(
+        &mut self,
+        account: AccountPk,
+        reference: &str,
+    ) -> Result<Option<RefUse>> {
+        let Some(row) = self.row(
+            "SELECT l.key_id, l.delta, l.at FROM topup_refs r JOIN ledger l ON l.id = r.ledger_id
+              WHERE r.account_id = $1 AND r.ref = $2",
+            &[&account.0, &reference],
+        )?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(RefUse {
+            key: KeyPk(self.int(&row, 0)?),
+            amount: self.int(&row, 1)?,
+            at: Timestamp::from_unix(self.int(&row, 2)?),
+        }))
     }
 
     pub(super) fn spend_now(&mut self, spend: &Spend) -> Result<i64> {

@@ -119,7 +119,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX ledger_key_day ON ledger(key_id, day);
     INSERT INTO accounts (name, created_at)
         VALUES ('default', EXTRACT(EPOCH FROM now())::BIGINT);",
-    // 2: SQLite's schema 10: suspended keys, and short-window rate limits
+    // 2: SQLite's schema 10: suspended keys, top-ups' refs, and short-window rate limits
     // (the limits as a JSON array, the last accepted request's number and
     // the last 64 times on the key, and the numbered log of accepted
     // requests with their times in milliseconds for larger limits).
@@ -132,6 +132,13 @@ const MIGRATIONS: &[&str] = &[
         seq     BIGINT NOT NULL,
         at_ms   BIGINT NOT NULL,
         PRIMARY KEY (key_id, seq)
+    );
+    ALTER TABLE ledger ADD COLUMN ref TEXT;
+    CREATE TABLE topup_refs (
+        account_id  BIGINT NOT NULL REFERENCES accounts(id),
+        ref         TEXT COLLATE \"C\" NOT NULL,
+        ledger_id   BIGINT NOT NULL REFERENCES ledger(id),
+        PRIMARY KEY (account_id, ref)
     );",
 ];
 

@@ -28,7 +28,7 @@ use crate::secret::KeyDigest;
 use crate::security::SecuritySettings;
 use crate::store::Clock;
 use crate::store::backend::{
-    ChoreDay, LedgerMismatch, LedgerReason, NewAudit, NewKeyRow, SecretMatch, Spend, Tx,
+    ChoreDay, LedgerEntry, LedgerMismatch, NewAudit, NewKeyRow, RefUse, SecretMatch, Spend, Tx,
 };
 use crate::store::columns::{ColumnError, Columns, key_from, ts};
 use crate::store::copy::{Table, Value};
@@ -392,14 +392,12 @@ impl Tx for PgTx<'_> {
         self.revoke_key(key, reason)
     }
 
-    fn change_balance(
-        &mut self,
-        key: KeyPk,
-        delta: i64,
-        reason: LedgerReason,
-        note: Option<&str>,
-    ) -> Result<i64> {
-        self.add_balance(key, delta, reason, note)
+    fn change_balance(&mut self, key: KeyPk, delta: i64, entry: &LedgerEntry<'_>) -> Result<i64> {
+        self.add_balance(key, delta, entry)
+    }
+
+    fn topup_by_ref(&mut self, account: AccountPk, reference: &str) -> Result<Option<RefUse>> {
+        self.ref_use(account, reference)
     }
 
     fn spend(&mut self, spend: &Spend) -> Result<i64> {

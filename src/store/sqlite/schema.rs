@@ -226,7 +226,8 @@ const MIGRATIONS: &[Step] = &[
     // stays one row per event, with no day, and `spends` 1 (a row an older
     // process still running writes gets the same: its sums stay right).
     Step::Rust(spends_per_day),
-    // 10: suspended keys, and short-window rate limits: a key's limits (a
+    // 10: suspended keys; top-ups' refs (a billing system's payment id, at
+    // most one top-up per ref and account); and short-window rate limits: a key's limits (a
     // JSON array such as ["10/s"]), the number of its last accepted
     // request and the times of the last 64 (varints), and, for a limit
     // larger than that, its log of accepted requests by number, with their
@@ -242,6 +243,13 @@ const MIGRATIONS: &[Step] = &[
         seq     INTEGER NOT NULL,
         at_ms   INTEGER NOT NULL,
         PRIMARY KEY (key_id, seq)
+    ) WITHOUT ROWID;
+    ALTER TABLE ledger ADD COLUMN ref TEXT;
+    CREATE TABLE topup_refs (
+        account_id  INTEGER NOT NULL REFERENCES accounts(id),
+        ref         TEXT NOT NULL,
+        ledger_id   INTEGER NOT NULL REFERENCES ledger(id),
+        PRIMARY KEY (account_id, ref)
     ) WITHOUT ROWID;
     ",
     ),
