@@ -26,7 +26,8 @@
 //!     Ok(match verdict.code {
 //!         VerifyCode::Valid => (200, format!("{} lookups left", verdict.balance.unwrap_or(0))),
 //!         VerifyCode::InsufficientBalance | VerifyCode::DailyLimit
-//!         | VerifyCode::MonthlyLimit | VerifyCode::IpDailyLimit => (429, verdict.code.to_string()),
+//!         | VerifyCode::MonthlyLimit | VerifyCode::IpDailyLimit
+//!         | VerifyCode::RateLimited => (429, verdict.code.to_string()),
 //!         _ => (401, verdict.code.to_string()),
 //!     })
 //! };

@@ -2,12 +2,20 @@
 //! second, minute or hour, counted over a sliding window, exactly.
 //!
 //! A window of length W and limit N is full at `now` exactly when the N-th
-//! most recent accepted request came after `now - W`. So a key keeps the
-//! times (in milliseconds) of its last accepted requests, as many as its
-//! largest N, and numbers them 1, 2, 3, …: the last [`INLINE`] ride in the
-//! key's own row, read with the key and written with its spend, so a limit
-//! up to that size costs no statement of its own; a limit beyond it also
-//! keeps them in a table, and a decision reads one entry of it by number.
+//! most recent accepted request came after `now - W`. So a key with limits
+//! keeps the times (in milliseconds) of its last accepted requests and
+//! numbers them 1, 2, 3, …: the last [`INLINE`] ride in the key's own row,
+//! read with the key and written with its spend, so a limit up to that
+//! size costs no statement of its own; a limit beyond it also keeps them in
+//! a table, as many as it needs, and a decision reads one entry of it by
+//! number.
+//!
+//! Requests are counted from when the key got its first limit; a limit
+//! above [`INLINE`] counts the last [`INLINE`] from before it was set. A
+//! request is stamped `now`; an accepted one takes the times after it
+//! (stamped by a clock that ran ahead, or before this one stepped back)
+//! down to `now`, so the list stays in order and such a time holds a
+//! window at most W past the next acceptance.
 
 use std::fmt;
 
@@ -156,10 +164,10 @@ pub struct Hit {
 }
 
 /// What a key's row keeps of its accepted requests: how many there have
-/// been, and, stored as varints, the last one's time, each of its limits'
-/// N-th latest time (so that a decision reads three numbers, not the
-/// list), and the times of the last ones (at most [`INLINE`], oldest
-/// first, never decreasing), which only a write reads.
+/// been, and, stored as varints, each of its limits' N-th latest time (so
+/// that a decision reads a few numbers, not the list), and the times of
+/// the last ones (at most [`INLINE`], oldest first, never decreasing),
+/// which only a write reads.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RateState {
     /// The number of the last accepted request (0: none yet).
@@ -171,9 +179,8 @@ pub struct RateState {
 /// A decision on the rate limits for one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RateCheck {
-    /// Every window has room: the request would be the log's entry `next`
-    /// (never earlier than the last entry, so the log stays in order under
-    /// a clock that steps back).
+    /// Every window has room: the request would be the log's entry `next`,
+    /// at `now`.
     Room {
         /// The new entry, if the request is accepted.
         next: Hit,
@@ -234,8 +241,6 @@ fn time_of(raw: u64) -> Option<i64> {
 
 /// The part of a row's bytes a decision reads.
 struct Header {
-    /// The last accepted request's time.
-    last: Option<i64>,
     /// Up to three (N, N-th latest time) pairs, for the limits the row
     /// was last written under.
     heads: [(u64, Option<i64>); MAX_WINDOWS],
@@ -244,10 +249,17 @@ struct Header {
     list: usize,
 }
 
+/// The largest number a key's log may reach: arithmetic on numbers within
+/// it never overflows.
+const MAX_SEQ: i64 = i64::MAX / 4;
+
 impl RateState {
     /// The state from a row: the number and the stored bytes, whose header
     /// is checked here (the list is read only by a write).
     pub(crate) fn from_row(seq: i64, stored: &[u8]) -> Option<RateState> {
+        if !(0..=MAX_SEQ).contains(&seq) {
+            return None;
+        }
         let state = RateState {
             seq,
             stored: stored.to_vec(),
@@ -263,14 +275,13 @@ impl RateState {
 
     /// The state whose last entries are `recent` (oldest first), with the
     /// N-th latest of each of `limits` up to [`INLINE`] set apart. Stored:
-    /// the last time, the number of such limits, each limit's N and time,
-    /// then the list (the first time, then each step from the one before).
+    /// the number of such limits, each limit's N and time, then the list
+    /// (the first time, then each step from the one before).
     pub(crate) fn build(seq: i64, recent: &[i64], limits: &[RateLimit]) -> RateState {
         let mut out = Vec::with_capacity(recent.len() * 2 + 24);
         if recent.is_empty() && limits.is_empty() {
             return RateState { seq, stored: out };
         }
-        put_time(&mut out, recent.last().copied());
         let heads: Vec<&RateLimit> = limits
             .iter()
             .filter(|l| l.limit as usize <= INLINE)
@@ -299,7 +310,6 @@ impl RateState {
     fn header(&self) -> Option<Header> {
         let bytes = &self.stored;
         let mut header = Header {
-            last: None,
             heads: [(0, None); MAX_WINDOWS],
             count: 0,
             list: 0,
@@ -308,7 +318,6 @@ impl RateState {
             return Some(header);
         }
         let mut at = 0;
-        header.last = time_of(get_varint(bytes, &mut at)?);
         let count = usize::from(*bytes.get(at)?);
         at += 1;
         if count > MAX_WINDOWS {
@@ -380,7 +389,6 @@ impl RateState {
     pub(crate) fn check(&self, limits: &[RateLimit], table: &[Hit], now_ms: i64) -> RateCheck {
         // A row `from_row` admitted always has a header.
         let header = self.header().unwrap_or(Header {
-            last: None,
             heads: [(0, None); MAX_WINDOWS],
             count: 0,
             list: 0,
@@ -391,7 +399,9 @@ impl RateState {
             let Some(nth) = self.nth_latest(&header, limit.limit, table) else {
                 continue;
             };
-            // Full while that entry is inside the window: until it is W old.
+            // Full while that entry is inside the window: until it is W
+            // old (one stamped after `now`, by a clock ahead of this one,
+            // holds it until then: fewer requests pass, never more).
             let until = nth.saturating_add(limit.window.millis());
             if until > now_ms {
                 wait = wait.max(until - now_ms);
@@ -405,17 +415,25 @@ impl RateState {
         RateCheck::Room {
             next: Hit {
                 seq: self.seq + 1,
-                at_ms: header.last.map_or(now_ms, |last| now_ms.max(last)),
+                at_ms: now_ms,
             },
         }
     }
 
-    /// The state once `next` is accepted: the row keeps as many entries as
-    /// the largest limit needs, at most [`INLINE`]. `None` when the row's
+    /// The state once `next` is accepted: a key with limits keeps the last
+    /// [`INLINE`] times in its row (so that a limit added or raised later
+    /// counts them), times after `next`'s (a clock that stepped back)
+    /// taken as `next`'s, so the list stays in order. `None` when the row's
     /// list cannot be read.
     pub(crate) fn after(&self, limits: &[RateLimit], next: Hit) -> Option<RateState> {
-        let keep = deepest(limits).min(INLINE);
+        let keep = if limits.is_empty() { 0 } else { INLINE };
         let mut recent = self.recent()?;
+        for at in recent.iter_mut().rev() {
+            if *at <= next.at_ms {
+                break;
+            }
+            *at = next.at_ms;
+        }
         recent.push(next.at_ms);
         let extra = recent.len().saturating_sub(keep);
         recent.drain(..extra);
@@ -540,16 +558,19 @@ mod tests {
     #[test]
     fn a_clock_that_steps_back_never_reorders_the_log() {
         let limits = [per(5, Window::Second)];
+        let next = Hit {
+            seq: 2,
+            at_ms: 4_000,
+        };
         assert_eq!(
             state(&[10_000]).check(&limits, &[], 4_000),
-            RateCheck::Room {
-                next: Hit {
-                    seq: 2,
-                    at_ms: 10_000
-                }
-            }
+            RateCheck::Room { next }
         );
-        // Entries stamped after `now` still count, and for longer.
+        // A time after `now` is taken as `now`: the list stays in order.
+        let after = state(&[3_000, 10_000]).after(&limits, next).unwrap();
+        assert_eq!(after.recent().unwrap(), [3_000, 4_000, 4_000]);
+        // Entries stamped after `now` hold the window until they are W
+        // old: fewer requests pass, never more.
         assert_eq!(
             state(&[10_000; 5]).check(&limits, &[], 4_000),
             RateCheck::Full {
@@ -568,7 +589,8 @@ mod tests {
             };
             s = s.after(&small, next).unwrap();
         }
-        assert_eq!((s.seq, s.recent().unwrap()), (4, vec![1000, 2000, 3000]));
+        // The row keeps more than the limit needs, for a limit raised later.
+        assert_eq!((s.seq, s.recent().unwrap()), (4, vec![0, 1000, 2000, 3000]));
         assert!(s.table_seqs(&small).is_empty());
         assert!(!needs_table(&small));
         // A limit of 2,000: the row keeps 1,000, the 2,000th latest is read
@@ -665,7 +687,13 @@ mod tests {
             "an unfinished varint"
         );
         assert_eq!(RateState::from_row(1, &[0xff; 12]), None, "too long");
-        assert_eq!(RateState::from_row(1, &[0, 4]), None, "four heads");
+        assert_eq!(RateState::from_row(1, &[4]), None, "four heads");
+        assert_eq!(RateState::from_row(-1, &[]), None, "a negative number");
+        assert_eq!(
+            RateState::from_row(i64::MAX, &[]),
+            None,
+            "a number past the last"
+        );
         let more: Vec<i64> = (0..1500).collect();
         let kept = state(&more).recent().unwrap();
         assert_eq!(kept.len(), INLINE);

@@ -289,9 +289,10 @@ pub trait Tx {
     /// numbers (those it holds), for rate limits larger than a key's row
     /// keeps.
     fn rate_hits(&mut self, key: KeyPk, seqs: &[i64]) -> Result<Vec<Hit>>;
-    /// Adds an accepted request to the key's table and, when
-    /// `forget_through` is given, forgets the entries numbered up to it.
-    fn add_rate_hit(&mut self, key: KeyPk, hit: Hit, forget_through: Option<i64>) -> Result<()>;
+    /// Adds an accepted request to the key's table.
+    fn add_rate_hit(&mut self, key: KeyPk, hit: Hit) -> Result<()>;
+    /// Forgets the key's table entries numbered up to `through`.
+    fn forget_rate_hits(&mut self, key: KeyPk, through: i64) -> Result<()>;
     /// Lookups today from `ip` on the key.
     fn ip_usage_today(&mut self, key: KeyPk, day: i64, ip: UsageIp) -> Result<u64>;
     /// Replaces the client IP of the key's usage rows from before `day` by

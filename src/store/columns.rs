@@ -76,6 +76,14 @@ pub(crate) fn join_list<T: std::fmt::Display>(items: &[T]) -> String {
     serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_owned())
 }
 
+/// A key's rate limits as stored: shortest window first, however a
+/// library caller ordered them, so that equal settings store alike.
+pub(crate) fn rate_list(limits: &[RateLimit]) -> String {
+    let mut sorted = limits.to_vec();
+    sorted.sort_by_key(|l| l.window);
+    join_list(&sorted)
+}
+
 /// A stored list read back through the parser that admitted its entries.
 fn parse_list<T>(
     row: &impl Columns,

@@ -36,7 +36,8 @@ impl Store {
     ///     Ok(match verdict.code {
     ///         VerifyCode::Valid => (200, format!("ok, {} lookups left", verdict.balance.unwrap_or(0))),
     ///         VerifyCode::InsufficientBalance | VerifyCode::DailyLimit
-    ///         | VerifyCode::MonthlyLimit | VerifyCode::IpDailyLimit => (429, verdict.code.to_string()),
+    ///         | VerifyCode::MonthlyLimit | VerifyCode::IpDailyLimit
+    ///         | VerifyCode::RateLimited => (429, verdict.code.to_string()),
     ///         _ => (401, verdict.code.to_string()),
     ///     })
     /// };
@@ -339,10 +340,11 @@ fn count_in_windows(
     };
     let limits = &key.security.rate_limits;
     if rate::needs_table(limits) {
-        let forget = (next.seq % FORGET_EVERY == 0)
-            .then(|| rate::forgettable_through(limits, next.seq))
-            .filter(|through| *through > 0);
-        tx.add_rate_hit(key.pk, next, forget)?;
+        tx.add_rate_hit(key.pk, next)?;
+        let through = rate::forgettable_through(limits, next.seq);
+        if next.seq % FORGET_EVERY == 0 && through > 0 {
+            tx.forget_rate_hits(key.pk, through)?;
+        }
     }
     key.rate.after(limits, next).ok_or_else(|| Error::Store {
         path: store.to_path_buf(),

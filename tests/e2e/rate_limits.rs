@@ -9,6 +9,8 @@ on_both_backends!(
     a_5_per_second_limit_under_8_racing_processes_allows_exactly_5_per_window,
     windows_slide_to_the_millisecond_and_say_when_to_retry,
     a_manifest_sets_rate_limits,
+    a_limit_set_later_counts_what_the_key_kept,
+    a_clock_that_ran_ahead_holds_a_window_at_most_once,
 );
 
 fn assert_store_is_sound(env: &Env) {
@@ -149,4 +151,80 @@ fn a_manifest_sets_rate_limits(env: &mut Env) {
     let err = env.fails(&["apply", path], 2);
     assert!(err.contains("m.toml:5:"), "{err}");
     assert!(err.contains("one per window"), "{err}");
+}
+
+/// Verifies `times` times at one pinned instant; returns the codes seen.
+fn at_once(env: &mut Env, secret: &str, at: &str, times: usize) -> Vec<String> {
+    env.set("APIKEY_TEST_NOW", at);
+    (0..times)
+        .map(|_| {
+            env.verify(secret, &[]).1["code"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+/// A limit added or raised later counts the requests the key kept before
+/// it (up to 1,000); one above 1,000 starts its table with them; one that
+/// no longer needs the table empties it.
+fn a_limit_set_later_counts_what_the_key_kept(env: &mut Env) {
+    let (_, secret) = env.create(&["--name", "web", "--rate-limit", "100/s"]);
+    env.ok(&["topup", "web", "1000"]);
+    let codes = at_once(env, &secret, "2026-12-06T12:00:00.000Z", 30);
+    assert!(codes.iter().all(|c| c == "VALID"), "{codes:?}");
+    env.ok(&["security", "web", "--rate-limit", "20/min"]);
+    env.set("APIKEY_TEST_NOW", "2026-12-06T12:00:01.000Z");
+    let (code, v) = env.verify(&secret, &[]);
+    assert_eq!((code, v["retry_after_ms"].as_i64()), (22, Some(59_000)));
+    // A limit above what a row keeps: its table starts with the 30.
+    env.ok(&["security", "web", "--remove-rate-limit", "min"]);
+    env.ok(&["security", "web", "--rate-limit", "1500/h"]);
+    assert_eq!(env.count("rate_hits"), 30);
+    assert_eq!(env.verify(&secret, &[]).0, 0);
+    assert_eq!(env.count("rate_hits"), 31);
+    // No limit needs the table any more: it is emptied.
+    env.ok(&["security", "web", "--remove-rate-limit", "h"]);
+    assert_eq!(env.count("rate_hits"), 0);
+    assert_eq!(env.show("web")["balance"], 1100 - 31);
+    assert_store_is_sound(env);
+}
+
+/// A request stamped ahead (by a host whose clock runs an hour fast) holds
+/// the window until it is a window old: fewer requests pass, never more,
+/// and `retry_after_ms` says so. The next acceptance takes such a time
+/// down to its own, so it holds the window one window more at most.
+fn a_clock_that_ran_ahead_holds_a_window_at_most_once(env: &mut Env) {
+    let (_, secret) = env.create(&[
+        "--name",
+        "web",
+        "--rate-limit",
+        "2/s",
+        "--rate-limit",
+        "3/h",
+    ]);
+    assert_eq!(
+        at_once(env, &secret, "2026-12-06T13:00:00.000Z", 1),
+        ["VALID"]
+    );
+    // The right clock: room for one more in the second.
+    assert_eq!(
+        at_once(env, &secret, "2026-12-06T12:00:00.000Z", 1),
+        ["VALID"]
+    );
+    // The hour's 3rd latest does not exist yet; the second's 2nd latest
+    // was taken down to 12:00:00.000.
+    env.set("APIKEY_TEST_NOW", "2026-12-06T12:00:00.500Z");
+    let (code, v) = env.verify(&secret, &[]);
+    assert_eq!((code, v["retry_after_ms"].as_i64()), (22, Some(500)));
+    assert_eq!(
+        at_once(env, &secret, "2026-12-06T12:00:01.000Z", 2),
+        ["VALID", "RATE_LIMITED"]
+    );
+    // The hour is full (three accepted), until the first is an hour old.
+    env.set("APIKEY_TEST_NOW", "2026-12-06T12:00:05.000Z");
+    let (code, v) = env.verify(&secret, &[]);
+    assert_eq!((code, v["retry_after_ms"].as_i64()), (22, Some(3_595_000)));
+    assert_store_is_sound(env);
 }

@@ -13,7 +13,8 @@ verify: another account's key is NOT_FOUND. With none named, every account's do.
 
 Results (exit code): VALID 0, MALFORMED 10, NOT_FOUND 11, REVOKED 12, EXPIRED 13,
 INSUFFICIENT_BALANCE 14, DAILY_LIMIT 15, IP_DAILY_LIMIT 16, FORBIDDEN_ORIGIN 17,
-FORBIDDEN_IP 18, FORBIDDEN_SCOPE 19, MONTHLY_LIMIT 20. A denied verification spends nothing.
+FORBIDDEN_IP 18, FORBIDDEN_SCOPE 19, MONTHLY_LIMIT 20, SUSPENDED 21, RATE_LIMITED 22
+(--json adds retry_after_ms). A denied verification spends nothing.
 
 Example:
   printf '%s' \"$KEY\" | apikey verify --origin https://shop.example.com --ip 203.0.113.9 --json";

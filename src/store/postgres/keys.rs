@@ -15,7 +15,7 @@ use crate::secret::KeyDigest;
 use crate::security::SecuritySettings;
 use crate::store::backend::{LedgerEntry, NewKeyRow, RefUse, SecretMatch, Spend};
 use crate::store::columns::{
-    Columns, account_from, join_list, key_from, to_sql_count, to_sql_limit, ts,
+    Columns, account_from, join_list, key_from, rate_list, to_sql_count, to_sql_limit, ts,
 };
 
 impl PgTx<'_> {
@@ -159,7 +159,7 @@ impl PgTx<'_> {
                 &i64::from(sec.redact_days),
                 &join_list(&row.notify.emails),
                 &to_sql_limit(row.notify.low_balance),
-                &join_list(&sec.rate_limits),
+                &rate_list(&sec.rate_limits),
             ],
         )?;
         let pk = self.int(&inserted, 0)?;
@@ -343,7 +343,7 @@ impl PgTx<'_> {
                 &to_sql_limit(security.ip_daily_limit),
                 &i64::from(security.redact_days),
                 &expires_at.map(Timestamp::unix),
-                &join_list(&security.rate_limits),
+                &rate_list(&security.rate_limits),
             ],
         )
         .map(drop)

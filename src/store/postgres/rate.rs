@@ -35,22 +35,19 @@ impl PgTx<'_> {
             .collect()
     }
 
-    pub(super) fn write_rate_hit(
-        &mut self,
-        key: KeyPk,
-        hit: Hit,
-        forget_through: Option<i64>,
-    ) -> Result<()> {
+    pub(super) fn write_rate_hit(&mut self, key: KeyPk, hit: Hit) -> Result<()> {
         self.run(
             "INSERT INTO rate_hits (key_id, seq, at_ms) VALUES ($1, $2, $3)",
             &[&key.0, &hit.seq, &hit.at_ms],
-        )?;
-        if let Some(through) = forget_through {
-            self.run(
-                "DELETE FROM rate_hits WHERE key_id = $1 AND seq <= $2",
-                &[&key.0, &through],
-            )?;
-        }
-        Ok(())
+        )
+        .map(drop)
+    }
+
+    pub(super) fn forget_rate_hits_through(&mut self, key: KeyPk, through: i64) -> Result<()> {
+        self.run(
+            "DELETE FROM rate_hits WHERE key_id = $1 AND seq <= $2",
+            &[&key.0, &through],
+        )
+        .map(drop)
     }
 }

@@ -121,7 +121,7 @@ const MIGRATIONS: &[&str] = &[
         VALUES ('default', EXTRACT(EPOCH FROM now())::BIGINT);",
     // 2: SQLite's schema 10: suspended keys, top-ups' refs, and short-window rate limits
     // (the limits as a JSON array, the last accepted request's number and
-    // the last 64 times on the key, and the numbered log of accepted
+    // the last 1,000 times on the key, and the numbered log of accepted
     // requests with their times in milliseconds for larger limits).
     "ALTER TABLE keys ADD COLUMN suspended_at BIGINT;
     ALTER TABLE keys ADD COLUMN rate_limits TEXT NOT NULL DEFAULT '[]';

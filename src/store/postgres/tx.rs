@@ -412,8 +412,12 @@ impl Tx for PgTx<'_> {
         self.read_rate_hits(key, seqs)
     }
 
-    fn add_rate_hit(&mut self, key: KeyPk, hit: Hit, forget_through: Option<i64>) -> Result<()> {
-        self.write_rate_hit(key, hit, forget_through)
+    fn add_rate_hit(&mut self, key: KeyPk, hit: Hit) -> Result<()> {
+        self.write_rate_hit(key, hit)
+    }
+
+    fn forget_rate_hits(&mut self, key: KeyPk, through: i64) -> Result<()> {
+        self.forget_rate_hits_through(key, through)
     }
 
     fn ip_usage_today(&mut self, key: KeyPk, day: i64, ip: UsageIp) -> Result<u64> {

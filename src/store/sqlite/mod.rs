@@ -464,7 +464,8 @@ mod tests {
                     seq: round + 1,
                     at_ms: tx.now_ms(),
                 };
-                tx.add_rate_hit(key.pk, hit, Some(hit.seq - 1)).unwrap();
+                tx.add_rate_hit(key.pk, hit).unwrap();
+                tx.forget_rate_hits(key.pk, hit.seq - 1).unwrap();
                 tx.rate_hits(key.pk, &[hit.seq, hit.seq - 2]).unwrap();
                 tx.commit().unwrap();
             }

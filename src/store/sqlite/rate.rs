@@ -35,20 +35,17 @@ impl SqliteTx<'_> {
         Ok(hits)
     }
 
-    pub(super) fn write_rate_hit(
-        &mut self,
-        key: KeyPk,
-        hit: Hit,
-        forget_through: Option<i64>,
-    ) -> Result<()> {
+    pub(super) fn write_rate_hit(&mut self, key: KeyPk, hit: Hit) -> Result<()> {
         self.stmt(sql::RATE_HIT_ADD)
             .and_then(|mut s| s.execute(params![key.0, hit.seq, hit.at_ms]))
-            .map_err(|e| self.fail(e))?;
-        if let Some(through) = forget_through {
-            self.stmt(sql::RATE_FORGET)
-                .and_then(|mut s| s.execute(params![key.0, through]))
-                .map_err(|e| self.fail(e))?;
-        }
-        Ok(())
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    pub(super) fn forget_rate_hits_through(&mut self, key: KeyPk, through: i64) -> Result<()> {
+        self.stmt(sql::RATE_FORGET)
+            .and_then(|mut s| s.execute(params![key.0, through]))
+            .map(drop)
+            .map_err(|e| self.fail(e))
     }
 }

@@ -229,7 +229,7 @@ const MIGRATIONS: &[Step] = &[
     // 10: suspended keys; top-ups' refs (a billing system's payment id, at
     // most one top-up per ref and account); and short-window rate limits: a key's limits (a
     // JSON array such as ["10/s"]), the number of its last accepted
-    // request and the times of the last 64 (varints), and, for a limit
+    // request and the times of the last 1,000 (varints), and, for a limit
     // larger than that, its log of accepted requests by number, with their
     // times in milliseconds.
     Step::Sql(

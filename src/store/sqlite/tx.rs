@@ -22,7 +22,7 @@ use crate::store::Clock;
 use crate::store::backend::{
     ChoreDay, LedgerEntry, LedgerMismatch, NewAudit, NewKeyRow, RefUse, SecretMatch, Spend, Tx,
 };
-use crate::store::columns::{ip_text, join_list, to_sql_count, to_sql_limit, ts};
+use crate::store::columns::{ip_text, join_list, rate_list, to_sql_count, to_sql_limit, ts};
 use crate::store::copy::{Table, Value};
 use crate::store::spends::DaySpends;
 use crate::usage::{UsageIp, UsageRow};
@@ -301,7 +301,7 @@ impl Tx for SqliteTx<'_> {
                 sec.redact_days,
                 join_list(&row.notify.emails),
                 to_sql_limit(row.notify.low_balance),
-                join_list(&sec.rate_limits),
+                rate_list(&sec.rate_limits),
             ])
         })
         .map(KeyPk)
@@ -440,8 +440,12 @@ impl Tx for SqliteTx<'_> {
         self.read_rate_hits(key, seqs)
     }
 
-    fn add_rate_hit(&mut self, key: KeyPk, hit: Hit, forget_through: Option<i64>) -> Result<()> {
-        self.write_rate_hit(key, hit, forget_through)
+    fn add_rate_hit(&mut self, key: KeyPk, hit: Hit) -> Result<()> {
+        self.write_rate_hit(key, hit)
+    }
+
+    fn forget_rate_hits(&mut self, key: KeyPk, through: i64) -> Result<()> {
+        self.forget_rate_hits_through(key, through)
     }
 
     fn ip_usage_today(&mut self, key: KeyPk, day: i64, ip: UsageIp) -> Result<u64> {
@@ -493,7 +497,7 @@ impl Tx for SqliteTx<'_> {
                 to_sql_limit(security.ip_daily_limit),
                 security.redact_days,
                 expires_at.map(Timestamp::unix),
-                join_list(&security.rate_limits),
+                rate_list(&security.rate_limits),
             ])
         })
         .map(drop)
