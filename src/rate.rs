@@ -422,9 +422,10 @@ impl RateState {
 
     /// The state once `next` is accepted: a key with limits keeps the last
     /// [`INLINE`] times in its row (so that a limit added or raised later
-    /// counts them), times after `next`'s (a clock that stepped back)
-    /// taken as `next`'s, so the list stays in order. `None` when the row's
-    /// list cannot be read.
+    /// counts them) that are less than an hour old (no window is longer),
+    /// times after `next`'s (a clock that stepped back) taken as `next`'s,
+    /// so the list stays in order. `None` when the row's list cannot be
+    /// read.
     pub(crate) fn after(&self, limits: &[RateLimit], next: Hit) -> Option<RateState> {
         let keep = if limits.is_empty() { 0 } else { INLINE };
         let mut recent = self.recent()?;
@@ -435,7 +436,9 @@ impl RateState {
             *at = next.at_ms;
         }
         recent.push(next.at_ms);
-        let extra = recent.len().saturating_sub(keep);
+        let horizon = next.at_ms.saturating_sub(Window::Hour.millis());
+        let old = recent.iter().take_while(|&&at| at <= horizon).count();
+        let extra = recent.len().saturating_sub(keep).max(old);
         recent.drain(..extra);
         Some(RateState::build(next.seq, &recent, limits))
     }
@@ -627,6 +630,17 @@ mod tests {
         assert_eq!(after.len(), INLINE);
         assert_eq!(after.last(), Some(&60_400));
         assert_eq!(after[0], 1102);
+        // Times an hour old are needed by no window.
+        let hour = [per(5000, Window::Hour)];
+        let long_ago = state(&[0, 1, 3_600_000]);
+        let later = Hit {
+            seq: 4,
+            at_ms: 3_600_001,
+        };
+        assert_eq!(
+            long_ago.after(&hour, later).unwrap().recent().unwrap(),
+            [3_600_000, 3_600_001]
+        );
         // A key without limits keeps nothing in its row.
         let none = RateState::default().after(&[], next).unwrap();
         assert_eq!((none.seq, none.stored()), (2101, &[][..]));
