@@ -245,7 +245,61 @@ fn forwarded_addresses_count_only_from_trusted_proxies() {
     assert!(usage.to_string().contains("203.0.113.7"), "{usage}");
 }
 
-on_both_backends!(servers_and_command_line_processes_spend_one_balance_exactly);
+on_both_backends!(
+    servers_and_command_line_processes_spend_one_balance_exactly,
+    servers_and_command_line_processes_share_one_rate_limit_exactly,
+);
+
+/// Two servers and a CLI loop race one key whose limit is 7 per second, at
+/// one pinned instant (a debug build's clock) and then a second later:
+/// each second lets exactly 7 through, across them all, and only those
+/// spend.
+fn servers_and_command_line_processes_share_one_rate_limit_exactly(env: &mut Env) {
+    let (id, key) = env.create(&["--name", "web", "--rate-limit", "7/s"]);
+    for (second, at) in ["2026-12-06T12:00:00.000Z", "2026-12-06T12:00:01.000Z"]
+        .into_iter()
+        .enumerate()
+    {
+        env.set("APIKEY_TEST_NOW", at);
+        let servers = [Server::start(env, &[]), Server::start(env, &[])];
+        let valid = AtomicUsize::new(0);
+        let mut cli = env
+            .shell(r#"n=0; for i in $(seq 1 15); do "$BIN" verify "$KEY" -q >/dev/null 2>&1 && n=$((n+1)); done; echo $n"#)
+            .env("KEY", &key)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::scope(|s| {
+            for client in 0..6 {
+                let server = &servers[client % 2];
+                let (valid, key) = (&valid, &key);
+                s.spawn(move || {
+                    let mut conn = Conn::open(server.addr);
+                    for _ in 0..15 {
+                        conn.send("GET", "/v1/auth", &[("X-Api-Key", key)], "", false);
+                        let reply = conn.reply().expect("an answer on a kept-alive connection");
+                        match (reply.status, reply.code()) {
+                            (200, "VALID") => valid.fetch_add(1, Ordering::Relaxed),
+                            (403, "RATE_LIMITED") => 0,
+                            other => panic!("unexpected answer {other:?}"),
+                        };
+                    }
+                });
+            }
+        });
+        let mut out = String::new();
+        cli.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+        assert!(cli.wait().unwrap().success());
+        let cli_valid: usize = out.trim().parse().unwrap();
+        assert_eq!(
+            valid.into_inner() + cli_valid,
+            7,
+            "second {second}: {cli_valid} by the CLI"
+        );
+    }
+    assert_eq!(balance(env, &id), 100 - 14);
+    env.assert_ledgers_balance();
+}
 
 fn servers_and_command_line_processes_spend_one_balance_exactly(env: &mut Env) {
     let (id, key) = env.create(&["--name", "web"]);
