@@ -251,7 +251,7 @@ fn update_in(tx: &mut dyn Tx, actor: &str, update: &Update<'_>) -> Result<()> {
         }
         tx.set_raised(key.pk, raised)?;
     }
-    super::security::keep_rate_table(tx, key, &spec.security.rate_limits)?;
+    super::rate::keep_rate_table(tx, key, &spec.security.rate_limits)?;
     tx.update_security(key.pk, &spec.security, spec.expires_at)?;
     if spec.security.redact_days != key.security.redact_days {
         // As `security --redact-days`: rows past the new days lose their IP now.

@@ -23,6 +23,7 @@ mod notify;
 mod outbox;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+mod rate;
 mod security;
 mod spends;
 pub(crate) mod sqlite;

@@ -11,7 +11,7 @@ use super::notify;
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyStatus};
 use crate::notify::event::{self, SpendFacts};
-use crate::rate::{self, RateCheck, RateState};
+use crate::rate::RateCheck;
 use crate::secret::KeyDigest;
 use crate::usage::UsageIp;
 use crate::verify::{self, MAX_COST, Subject, Usage, Verdict, VerifyCode, VerifyRequest};
@@ -289,7 +289,7 @@ pub(super) fn usage_of(
         _ => 0,
     };
     let now_ms = tx.now_ms();
-    let rate = rate_of(tx, key, now_ms)?;
+    let rate = super::rate::rate_of(tx, key, now_ms)?;
     let usage = Usage {
         today: key.counters.today(now),
         this_month: key.counters.this_month(now),
@@ -300,60 +300,6 @@ pub(super) fn usage_of(
         },
     };
     Ok((usage, rate))
-}
-
-/// Where the key's rate-limit windows stand at `now_ms`: `None` when it has
-/// no rate limits, or cannot verify whatever they say (only an active
-/// key's windows are looked at). Limits up to what the key's row keeps
-/// read nothing more; a larger one reads one entry of the table.
-fn rate_of(tx: &mut dyn Tx, key: &Key, now_ms: i64) -> Result<Option<RateCheck>> {
-    let limits = &key.security.rate_limits;
-    if limits.is_empty() || key.status != KeyStatus::Active {
-        return Ok(None);
-    }
-    let seqs = key.rate.table_seqs(limits);
-    let table = if seqs.is_empty() {
-        Vec::new()
-    } else {
-        tx.rate_hits(key.pk, &seqs)?
-    };
-    Ok(Some(key.rate.check(limits, &table, now_ms)))
-}
-
-/// How often an accepted request also forgets the table's entries that no
-/// window needs any more: the table holds at most this many more than the
-/// largest limit, and most requests write one row.
-const FORGET_EVERY: i64 = 16;
-
-/// Records an accepted request in the key's windows: what its row keeps
-/// after it, and (for a limit larger than that) its row in the table. A
-/// row whose list of times cannot be read (written by something other
-/// than apikey) fails this key's spend, as an unreadable column does.
-fn count_in_windows(
-    tx: &mut dyn Tx,
-    key: &Key,
-    rate: Option<RateCheck>,
-    store: &std::path::Path,
-) -> Result<RateState> {
-    let Some(RateCheck::Room { next }) = rate else {
-        return Ok(key.rate.clone());
-    };
-    let limits = &key.security.rate_limits;
-    if rate::needs_table(limits) {
-        tx.add_rate_hit(key.pk, next)?;
-        let through = rate::forgettable_through(limits, next.seq);
-        if next.seq % FORGET_EVERY == 0 && through > 0 {
-            tx.forget_rate_hits(key.pk, through)?;
-        }
-    }
-    key.rate.after(limits, next).ok_or_else(|| Error::Store {
-        path: store.to_path_buf(),
-        message: format!(
-            "key {}'s recent requests (for its rate limits) cannot be read",
-            key.label()
-        ),
-        source: None,
-    })
 }
 
 /// One verification's decision inside a transaction, and whether it wrote.
@@ -419,7 +365,7 @@ fn decide_in(
                 raised,
             );
             events.extend(spend_events);
-            let rate = count_in_windows(tx, &key, rate, store)?;
+            let rate = super::rate::count_in_windows(tx, &key, rate, store)?;
             balance = tx.spend(&Spend {
                 key: key.pk,
                 cost,

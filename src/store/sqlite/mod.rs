@@ -10,6 +10,7 @@ mod columns;
 mod compact;
 mod copy;
 mod file;
+mod ledger;
 mod outbox;
 mod rate;
 mod rows;

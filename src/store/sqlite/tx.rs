@@ -352,50 +352,11 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn change_balance(&mut self, key: KeyPk, delta: i64, entry: &LedgerEntry<'_>) -> Result<i64> {
-        let balance: i64 = self
-            .stmt("UPDATE keys SET balance = balance + ?2 WHERE id = ?1 RETURNING balance")
-            .and_then(|mut s| s.query_row(params![key.0, delta], |r| r.get(0)))
-            .map_err(|e| self.fail(e))?;
-        let row = self
-            .stmt(
-                "INSERT INTO ledger (key_id, at, delta, reason, note, ref)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .and_then(|mut s| {
-                s.insert(params![
-                    key.0,
-                    self.now.unix(),
-                    delta,
-                    entry.reason.as_str(),
-                    entry.note,
-                    entry.reference.map(|(_, r)| r),
-                ])
-            })
-            .map_err(|e| self.fail(e))?;
-        if let Some((account, reference)) = entry.reference {
-            self.stmt("INSERT INTO topup_refs (account_id, ref, ledger_id) VALUES (?1, ?2, ?3)")
-                .and_then(|mut s| s.execute(params![account.0, reference, row]))
-                .map_err(|e| self.fail(e))?;
-        }
-        Ok(balance)
+        self.add_to_balance(key, delta, entry)
     }
 
     fn topup_by_ref(&mut self, account: AccountPk, reference: &str) -> Result<Option<RefUse>> {
-        self.stmt(
-            "SELECT l.key_id, l.delta, l.at FROM topup_refs r JOIN ledger l ON l.id = r.ledger_id
-              WHERE r.account_id = ?1 AND r.ref = ?2",
-        )
-        .and_then(|mut s| {
-            s.query_row(params![account.0, reference], |r| {
-                Ok(RefUse {
-                    key: KeyPk(r.get(0)?),
-                    amount: r.get(1)?,
-                    at: Timestamp::from_unix(r.get(2)?),
-                })
-            })
-            .optional()
-        })
-        .map_err(|e| self.fail(e))
+        self.ref_use(account, reference)
     }
 
     fn spend(&mut self, spend: &Spend) -> Result<i64> {
