@@ -33,6 +33,11 @@ impl Timestamp {
         Timestamp(secs.clamp(0, MAX_UNIX))
     }
 
+    /// The second a time in milliseconds since the epoch falls in.
+    pub fn from_unix_ms(ms: i64) -> Timestamp {
+        Timestamp::from_unix(ms.div_euclid(1000))
+    }
+
     /// Unix seconds.
     pub fn unix(self) -> i64 {
         self.0

@@ -93,6 +93,7 @@ fn time_of(raw: u64) -> Option<i64> {
 }
 
 /// The part of a row's bytes a decision reads.
+#[derive(Default)]
 struct Header {
     /// Up to three (N, N-th latest time) pairs, for the limits the row
     /// was last written under.
@@ -162,11 +163,7 @@ impl RateState {
 
     fn header(&self) -> Option<Header> {
         let bytes = &self.stored;
-        let mut header = Header {
-            heads: [(0, None); MAX_WINDOWS],
-            count: 0,
-            list: 0,
-        };
+        let mut header = Header::default();
         if bytes.is_empty() {
             return Some(header);
         }
@@ -241,11 +238,7 @@ impl RateState {
     /// the entries `table_seqs` named, as read from the table.
     pub(crate) fn check(&self, limits: &[RateLimit], table: &[Hit], now_ms: i64) -> RateCheck {
         // A row `from_row` admitted always has a header.
-        let header = self.header().unwrap_or(Header {
-            heads: [(0, None); MAX_WINDOWS],
-            count: 0,
-            list: 0,
-        });
+        let header = self.header().unwrap_or_default();
         let mut wait: i64 = 0;
         for limit in limits {
             // Fewer than N entries kept: the window cannot be full.

@@ -125,7 +125,7 @@ pub enum Clock {
 impl Clock {
     /// The current instant by this clock.
     pub fn now(self) -> Timestamp {
-        Timestamp::from_unix(self.now_ms().div_euclid(1000))
+        Timestamp::from_unix_ms(self.now_ms())
     }
 
     /// The current instant in milliseconds since the epoch: what the

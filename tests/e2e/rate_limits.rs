@@ -13,12 +13,6 @@ on_both_backends!(
     a_clock_that_ran_ahead_holds_a_window_at_most_once,
 );
 
-fn assert_store_is_sound(env: &Env) {
-    env.assert_ledgers_balance();
-    let check = env.json(&["store", "check"]);
-    assert_eq!(check["violations"], serde_json::json!([]), "{check}");
-}
-
 /// 8 processes race 5 verifications each at one instant (the clock pinned
 /// in a debug build), then again 999 ms later, then a second later: each
 /// window lets exactly 5 through.
@@ -40,7 +34,7 @@ fn a_5_per_second_limit_under_8_racing_processes_allows_exactly_5_per_window(env
     let key = env.show("web");
     assert_eq!(key["balance"], 90, "only the accepted ones spent");
     assert_eq!(key["usage_today"], 10);
-    assert_store_is_sound(env);
+    env.assert_store_is_sound();
 }
 
 fn windows_slide_to_the_millisecond_and_say_when_to_retry(env: &mut Env) {
@@ -123,7 +117,7 @@ fn windows_slide_to_the_millisecond_and_say_when_to_retry(env: &mut Env) {
         serde_json::json!([{"limit": 1000, "window": "s"}]),
         "refused changes change nothing"
     );
-    assert_store_is_sound(env);
+    env.assert_store_is_sound();
 }
 
 fn a_manifest_sets_rate_limits(env: &mut Env) {
@@ -188,7 +182,7 @@ fn a_limit_set_later_counts_what_the_key_kept(env: &mut Env) {
     env.ok(&["security", "web", "--remove-rate-limit", "h"]);
     assert_eq!(env.count("rate_hits"), 0);
     assert_eq!(env.show("web")["balance"], 1100 - 31);
-    assert_store_is_sound(env);
+    env.assert_store_is_sound();
 }
 
 /// A request stamped ahead (by a host whose clock runs an hour fast) holds
@@ -226,5 +220,5 @@ fn a_clock_that_ran_ahead_holds_a_window_at_most_once(env: &mut Env) {
     env.set("APIKEY_TEST_NOW", "2026-12-06T12:00:05.000Z");
     let (code, v) = env.verify(&secret, &[]);
     assert_eq!((code, v["retry_after_ms"].as_i64()), (22, Some(3_595_000)));
-    assert_store_is_sound(env);
+    env.assert_store_is_sound();
 }

@@ -17,12 +17,6 @@ fn events(env: &Env, kind: &str) -> i64 {
     ))
 }
 
-fn assert_store_is_sound(env: &Env) {
-    env.assert_ledgers_balance();
-    let check = env.json(&["store", "check"]);
-    assert_eq!(check["violations"], serde_json::json!([]), "{check}");
-}
-
 fn a_suspended_key_keeps_everything_and_verifies_as_suspended(env: &mut Env) {
     let (id, secret) = env.create(&["--name", "web", "--notify", "ops@example.com"]);
     let v = env.json(&["suspend", "web", "--reason", "invoice overdue"]);
@@ -95,7 +89,7 @@ fn a_suspended_key_keeps_everything_and_verifies_as_suspended(env: &mut Env) {
     let (code, _) = env.verify(&secret, &[]);
     assert_eq!(code, 12, "revoked comes before suspended");
     env.fails(&["suspend", "nope"], 4);
-    assert_store_is_sound(env);
+    env.assert_store_is_sound();
 }
 
 fn a_suspended_key_under_racing_verifies_spends_nothing(env: &mut Env) {
@@ -113,7 +107,7 @@ fn a_suspended_key_under_racing_verifies_spends_nothing(env: &mut Env) {
         0
     );
     assert_eq!(env.scalar("SELECT COUNT(*) FROM usage"), 0);
-    assert_store_is_sound(env);
+    env.assert_store_is_sound();
 }
 
 fn a_manifest_suspends_and_resumes(env: &mut Env) {
@@ -153,5 +147,5 @@ fn a_manifest_suspends_and_resumes(env: &mut Env) {
     let log = env.json(&["log", "web"]);
     assert_eq!(log[0]["action"], "resume");
     assert_eq!(log[0]["detail"], "apply");
-    assert_store_is_sound(env);
+    env.assert_store_is_sound();
 }

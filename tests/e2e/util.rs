@@ -291,6 +291,13 @@ impl Env {
         );
     }
 
+    /// Asserts that every ledger balances and `store check` finds nothing.
+    pub fn assert_store_is_sound(&self) {
+        self.assert_ledgers_balance();
+        let check = self.json(&["store", "check"]);
+        assert_eq!(check["violations"], serde_json::json!([]), "{check}");
+    }
+
     /// The number of rows in a table.
     pub fn count(&self, table: &str) -> i64 {
         self.scalar(&format!("SELECT COUNT(*) FROM {table}"))

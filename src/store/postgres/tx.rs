@@ -109,7 +109,7 @@ impl<'c> PgTx<'c> {
             server,
             write,
             clock,
-            now: Timestamp::from_unix(now_ms.div_euclid(1000)),
+            now: Timestamp::from_unix_ms(now_ms),
             now_ms,
             held: HashSet::new(),
             batch: Batch::default(),
@@ -121,7 +121,7 @@ impl<'c> PgTx<'c> {
     /// were had, not when the wait for them began.
     fn read_clock(&mut self) {
         self.now_ms = self.clock.now_ms();
-        self.now = Timestamp::from_unix(self.now_ms.div_euclid(1000));
+        self.now = Timestamp::from_unix_ms(self.now_ms);
     }
 
     pub(super) fn fail(&mut self, e: Failure) -> Error {

@@ -63,7 +63,7 @@ impl<'c> SqliteTx<'c> {
         Ok(SqliteTx {
             txn: conn,
             open: true,
-            now: Timestamp::from_unix(now_ms.div_euclid(1000)),
+            now: Timestamp::from_unix_ms(now_ms),
             now_ms,
             errors,
             spent: DaySpends::default(),
