@@ -2,6 +2,8 @@
 
 use crate::error::{Error, Result};
 
+pub mod batches;
+
 /// The balance an account's first key starts with (rule 2).
 pub const TEST_BALANCE: i64 = 100;
 /// The largest single top-up.
