@@ -26,6 +26,8 @@ pub enum Action {
     Rename,
     /// Lookups added to a balance.
     Topup,
+    /// What was left of a batch of lookups taken out when it lapsed.
+    Expire,
     /// Security settings changed.
     Security,
     /// Notification list or threshold changed.
@@ -48,6 +50,7 @@ impl Action {
             Action::Regenerate => "regenerate",
             Action::Rename => "rename",
             Action::Topup => "topup",
+            Action::Expire => "expire",
             Action::Security => "security",
             Action::Notify => "notify",
             Action::NotifyRetry => "notify_retry",
@@ -66,6 +69,7 @@ impl Action {
             Action::Regenerate,
             Action::Rename,
             Action::Topup,
+            Action::Expire,
             Action::Security,
             Action::Notify,
             Action::NotifyRetry,

@@ -24,6 +24,8 @@ pub struct Config {
     pub smtp: Option<crate::notify::smtp::SmtpConfig>,
     /// How `serve` listens.
     pub serve: Option<ServeConfig>,
+    /// Defaults for balances.
+    pub balance: Option<BalanceConfig>,
     /// What the user should hear about the file itself, one line each (not
     /// a setting): a file others can write can point apikey at another
     /// store, or send the SMTP password to another server.
@@ -43,6 +45,26 @@ pub struct ServeConfig {
     pub full_status: Option<bool>,
     /// `--max-connections`.
     pub max_connections: Option<u64>,
+}
+
+/// The `[balance]` section.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BalanceConfig {
+    /// When lookups a `topup` adds without `--expires` lapse: a duration
+    /// (`365d`, `12mo`) or `never` (the default).
+    #[serde(default, deserialize_with = "relative_expiry")]
+    pub topup_expires: Option<crate::balance::BatchExpiry>,
+}
+
+/// A duration or `never`: a date would soon be past for every later top-up.
+fn relative_expiry<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<crate::balance::BatchExpiry>, D::Error> {
+    let text = String::deserialize(d)?;
+    crate::balance::BatchExpiry::parse_relative(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }
 
 /// When output is colored.

@@ -293,6 +293,16 @@ pub enum Refusal {
         /// The key, as `name (id)`.
         key: String,
     },
+    /// A key holds at most this many batches with lookups left.
+    #[error(
+        "key {key} already holds {limit} batches of lookups that lapse at different times: top it up with an expiry one of them has, or without one"
+    )]
+    TooManyBatches {
+        /// The key, as `name (id)`.
+        key: String,
+        /// The most it holds.
+        limit: usize,
+    },
     /// A key has at most this many notification addresses.
     #[error(
         "a key can have at most {limit} notification addresses (this would make {would_have}): remove one first"

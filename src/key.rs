@@ -232,8 +232,10 @@ pub struct Key {
     pub hint: String,
     /// Active, revoked or expired, as of when it was read.
     pub status: KeyStatus,
-    /// Lookups remaining.
+    /// Lookups remaining, without what lapsed by the time it was read.
     pub balance: i64,
+    /// The purchase batches holding the balance, settled as of the read.
+    pub batches: crate::balance::batches::Batches,
     /// When it was created.
     pub created_at: Timestamp,
     /// When it stops verifying, if ever.

@@ -5,28 +5,40 @@
 //! is left of a batch when it expires leaves the balance as an `expired`
 //! ledger row.
 //!
-//! Spends do not touch the batches: a key counts what it spent since the
-//! batches were last settled, and the store settles them (assigns those
-//! spends to batches, earliest expiry first) only when the batches change:
-//! a top-up, an automatic top-up, a batch's expiry. Every write that
-//! spends first settles the expiries due at its time, so between two
-//! settlements no batch expires, and the spends since the last one all
-//! came from batches that were live when they were made: assigning them in
-//! expiry order afterwards is exactly what taking them one by one would
-//! have done. A read after an expiry that nothing has settled yet computes
-//! the same settlement in memory.
+//! Spends do not touch the batches. The key's row keeps them as last
+//! settled beside its balance, so what was spent since is their sum less
+//! the balance, and a spend stays one update of the balance. The store
+//! settles them (assigns those spends to batches, earliest expiry first)
+//! only when the batches change: a top-up, an automatic top-up, a batch's
+//! lapse or notice. Every write that spends first records the lapses due
+//! at its time, so between two settlements no batch lapses, and the spends
+//! since the last one all came from batches that were live when they were
+//! made: assigning them in expiry order afterwards is exactly what taking
+//! them one by one would have done. Every read settles in memory, so it
+//! sees the balance without what lapsed whether or not a write has
+//! recorded it yet.
+
+use serde::ser::{Serialize, SerializeSeq, SerializeStruct, Serializer};
 
 use crate::clock::Timestamp;
+
+/// How long before a batch lapses its key's people are told, with what is
+/// at stake.
+pub const EXPIRING_NOTICE_SECS: i64 = 42 * 86_400;
 
 /// One purchase of lookups on a key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Batch {
-    /// The store's row id: orders batches bought at once.
+    /// Its place among the key's batches, in order of purchase: orders
+    /// batches that lapse at the same time.
     pub(crate) pk: i64,
     /// Lookups left, as of the settlement this was read at.
     pub left: i64,
     /// When what is left lapses; `None`: never.
     pub expires_at: Option<Timestamp>,
+    /// Whether its `lookups_expiring` notice was raised (or is not due:
+    /// it was bought with less than the notice's time to go).
+    pub(crate) warned: bool,
 }
 
 /// A key's batches as last settled, and the lookups spent since.
@@ -125,6 +137,179 @@ impl Holdings {
     }
 }
 
+/// A key's batches as read at one instant: settled in memory at that
+/// instant, so that every reader sees the balance without what lapsed,
+/// and knows what a write must record of it.
+#[derive(Clone, Debug, Default)]
+pub struct Batches {
+    /// The batches settled at `at`, in spend order.
+    settled: Vec<Batch>,
+    /// What lapsed by `at` that no write has recorded.
+    lapses: Vec<Lapse>,
+    /// The instant they were settled at.
+    at: Option<Timestamp>,
+}
+
+impl Batches {
+    /// The batches of a key whose stored balance is `balance`, as stored,
+    /// settled at `now`; `None` when they hold fewer lookups than the
+    /// balance (no rule writes that).
+    pub(crate) fn read(stored: Vec<Batch>, balance: i64, now: Timestamp) -> Option<Batches> {
+        let holdings = Holdings {
+            spent_since: stored.iter().map(|b| b.left).sum::<i64>() - balance,
+            batches: stored,
+        };
+        if holdings.spent_since < 0 || holdings.batches.iter().any(|b| b.left < 0) {
+            return None;
+        }
+        let settled = holdings.settle(now)?;
+        Some(Batches {
+            settled: settled.batches,
+            lapses: settled.lapses,
+            at: Some(now),
+        })
+    }
+
+    /// The lookups they hold once what lapsed is taken out: the key's
+    /// balance as of the read.
+    pub fn balance(&self) -> i64 {
+        self.settled.iter().map(|b| b.left).sum()
+    }
+
+    /// The batches with lookups left, in the order spends take them.
+    pub fn live(&self) -> impl Iterator<Item = &Batch> {
+        self.settled.iter().filter(|b| b.left > 0)
+    }
+
+    /// What lapsed and no write has recorded yet.
+    pub(crate) fn lapses(&self) -> &[Lapse] {
+        &self.lapses
+    }
+
+    /// The batches whose `lookups_expiring` notice is due: within the
+    /// notice's time of lapsing, with lookups left, not yet told.
+    pub(crate) fn notices_due(&self) -> Vec<&Batch> {
+        let Some(now) = self.at else {
+            return Vec::new();
+        };
+        self.live()
+            .filter(|b| !b.warned)
+            .filter(|b| b.expires_at.is_some_and(|t| notice_due(t, now)))
+            .collect()
+    }
+
+    /// Whether a write must record something: a lapse or a notice.
+    pub(crate) fn due(&self) -> bool {
+        !self.lapses.is_empty() || !self.notices_due().is_empty()
+    }
+
+    /// The batches a write stores once it has recorded this settlement:
+    /// the used-up and lapsed ones gone, the notices due marked raised,
+    /// and `added` joined to the batch that lapses at the same instant, or
+    /// else kept beside them. `None` when that would make more than
+    /// [`MAX_LIVE_BATCHES`].
+    pub(crate) fn to_store(&self, added: Option<NewBatch>) -> Option<Vec<Batch>> {
+        let noticed: Vec<i64> = self.notices_due().iter().map(|b| b.pk).collect();
+        let mut kept: Vec<Batch> = self
+            .live()
+            .map(|b| Batch {
+                warned: b.warned || noticed.contains(&b.pk),
+                ..b.clone()
+            })
+            .collect();
+        kept.sort_by_key(|b| b.pk);
+        if let Some(new) = added {
+            match kept.iter_mut().find(|b| b.expires_at == new.expires_at) {
+                Some(same) => {
+                    same.left = same.left.saturating_add(new.lookups);
+                    same.warned &= new.warned;
+                }
+                None => kept.push(Batch {
+                    pk: 0,
+                    left: new.lookups,
+                    expires_at: new.expires_at,
+                    warned: new.warned,
+                }),
+            }
+        }
+        (kept.len() <= MAX_LIVE_BATCHES).then_some(kept)
+    }
+}
+
+/// Lookups added to a key: how many, until when, and whether their
+/// `lookups_expiring` notice is still to come.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NewBatch {
+    /// Lookups.
+    pub lookups: i64,
+    /// When they lapse; `None`: never.
+    pub expires_at: Option<Timestamp>,
+    /// Bought with less than the notice's time to go (or never
+    /// lapsing): no notice will be raised.
+    pub warned: bool,
+}
+
+impl NewBatch {
+    /// `lookups` bought at `now`, lapsing at `expires_at`.
+    pub(crate) fn bought(lookups: i64, expires_at: Option<Timestamp>, now: Timestamp) -> NewBatch {
+        NewBatch {
+            lookups,
+            expires_at,
+            warned: expires_at.is_none_or(|t| notice_due(t, now)),
+        }
+    }
+}
+
+/// The most batches with lookups left a key holds: they live in its row,
+/// which every verification reads. Batches that lapse at the same second
+/// are one, and so are those that never lapse.
+pub const MAX_LIVE_BATCHES: usize = 200;
+
+/// The first instant stored batches need a write: a lapse, or a notice
+/// coming due. `None` when neither ever will.
+pub(crate) fn due_at(batches: &[Batch]) -> Option<Timestamp> {
+    batches
+        .iter()
+        .filter(|b| b.left > 0)
+        .filter_map(|b| {
+            let t = b.expires_at?;
+            Some(if b.warned {
+                t
+            } else {
+                Timestamp::from_unix(t.unix() - EXPIRING_NOTICE_SECS)
+            })
+        })
+        .min()
+}
+
+/// Whether a batch that lapses at `expires_at` is within its notice's
+/// time at `now`.
+pub(crate) fn notice_due(expires_at: Timestamp, now: Timestamp) -> bool {
+    expires_at.unix().saturating_sub(now.unix()) <= EXPIRING_NOTICE_SECS
+}
+
+/// The key JSON's `batches`: `[{"left", "expires_at"}]`, those with
+/// lookups left, in the order spends take them.
+impl Serialize for Batches {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Shown<'a>(&'a Batch);
+        impl Serialize for Shown<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_struct("Batch", 2)?;
+                m.serialize_field("left", &self.0.left)?;
+                m.serialize_field("expires_at", &self.0.expires_at)?;
+                m.end()
+            }
+        }
+        let live: Vec<&Batch> = self.live().collect();
+        let mut seq = s.serialize_seq(Some(live.len()))?;
+        for b in live {
+            seq.serialize_element(&Shown(b))?;
+        }
+        seq.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +323,7 @@ mod tests {
             pk,
             left,
             expires_at: expires_day.map(at),
+            warned: false,
         }
     }
 
@@ -219,5 +405,46 @@ mod tests {
             spent_since: 11,
         };
         assert_eq!(h.settle(at(1)), None);
+    }
+
+    #[test]
+    fn a_read_settles_in_memory_and_names_what_a_write_records() {
+        let now = Timestamp::from_unix(30 * 86_400);
+        let kept = vec![
+            batch(1, 10, None),
+            batch(2, 50, Some(30)),
+            batch(3, 20, Some(60)),
+        ];
+        // 15 spent since: taken from batch 2, whose 35 left lapse now.
+        let read = Batches::read(kept.clone(), 65, now).unwrap();
+        assert_eq!(read.balance(), 30);
+        let live: Vec<i64> = read.live().map(|b| b.pk).collect();
+        assert_eq!(live, [3, 1]);
+        assert_eq!(read.lapses().len(), 1);
+        // Batch 3 lapses in 30 days: its notice is due.
+        assert_eq!(read.notices_due().len(), 1);
+        assert!(read.due());
+        let stored = read
+            .to_store(Some(NewBatch::bought(5, None, now)))
+            .unwrap();
+        assert_eq!(
+            stored,
+            [
+                batch(1, 15, None),
+                Batch {
+                    warned: true,
+                    ..batch(3, 20, Some(60))
+                }
+            ]
+        );
+        assert_eq!(due_at(&stored), Some(at(60)));
+        assert_eq!(due_at(&[batch(1, 1, Some(60))]), Some(at(18)));
+        assert_eq!(
+            serde_json::to_string(&read).unwrap(),
+            r#"[{"left":20,"expires_at":"1970-03-02T00:00:00Z"},{"left":10,"expires_at":null}]"#
+        );
+        // More spent than the batches hold: not a store any rule wrote.
+        assert!(Batches::read(kept, 81, now).is_none());
+        assert!(Batches::read(vec![batch(1, 5, None)], 6, now).is_none());
     }
 }

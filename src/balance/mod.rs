@@ -3,6 +3,9 @@
 use crate::error::{Error, Result};
 
 pub mod batches;
+pub mod expiry;
+
+pub use expiry::BatchExpiry;
 
 /// The balance an account's first key starts with (rule 2).
 pub const TEST_BALANCE: i64 = 100;

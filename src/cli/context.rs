@@ -32,6 +32,7 @@ pub struct Context {
     config_path: PathBuf,
     smtp: Option<SmtpConfig>,
     serve: Option<crate::config::ServeConfig>,
+    balance: crate::config::BalanceConfig,
     account: String,
     /// Whether the account was named (flag, environment or config) rather
     /// than defaulted: a verifier is scoped only by a named one.
@@ -117,6 +118,7 @@ impl Context {
             config_path,
             smtp: config.smtp,
             serve: config.serve,
+            balance: config.balance.unwrap_or_default(),
             account,
             account_named,
             busy_timeout: config
@@ -138,7 +140,8 @@ impl Context {
 
     /// The store, opened the first time it is asked for, for what the
     /// command means to do with it (see [`Access`]). Opening it to make
-    /// changes also announces expiries that came within 7 days (the store
+    /// changes also announces expiries that came within 7 days and records
+    /// the batches of lookups that lapsed or came near it (the store
     /// redacts client IPs past their redact days in every write on its
     /// own). Opening it to read changes nothing.
     pub fn store(&mut self, access: Access) -> Result<&mut Store> {
@@ -154,6 +157,7 @@ impl Context {
                     .with_clock(self.clock);
             if access != Access::Read {
                 store.announce_expiring()?;
+                store.record_due_batches()?;
             }
             self.store = Some(store);
             self.opened_for = Some(access);
@@ -251,6 +255,14 @@ impl Context {
     }
 
     /// The `[serve]` section of the config file (empty when it has none).
+    /// When lookups a `topup` adds lapse, unless it says: the config's
+    /// `[balance] topup_expires`, else never.
+    pub fn topup_expires(&self) -> crate::balance::BatchExpiry {
+        self.balance
+            .topup_expires
+            .unwrap_or(crate::balance::BatchExpiry::Never)
+    }
+
     pub fn serve_config(&self) -> crate::config::ServeConfig {
         self.serve.clone().unwrap_or_default()
     }

@@ -4,9 +4,9 @@ use super::args::TopupArgs;
 use super::context::Context;
 use super::output::Report;
 use super::stdin_key::key_ref;
-use crate::balance;
+use crate::balance::{self, BatchExpiry};
 use crate::error::Result;
-use crate::store::Access;
+use crate::store::{Access, TopupOrder};
 
 /// Validates the amount (1 to 1,000,000,000) and adds it, unless its ref
 /// was used for it already.
@@ -14,17 +14,27 @@ pub fn run(args: &TopupArgs, ctx: &mut Context) -> Result<Report> {
     let account = ctx.account()?;
     let key = key_ref(&args.key)?;
     let amount = balance::parse_amount(&args.amount)?;
-    let topup = ctx.store(Access::Write)?.topup_with_ref(
-        &account,
-        &key,
+    let expires = match &args.expires {
+        Some(text) => BatchExpiry::parse(text)?,
+        None => ctx.topup_expires(),
+    };
+    let order = TopupOrder {
         amount,
-        args.note.as_deref(),
-        args.reference.as_deref(),
-    )?;
+        note: args.note.as_deref(),
+        reference: args.reference.as_deref(),
+        expires,
+    };
+    let topup = ctx
+        .store(Access::Write)?
+        .topup_with(&account, &key, &order)?;
     let message = match topup.duplicate_of {
         None => format!(
-            "Added {amount} lookups to key {}; balance {}.",
+            "Added {amount} lookups to key {}{}; balance {}.",
             topup.key.label(),
+            topup
+                .expires_at
+                .map(|t| format!(", expiring at {t}"))
+                .unwrap_or_default(),
             topup.key.balance
         ),
         Some(at) => format!(

@@ -40,6 +40,10 @@ pub enum EventKind {
     Suspended,
     /// The suspended key was resumed.
     Resumed,
+    /// A batch of lookups lapses within 42 days (once per batch).
+    LookupsExpiring,
+    /// What was left of a batch of lookups lapsed.
+    LookupsExpired,
 }
 
 impl EventKind {
@@ -56,6 +60,8 @@ impl EventKind {
             EventKind::Expiring => "expiring",
             EventKind::Suspended => "suspended",
             EventKind::Resumed => "resumed",
+            EventKind::LookupsExpiring => "lookups_expiring",
+            EventKind::LookupsExpired => "lookups_expired",
         }
     }
 
@@ -72,6 +78,8 @@ impl EventKind {
             EventKind::Expiring,
             EventKind::Suspended,
             EventKind::Resumed,
+            EventKind::LookupsExpiring,
+            EventKind::LookupsExpired,
         ]
         .into_iter()
         .find(|k| k.as_str() == text)

@@ -68,6 +68,17 @@ pub fn compose(event: &Event) -> Mail {
             "New secret issued".to_owned(),
             "The key has a new secret; deploy it where the old one was used. The old secret stops working at once or after the grace period chosen.".to_owned(),
         ),
+        EventKind::LookupsExpiring => (
+            "Lookups expiring".to_owned(),
+            format!(
+                "Lookups left in a batch when it expires are lost. The key spends the batch that expires first; its balance and batches:\n    apikey --account {} show {}",
+                event.account, event.key_id
+            ),
+        ),
+        EventKind::LookupsExpired => (
+            format!("Lookups expired, balance {}", event.balance),
+            format!("Nothing to do unless the key runs low:\n    {topup}"),
+        ),
         EventKind::Expiring => (
             "Expiry coming up".to_owned(),
             format!(

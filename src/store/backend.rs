@@ -8,6 +8,7 @@ use super::Clock;
 use super::copy::{Table, Value};
 use crate::account::{Account, AccountName, AccountPk};
 use crate::audit::{Action, AuditEntry};
+use crate::balance::batches::Batch;
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::key::{Key, KeyId, KeyName, KeyPk};
@@ -98,6 +99,8 @@ pub enum LedgerReason {
     TestBalance,
     /// `topup`.
     Topup,
+    /// What was left of a batch when it lapsed.
+    Expired,
 }
 
 impl LedgerReason {
@@ -106,6 +109,7 @@ impl LedgerReason {
         match self {
             LedgerReason::TestBalance => "test_balance",
             LedgerReason::Topup => "topup",
+            LedgerReason::Expired => "expired",
         }
     }
 }
@@ -283,6 +287,16 @@ pub trait Tx {
     /// Spends lookups for a valid verification, returning the new balance.
     /// The caller has checked the balance covers the cost.
     fn spend(&mut self, spend: &Spend) -> Result<i64>;
+    /// Stores the key's purchase batches (see `columns::batches_from`)
+    /// and when they next need a write.
+    fn set_batches(
+        &mut self,
+        key: KeyPk,
+        batches: &[Batch],
+        due_at: Option<Timestamp>,
+    ) -> Result<()>;
+    /// Keys whose batches need a write by `now`: a lapse or a notice due.
+    fn keys_with_batches_due(&mut self, now: Timestamp) -> Result<Vec<Key>>;
     /// Suspends the key as of now, or resumes it.
     fn set_suspended(&mut self, key: KeyPk, suspended: bool) -> Result<()>;
     /// The entries of the key's table of accepted requests with these

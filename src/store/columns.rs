@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::account::{Account, AccountPk};
+use crate::balance::batches::{Batch, Batches};
 use crate::clock::Timestamp;
 use crate::key::{Key, KeyId, KeyName, KeyPk, KeyStatus};
 use crate::notify::event::{Event, EventKind, EventStatus, Raised};
@@ -150,9 +151,13 @@ pub(crate) fn ip_from_text(text: &str) -> UsageIp {
 /// monthly and per-IP daily limits, redact days, emails, low balance,
 /// day, day count, month, month count, warned day, limit day, limit
 /// month, expiry noticed, account id, suspended, rate limits, the last
-/// accepted request's number and the recent ones' times.
+/// accepted request's number and the recent ones' times, and its batches
+/// as the row keeps them. The balance and batches are as settled at
+/// `now`: without what lapsed, whether or not a write recorded it yet.
 pub(crate) fn key_from(row: &impl Columns, now: Timestamp) -> Result<Key, ColumnError> {
     let expires_at = ts(row.opt_int(7)?);
+    let batches = Batches::read(batches_from(row.text(32)?, 32)?, row.int(5)?, now)
+        .ok_or_else(|| ColumnError::new(32, "the batches hold fewer lookups than the balance"))?;
     let revoked_at = ts(row.opt_int(8)?);
     let suspended_at = ts(row.opt_int(28)?);
     Ok(Key {
@@ -162,7 +167,8 @@ pub(crate) fn key_from(row: &impl Columns, now: Timestamp) -> Result<Key, Column
         account: row.text(2)?.to_owned(),
         name: KeyName::from_store(row.text(3)?.to_owned()),
         hint: row.text(4)?.to_owned(),
-        balance: row.int(5)?,
+        balance: batches.balance(),
+        batches,
         created_at: Timestamp::from_unix(row.int(6)?),
         status: KeyStatus::at(revoked_at, expires_at, suspended_at, now),
         expires_at,
@@ -204,6 +210,56 @@ pub(crate) fn key_from(row: &impl Columns, now: Timestamp) -> Result<Key, Column
             expiry: row.int(26)? != 0,
         },
     })
+}
+
+/// A key's batches as its row keeps them: `left,expires,warned` (expires
+/// in Unix seconds, empty for never; warned 0 or 1) in order of purchase,
+/// separated by spaces; empty when it has none.
+pub(crate) fn batches_from(text: &str, column: usize) -> Result<Vec<Batch>, ColumnError> {
+    let bad = || ColumnError::new(column, "not a list of batches");
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    (1..)
+        .zip(text.split(' '))
+        .map(|(pk, entry)| {
+            let mut parts = entry.split(',');
+            let mut next = || parts.next().ok_or_else(bad);
+            let left = next()?.parse().map_err(|_| bad())?;
+            let expires = next()?;
+            let expires_at = if expires.is_empty() {
+                None
+            } else {
+                Some(Timestamp::from_unix(expires.parse().map_err(|_| bad())?))
+            };
+            let warned = match next()? {
+                "0" => false,
+                "1" => true,
+                _ => return Err(bad()),
+            };
+            if parts.next().is_some() {
+                return Err(bad());
+            }
+            Ok(Batch {
+                pk,
+                left,
+                expires_at,
+                warned,
+            })
+        })
+        .collect()
+}
+
+/// Batches as a key's row keeps them (see [`batches_from`]).
+pub(crate) fn batches_text(batches: &[Batch]) -> String {
+    let entries: Vec<String> = batches
+        .iter()
+        .map(|b| {
+            let expires = b.expires_at.map(|t| t.unix().to_string()).unwrap_or_default();
+            format!("{},{expires},{}", b.left, u8::from(b.warned))
+        })
+        .collect();
+    entries.join(" ")
 }
 
 /// An account from id, name, created, active keys, all keys, and the

@@ -89,6 +89,8 @@ pub(crate) const TABLES: &[Table] = &[
             "rate_limits",
             "rate_seq",
             "rate_recent",
+            "batches",
+            "batches_due_at",
         ],
         key: 1,
     },

@@ -8,6 +8,8 @@ use std::time::Duration;
 use super::Store;
 use super::accounts;
 use super::backend::{LedgerEntry, LedgerReason, NewAudit, NewKeyRow, Tx};
+use super::batches::Credit;
+use crate::balance::batches::NewBatch;
 use super::notify;
 use crate::account::{Account, AccountName};
 use crate::audit::{Action, AuditEntry};
@@ -125,15 +127,16 @@ pub(crate) fn create_in(
     })?;
     tx.insert_secret(pk, &secret.digest())?;
     let balance = if first_key {
-        tx.change_balance(
-            pk,
-            TEST_BALANCE,
-            &LedgerEntry {
+        let credit = Credit {
+            // The test balance never lapses.
+            batch: NewBatch::bought(TEST_BALANCE, None, tx.now()),
+            entry: LedgerEntry {
                 reason: LedgerReason::TestBalance,
                 note: None,
                 reference: None,
             },
-        )?
+        };
+        super::batches::credit_new_in(tx, pk, &credit)?
     } else {
         0
     };

@@ -14,6 +14,7 @@
 pub(crate) mod accounts;
 mod apply;
 pub(crate) mod backend;
+mod batches;
 mod check;
 pub(crate) mod columns;
 mod copy;
@@ -47,7 +48,7 @@ pub use self::outbox::{FailedEvent, HeldEvent, SendReport};
 /// The schema version this build writes: a store with a newer one is refused.
 pub use self::sqlite::SCHEMA_VERSION;
 pub use self::suspend::Suspension;
-pub use self::topup::Topup;
+pub use self::topup::{Topup, TopupOrder};
 pub use self::upgrading::Upgrading;
 use crate::clock::Timestamp;
 use crate::error::Result;

@@ -6,11 +6,12 @@
 use super::Store;
 use super::accounts;
 use super::backend::{LedgerEntry, LedgerReason, NewAudit};
+use super::batches::{Credit, record_in};
 use super::keys::{ensure_not_revoked, resolve};
 use super::notify;
 use crate::account::AccountName;
 use crate::audit::Action;
-use crate::balance;
+use crate::balance::{self, BatchExpiry, batches::NewBatch};
 use crate::clock::Timestamp;
 use crate::error::{Refusal, Result};
 use crate::key::{Key, KeyRef};
@@ -26,10 +27,38 @@ pub struct Topup {
     /// `Some` with when the first top-up with this ref was made, when this
     /// call added nothing.
     pub duplicate_of: Option<Timestamp>,
+    /// When the lookups this call added lapse, if they do.
+    pub expires_at: Option<Timestamp>,
+}
+
+/// A top-up as asked for.
+#[derive(Clone, Copy, Debug)]
+pub struct TopupOrder<'a> {
+    /// Lookups to add, 1 to 1,000,000,000.
+    pub amount: i64,
+    /// A note for the ledger and the audit trail.
+    pub note: Option<&'a str>,
+    /// A payment or invoice id that makes the top-up happen once.
+    pub reference: Option<&'a str>,
+    /// When the lookups lapse.
+    pub expires: BatchExpiry,
+}
+
+impl TopupOrder<'_> {
+    /// `amount` lookups that never lapse, with no note and no ref.
+    pub fn of(amount: i64) -> TopupOrder<'static> {
+        TopupOrder {
+            amount,
+            note: None,
+            reference: None,
+            expires: BatchExpiry::Never,
+        }
+    }
 }
 
 impl Store {
-    /// Adds `amount` lookups (1 to 1,000,000,000) to a key's balance.
+    /// Adds `amount` lookups (1 to 1,000,000,000) to a key's balance, in
+    /// a batch that never lapses.
     pub fn topup(
         &mut self,
         account: &AccountName,
@@ -37,27 +66,31 @@ impl Store {
         amount: i64,
         note: Option<&str>,
     ) -> Result<Key> {
-        self.topup_with_ref(account, key, amount, note, None)
-            .map(|t| t.key)
+        let order = TopupOrder {
+            note,
+            ..TopupOrder::of(amount)
+        };
+        self.topup_with(account, key, &order).map(|t| t.key)
     }
 
-    /// [`Store::topup`] with a ref (a payment or invoice id, 1 to 64
-    /// printable characters) unique in the account: when a top-up with
-    /// this ref was made already, to the same key and amount, nothing is
-    /// added and that one is reported; with another key or amount, the
-    /// call is refused.
-    pub fn topup_with_ref(
+    /// [`Store::topup`] as `order` asks: in a batch that lapses, and with
+    /// a ref (a payment or invoice id, 1 to 64 printable characters)
+    /// unique in the account: when a top-up with this ref was made
+    /// already, to the same key and amount, nothing is added and that one
+    /// is reported; with another key or amount, the call is refused.
+    pub fn topup_with(
         &mut self,
         account: &AccountName,
         key: &KeyRef,
-        amount: i64,
-        note: Option<&str>,
-        reference: Option<&str>,
+        order: &TopupOrder<'_>,
     ) -> Result<Topup> {
+        let amount = order.amount;
         balance::check_amount(amount)?;
-        let note = crate::text::note("note", note)?;
-        let reference = reference.map(balance::parse_ref).transpose()?;
+        let note = crate::text::note("note", order.note)?;
+        let reference = order.reference.map(balance::parse_ref).transpose()?;
         let mut tx = super::begin_write(&mut *self.backend, self.clock)?;
+        let now = tx.now();
+        let expires_at = order.expires.lapses_at(now)?;
         let account = accounts::find(&mut *tx, account)?;
         if reference.is_some() {
             // A ref is unique in the account: held before the key.
@@ -79,23 +112,27 @@ impl Store {
                 key: first,
                 amount,
                 duplicate_of: Some(used.at),
+                expires_at: None,
             });
         }
         ensure_not_revoked(&key, "topped up")?;
         if key.balance.checked_add(amount).is_none() {
             return Err(Refusal::BalanceCap { key: key.label() }.into());
         }
-        let balance = tx.change_balance(
-            key.pk,
-            amount,
-            &LedgerEntry {
+        let credit = Credit {
+            batch: NewBatch::bought(amount, expires_at, now),
+            entry: LedgerEntry {
                 reason: LedgerReason::Topup,
                 note: note.as_deref(),
                 reference: reference.as_deref().map(|r| (account.pk, r)),
             },
-        )?;
+        };
+        let balance = record_in(&mut *tx, &self.actor, &key, Some(&credit))?;
         let topped = tx.key_by_pk(key.pk)?;
         let mut detail = format!("+{amount} lookups");
+        if let Some(t) = expires_at {
+            detail.push_str(&format!(", expiring at {t}"));
+        }
         if let Some(r) = &reference {
             detail.push_str(&format!(", ref {r}"));
         }
@@ -105,6 +142,9 @@ impl Store {
             &[NewEvent::new(EventKind::Topup, detail)],
         )?;
         let mut detail = format!("+{amount}, balance {balance}");
+        if let Some(t) = expires_at {
+            detail.push_str(&format!(", expiring at {t}"));
+        }
         if let Some(r) = &reference {
             detail.push_str(&format!(", ref {r}"));
         }
@@ -125,6 +165,7 @@ impl Store {
             key: topped,
             amount,
             duplicate_of: None,
+            expires_at,
         })
     }
 }

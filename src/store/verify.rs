@@ -131,7 +131,7 @@ impl Store {
         let mut answers = Vec::with_capacity(batch.len());
         let mut wrote = false;
         for (digest, request) in batch {
-            match decide_in(&mut *tx, digest, request, &mut chores, &self.path) {
+            match decide_in(&mut *tx, digest, request, &mut chores, (&self.path, &self.actor)) {
                 Ok(decided) => {
                     wrote |= decided.wrote;
                     answers.push(Ok(decided.verdict));
@@ -315,7 +315,7 @@ fn decide_in(
     digest: &KeyDigest,
     request: &VerifyRequest,
     chores: &mut Chores,
-    store: &std::path::Path,
+    (store, actor): (&std::path::Path, &str),
 ) -> Result<Decided> {
     let cost = request.cost;
     // Read once the write lock is held: every decision below (expiry,
@@ -343,9 +343,15 @@ fn decide_in(
             }
             raised.expiry = true;
         }
-        wrote = code == VerifyCode::Valid || raised != key.raised;
+        let lapsed = key.batches.due();
+        wrote = code == VerifyCode::Valid || raised != key.raised || lapsed;
         if wrote {
             chores.before_write(tx)?;
+        }
+        if lapsed {
+            // What lapsed leaves the ledger before this spend joins it
+            // (the decision already counted without it).
+            super::batches::record_in(tx, actor, &key, None)?;
         }
         if code == VerifyCode::Valid {
             let counters = key.counters.after_spend(now, cost);

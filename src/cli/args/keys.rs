@@ -212,6 +212,10 @@ pub struct TopupArgs {
     /// The payment or invoice id: a second top-up with it in the account adds nothing
     #[arg(long = "ref", value_name = "TEXT")]
     pub reference: Option<String>,
+
+    /// When these lookups lapse: a duration (365d, 12mo), a date, or never [default: the config's [balance] topup_expires, else never]
+    #[arg(long, value_name = "WHEN")]
+    pub expires: Option<String>,
 }
 
 /// `log`.

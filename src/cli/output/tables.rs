@@ -151,6 +151,18 @@ pub(super) fn key_table(key: &Key, usage_today: Option<u64>, color: bool) -> Tab
         ("Status", status_cell(key.status, &status, color)),
         ("Balance", Cell::new(key.balance)),
     ];
+    // Lookups that never lapse need no row of their own.
+    if key.batches.live().any(|b| b.expires_at.is_some()) {
+        let lines: Vec<String> = key
+            .batches
+            .live()
+            .map(|b| match b.expires_at {
+                Some(t) => format!("{} expiring {}", b.left, t.short()),
+                None => format!("{} never expiring", b.left),
+            })
+            .collect();
+        rows.push(("Batches", Cell::new(lines.join("\n"))));
+    }
     if let Some(used) = usage_today {
         let text = match key.security.daily_limit {
             Some(limit) => format!("{used} of {limit}"),

@@ -1,14 +1,31 @@
-//! PostgreSQL's half of suspension and rate limits: the key's suspension
-//! time, and, for a rate limit larger than a key's row keeps, its table of
+//! PostgreSQL's half of purchase batches, suspension and rate limits: a
+//! key's batches in its row, its suspension time, and, for a rate limit larger than a key's row keeps, its table of
 //! accepted requests, read by number (the key is held, so no one else
 //! adds to it meanwhile).
 
 use super::tx::PgTx;
+use crate::balance::batches::Batch;
+use crate::clock::Timestamp;
 use crate::error::Result;
+use crate::store::columns::batches_text;
 use crate::key::KeyPk;
 use crate::rate::Hit;
 
 impl PgTx<'_> {
+    pub(super) fn store_batches(
+        &mut self,
+        key: KeyPk,
+        batches: &[Batch],
+        due_at: Option<Timestamp>,
+    ) -> Result<()> {
+        self.batch.forget(key);
+        self.run(
+            "UPDATE keys SET batches = $2, batches_due_at = $3 WHERE id = $1",
+            &[&key.0, &batches_text(batches), &due_at.map(Timestamp::unix)],
+        )
+        .map(drop)
+    }
+
     pub(super) fn suspend_key(&mut self, key: KeyPk, suspended: bool) -> Result<()> {
         self.batch.forget(key);
         let at = suspended.then_some(self.now.unix());

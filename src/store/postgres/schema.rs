@@ -140,6 +140,13 @@ const MIGRATIONS: &[&str] = &[
         ledger_id   BIGINT NOT NULL REFERENCES ledger(id),
         PRIMARY KEY (account_id, ref)
     );",
+    // 3: SQLite's schema 11: a key's purchase batches in its row, and when
+    // they next need a write; every balance so far becomes one batch that
+    // never lapses.
+    "ALTER TABLE keys ADD COLUMN batches TEXT NOT NULL DEFAULT '';
+    ALTER TABLE keys ADD COLUMN batches_due_at BIGINT;
+    UPDATE keys SET batches = balance || ',,1' WHERE balance > 0;
+    CREATE INDEX keys_batches_due ON keys(batches_due_at) WHERE batches_due_at IS NOT NULL;",
 ];
 
 /// The schema version this build writes.

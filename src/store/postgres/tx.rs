@@ -404,6 +404,24 @@ impl Tx for PgTx<'_> {
         self.spend_now(spend)
     }
 
+    fn set_batches(
+        &mut self,
+        key: KeyPk,
+        batches: &[crate::balance::batches::Batch],
+        due_at: Option<Timestamp>,
+    ) -> Result<()> {
+        self.store_batches(key, batches, due_at)
+    }
+
+    fn keys_with_batches_due(&mut self, now: Timestamp) -> Result<Vec<Key>> {
+        self.key_rows(
+            select_key!(
+                "WHERE k.batches_due_at IS NOT NULL AND k.batches_due_at <= $1 ORDER BY k.id"
+            ),
+            &[&now.unix()],
+        )
+    }
+
     fn set_suspended(&mut self, key: KeyPk, suspended: bool) -> Result<()> {
         self.suspend_key(key, suspended)
     }

@@ -1,5 +1,6 @@
 //! SQLite's ledger rows for balance changes other than spends (top-ups,
-//! the test balance), and the refs that make a top-up happen once.
+//! the test balance, lapses), the refs that make a top-up happen once,
+//! and the purchase batches that hold a balance.
 
 use rusqlite::{OptionalExtension, params};
 
@@ -8,9 +9,43 @@ use crate::account::AccountPk;
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::key::KeyPk;
+use super::rows::key_from_row;
+use crate::balance::batches::Batch;
+use crate::key::Key;
 use crate::store::backend::{LedgerEntry, RefUse};
+use crate::store::columns::batches_text;
 
 impl SqliteTx<'_> {
+    pub(super) fn store_batches(
+        &mut self,
+        key: KeyPk,
+        batches: &[Batch],
+        due_at: Option<Timestamp>,
+    ) -> Result<()> {
+        self.stmt("UPDATE keys SET batches = ?2, batches_due_at = ?3 WHERE id = ?1")
+            .and_then(|mut s| {
+                s.execute(params![
+                    key.0,
+                    batches_text(batches),
+                    due_at.map(Timestamp::unix)
+                ])
+            })
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    pub(super) fn batches_due(&mut self, now: Timestamp) -> Result<Vec<Key>> {
+        let at = self.now;
+        let mut stmt = self
+            .stmt(select_key!(
+                "WHERE k.batches_due_at IS NOT NULL AND k.batches_due_at <= ?1 ORDER BY k.id"
+            ))
+            .map_err(|e| self.errors.wrap(e))?;
+        stmt.query_map([now.unix()], |r| key_from_row(r, at))
+            .and_then(Iterator::collect)
+            .map_err(|e| self.errors.wrap(e))
+    }
+
     pub(super) fn add_to_balance(
         &mut self,
         key: KeyPk,

@@ -253,6 +253,20 @@ const MIGRATIONS: &[Step] = &[
     ) WITHOUT ROWID;
     ",
     ),
+    // 11: lookups bought in batches that lapse. A key's batches live in
+    // its row (`left,expires,warned` in order of purchase, spaces between;
+    // see `columns::batches_from`), read with it by every verification;
+    // `batches_due_at` is when they next need a write (a lapse or a
+    // notice), for the sweep that records what no verification did. Every
+    // balance so far becomes one batch that never lapses.
+    Step::Sql(
+        r"
+    ALTER TABLE keys ADD COLUMN batches TEXT NOT NULL DEFAULT '';
+    ALTER TABLE keys ADD COLUMN batches_due_at INTEGER;
+    UPDATE keys SET batches = balance || ',,1' WHERE balance > 0;
+    CREATE INDEX keys_batches_due ON keys(batches_due_at) WHERE batches_due_at IS NOT NULL;
+    ",
+    ),
 ];
 
 /// Migration 9: the ledger rebuilt with `day` and `spends`, every spend row

@@ -8,6 +8,7 @@ use super::rows::{SELECT_ACCOUNT, account_from_row, key_from_row};
 use super::sql::{self, KEY_COLUMN_COUNT};
 use crate::account::{Account, AccountName, AccountPk};
 use crate::audit::AuditEntry;
+use crate::balance::batches::Batch;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyId, KeyName, KeyPk};
@@ -391,6 +392,19 @@ impl Tx for SqliteTx<'_> {
             .and_then(|mut s| s.execute(params![spend.key.0, c.day, ip_text(spend.ip), cost]))
             .map_err(|e| self.fail(e))?;
         Ok(balance)
+    }
+
+    fn set_batches(
+        &mut self,
+        key: KeyPk,
+        batches: &[Batch],
+        due_at: Option<Timestamp>,
+    ) -> Result<()> {
+        self.store_batches(key, batches, due_at)
+    }
+
+    fn keys_with_batches_due(&mut self, now: Timestamp) -> Result<Vec<Key>> {
+        self.batches_due(now)
     }
 
     fn set_suspended(&mut self, key: KeyPk, suspended: bool) -> Result<()> {
