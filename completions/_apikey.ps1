@@ -216,6 +216,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
         'apikey;topup' {
             [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'A note for the ledger and the audit trail')
             [CompletionResult]::new('--ref', '--ref', [CompletionResultType]::ParameterName, 'The payment or invoice id: a second top-up with it in the account adds nothing')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'When these lookups lapse: a duration (365d, 12mo), a date, or never [default: the config''s [balance] topup_expires, else never]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')

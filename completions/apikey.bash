@@ -3026,7 +3026,7 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__topup)
-            opts="-a -y -q -h -V --note --ref --db --config --account --json --yes --quiet --color --help --version"
+            opts="-a -y -q -h -V --note --ref --expires --db --config --account --json --yes --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3037,6 +3037,10 @@ _apikey() {
                     return 0
                     ;;
                 --ref)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

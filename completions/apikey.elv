@@ -204,6 +204,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
         &'apikey;topup'= {
             cand --note 'A note for the ledger and the audit trail'
             cand --ref 'The payment or invoice id: a second top-up with it in the account adds nothing'
+            cand --expires 'When these lookups lapse: a duration (365d, 12mo), a date, or never [default: the config''s [balance] topup_expires, else never]'
             cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
             cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'

@@ -167,6 +167,7 @@ complete -c apikey -n "__fish_apikey_using_subcommand rename" -s h -l help -d 'P
 complete -c apikey -n "__fish_apikey_using_subcommand rename" -s V -l version -d 'Print version'
 complete -c apikey -n "__fish_apikey_using_subcommand topup" -l note -d 'A note for the ledger and the audit trail' -r
 complete -c apikey -n "__fish_apikey_using_subcommand topup" -l ref -d 'The payment or invoice id: a second top-up with it in the account adds nothing' -r
+complete -c apikey -n "__fish_apikey_using_subcommand topup" -l expires -d 'When these lookups lapse: a duration (365d, 12mo), a date, or never [default: the config\'s [balance] topup_expires, else never]' -r
 complete -c apikey -n "__fish_apikey_using_subcommand topup" -l db -d 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand topup" -l config -d 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]' -r -F
 complete -c apikey -n "__fish_apikey_using_subcommand topup" -s a -l account -d 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]' -r

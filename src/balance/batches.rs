@@ -148,26 +148,47 @@ pub struct Batches {
     lapses: Vec<Lapse>,
     /// The instant they were settled at.
     at: Option<Timestamp>,
+    /// See [`Batches::unheld`].
+    unheld: i64,
 }
 
 impl Batches {
     /// The batches of a key whose stored balance is `balance`, as stored,
-    /// settled at `now`; `None` when they hold fewer lookups than the
-    /// balance (no rule writes that).
-    pub(crate) fn read(stored: Vec<Batch>, balance: i64, now: Timestamp) -> Option<Batches> {
-        let holdings = Holdings {
-            spent_since: stored.iter().map(|b| b.left).sum::<i64>() - balance,
-            batches: stored,
-        };
-        if holdings.spent_since < 0 || holdings.batches.iter().any(|b| b.left < 0) {
+    /// settled at `now`; `None` when a batch holds fewer than no lookups
+    /// (no rule writes that). A balance larger than the batches hold (an
+    /// edit past the rules) keeps the difference as lookups that never
+    /// lapse, so the key still works, and says so in [`Batches::unheld`].
+    pub(crate) fn read(mut stored: Vec<Batch>, balance: i64, now: Timestamp) -> Option<Batches> {
+        if stored.iter().any(|b| b.left < 0) {
             return None;
         }
+        let held: i64 = stored.iter().map(|b| b.left).sum();
+        let unheld = balance.saturating_sub(held).max(0);
+        if unheld > 0 {
+            stored.push(Batch {
+                pk: 0,
+                left: unheld,
+                expires_at: None,
+                warned: true,
+            });
+        }
+        let holdings = Holdings {
+            spent_since: held + unheld - balance,
+            batches: stored,
+        };
         let settled = holdings.settle(now)?;
         Some(Batches {
             settled: settled.batches,
             lapses: settled.lapses,
             at: Some(now),
+            unheld,
         })
+    }
+
+    /// Lookups the balance holds that no stored batch does: 0, unless the
+    /// balance was changed past the rules.
+    pub fn unheld(&self) -> i64 {
+        self.unheld
     }
 
     /// The lookups they hold once what lapsed is taken out: the key's
@@ -443,8 +464,11 @@ mod tests {
             serde_json::to_string(&read).unwrap(),
             r#"[{"left":20,"expires_at":"1970-03-02T00:00:00Z"},{"left":10,"expires_at":null}]"#
         );
-        // More spent than the batches hold: not a store any rule wrote.
-        assert!(Batches::read(kept, 81, now).is_none());
-        assert!(Batches::read(vec![batch(1, 5, None)], 6, now).is_none());
+        // A balance the batches do not hold (an edit past the rules): the
+        // rest never lapses, and is told.
+        let raised = Batches::read(kept, 181, now).unwrap();
+        assert_eq!((raised.balance(), raised.unheld()), (146, 101));
+        assert_eq!(raised.live().last().map(|b| b.left), Some(101));
+        assert!(Batches::read(vec![batch(1, -5, None)], 0, now).is_none());
     }
 }

@@ -43,12 +43,25 @@ impl Store {
     /// Every account, by name.
     pub fn accounts(&mut self) -> Result<Vec<Account>> {
         let mut tx = self.backend.read(self.clock)?;
-        tx.accounts()
+        let mut accounts = tx.accounts()?;
+        for account in &mut accounts {
+            settle_balance(&mut *tx, account)?;
+        }
+        Ok(accounts)
     }
 
     /// One account (exit 4 if there is none by that name).
     pub fn account(&mut self, name: &AccountName) -> Result<Account> {
         let mut tx = self.backend.read(self.clock)?;
-        find(&mut *tx, name)
+        let mut account = find(&mut *tx, name)?;
+        settle_balance(&mut *tx, &mut account)?;
+        Ok(account)
     }
+}
+
+/// The account's balance as its keys read now: without the lookups that
+/// lapsed, which the stored balances keep until a write records them.
+fn settle_balance(tx: &mut dyn Tx, account: &mut Account) -> Result<()> {
+    account.balance = tx.keys(account.pk, false)?.iter().map(|k| k.balance).sum();
+    Ok(())
 }

@@ -26,7 +26,8 @@ pub struct CheckReport {
 #[derive(Debug, Serialize)]
 pub struct Violation {
     /// Which check: `integrity`, `ledger`, `active_keys`, `test_balance`,
-    /// `stored_list`, or `unreadable` (a part of the store that could not
+    /// `stored_list`, `batches` (a balance its purchase batches do not
+    /// hold), or `unreadable` (a part of the store that could not
     /// be read).
     pub check: &'static str,
     /// The account it concerns, if one.
@@ -87,6 +88,20 @@ impl Store {
                 }
             };
             keys += account_keys.len();
+            for key in account_keys.iter().filter(|k| k.batches.unheld() > 0) {
+                found.push(
+                    "batches",
+                    Some(&key.account),
+                    Some(&key.id),
+                    format!(
+                        "key {}/{} has a balance of {} of which its batches hold {} fewer: they count as lookups that never lapse",
+                        key.account,
+                        key.label(),
+                        key.balance,
+                        key.batches.unheld()
+                    ),
+                );
+            }
             // A revoked key is never used again, nor can it be changed:
             // what its lists hold no longer matters.
             for key in account_keys

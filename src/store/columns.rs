@@ -157,7 +157,7 @@ pub(crate) fn ip_from_text(text: &str) -> UsageIp {
 pub(crate) fn key_from(row: &impl Columns, now: Timestamp) -> Result<Key, ColumnError> {
     let expires_at = ts(row.opt_int(7)?);
     let batches = Batches::read(batches_from(row.text(32)?, 32)?, row.int(5)?, now)
-        .ok_or_else(|| ColumnError::new(32, "the batches hold fewer lookups than the balance"))?;
+        .ok_or_else(|| ColumnError::new(32, "a batch holds fewer than no lookups"))?;
     let revoked_at = ts(row.opt_int(8)?);
     let suspended_at = ts(row.opt_int(28)?);
     Ok(Key {

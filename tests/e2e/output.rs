@@ -14,6 +14,7 @@ fn key_json_has_the_contract_fields() {
         "hint",
         "status",
         "balance",
+        "batches",
         "created_at",
         "expires_at",
         "revoked_at",
@@ -28,6 +29,11 @@ fn key_json_has_the_contract_fields() {
     expected.sort_unstable();
     assert_eq!(got, expected);
     assert!(v["id"].as_str().unwrap().starts_with("k_"));
+    // The test balance: one batch that never lapses.
+    assert_eq!(
+        v["batches"],
+        serde_json::json!([{"left": 100, "expires_at": null}])
+    );
     assert_eq!(v["account"], "default");
     assert_eq!(v["status"], "active");
     assert_eq!(v["balance"], 100);

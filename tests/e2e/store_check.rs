@@ -235,6 +235,7 @@ fn store_check_names_each_broken_invariant_and_changes_nothing() {
         [
             "integrity",
             "active_keys",
+            "batches",
             "stored_list",
             "test_balance",
             "ledger"
@@ -249,15 +250,19 @@ fn store_check_names_each_broken_invariant_and_changes_nothing() {
         .collect();
     assert!(messages[0].contains("table ledger"), "{messages:?}");
     assert!(messages[1].contains("11 active keys"), "{messages:?}");
-    assert!(messages[2].contains("13 allowed URLs"), "{messages:?}");
-    assert!(messages[3].contains("2 times"), "{messages:?}");
     assert!(
-        messages[4].contains("balance of 106 but its ledger sums to 99"),
+        messages[2].contains("balance of 106 of which its batches hold 7 fewer"),
+        "{messages:?}"
+    );
+    assert!(messages[3].contains("13 allowed URLs"), "{messages:?}");
+    assert!(messages[4].contains("2 times"), "{messages:?}");
+    assert!(
+        messages[5].contains("balance of 106 but its ledger sums to 99"),
         "{messages:?}"
     );
     assert_eq!(report["violations"][1]["account"], "default");
-    assert!(run.one_line_error().contains("5 violations"));
-    assert_eq!(env.run(&["store", "check", "-q"]).code(1).stdout, "5\n");
+    assert!(run.one_line_error().contains("6 violations"));
+    assert_eq!(env.run(&["store", "check", "-q"]).code(1).stdout, "6\n");
     assert_eq!(std::fs::read(&env.db).unwrap(), before, "check wrote");
 }
 

@@ -12,9 +12,17 @@ use tempfile::TempDir;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_apikey");
 
-/// SQL that takes the columns of schemas 8 and 10 back out of a store, for
-/// tests that make an older store by hand from a new one.
-pub const UNDO_SCHEMA_8: &str = "ALTER TABLE keys DROP COLUMN suspended_at;
+/// SQL that takes what migration 11 added back out of a store, for tests
+/// that make an older store by hand from a new one.
+pub const UNDO_SCHEMA_10: &str = "DROP INDEX keys_batches_due;
+     ALTER TABLE keys DROP COLUMN batches;
+     ALTER TABLE keys DROP COLUMN batches_due_at;";
+
+/// What migrations 9 to 11 added, for tests that make a store of schema 8.
+pub const UNDO_SCHEMA_8: &str = "DROP INDEX keys_batches_due;
+     ALTER TABLE keys DROP COLUMN batches;
+     ALTER TABLE keys DROP COLUMN batches_due_at;
+     ALTER TABLE keys DROP COLUMN suspended_at;
      ALTER TABLE keys DROP COLUMN rate_limits;
      ALTER TABLE keys DROP COLUMN rate_seq;
      ALTER TABLE keys DROP COLUMN rate_recent;
