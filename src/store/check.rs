@@ -94,7 +94,7 @@ impl Store {
                     Some(&key.account),
                     Some(&key.id),
                     format!(
-                        "key {}/{} has a balance of {} of which its batches hold {} fewer: they count as lookups that never lapse",
+                        "key {}/{} has a balance of {}, {} more than its purchase batches hold: those count as lookups that never lapse",
                         key.account,
                         key.label(),
                         key.balance,

@@ -251,7 +251,7 @@ fn store_check_names_each_broken_invariant_and_changes_nothing() {
     assert!(messages[0].contains("table ledger"), "{messages:?}");
     assert!(messages[1].contains("11 active keys"), "{messages:?}");
     assert!(
-        messages[2].contains("balance of 106 of which its batches hold 7 fewer"),
+        messages[2].contains("balance of 106, 6 more than its purchase batches hold"),
         "{messages:?}"
     );
     assert!(messages[3].contains("13 allowed URLs"), "{messages:?}");
