@@ -445,9 +445,7 @@ mod tests {
         // Batch 3 lapses in 30 days: its notice is due.
         assert_eq!(read.notices_due().len(), 1);
         assert!(read.due());
-        let stored = read
-            .to_store(Some(NewBatch::bought(5, None, now)))
-            .unwrap();
+        let stored = read.to_store(Some(NewBatch::bought(5, None, now))).unwrap();
         assert_eq!(
             stored,
             [
@@ -468,7 +466,11 @@ mod tests {
         // rest never lapses, and is told.
         let raised = Batches::read(kept, 181, now).unwrap();
         assert_eq!((raised.balance(), raised.unheld()), (131, 101));
-        assert!(raised.live().any(|b| b.left == 101 && b.expires_at.is_none()));
+        assert!(
+            raised
+                .live()
+                .any(|b| b.left == 101 && b.expires_at.is_none())
+        );
         assert!(Batches::read(vec![batch(1, -5, None)], 0, now).is_none());
     }
 }

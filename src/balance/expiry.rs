@@ -190,7 +190,18 @@ mod tests {
     #[test]
     fn what_is_refused() {
         let now = at("2027-01-31T10:00:00Z");
-        for bad in ["", "0d", "12", "mo", "12x", "1moo", "-1d", "101y", "é", "99999999999999999999d"] {
+        for bad in [
+            "",
+            "0d",
+            "12",
+            "mo",
+            "12x",
+            "1moo",
+            "-1d",
+            "101y",
+            "é",
+            "99999999999999999999d",
+        ] {
             assert!(BatchExpiry::parse(bad).is_err(), "{bad:?}");
         }
         assert!(BatchExpiry::parse_relative("2027-06-30").is_err());

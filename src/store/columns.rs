@@ -255,7 +255,10 @@ pub(crate) fn batches_text(batches: &[Batch]) -> String {
     let entries: Vec<String> = batches
         .iter()
         .map(|b| {
-            let expires = b.expires_at.map(|t| t.unix().to_string()).unwrap_or_default();
+            let expires = b
+                .expires_at
+                .map(|t| t.unix().to_string())
+                .unwrap_or_default();
             format!("{},{expires},{}", b.left, u8::from(b.warned))
         })
         .collect();

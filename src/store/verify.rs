@@ -131,7 +131,13 @@ impl Store {
         let mut answers = Vec::with_capacity(batch.len());
         let mut wrote = false;
         for (digest, request) in batch {
-            match decide_in(&mut *tx, digest, request, &mut chores, (&self.path, &self.actor)) {
+            match decide_in(
+                &mut *tx,
+                digest,
+                request,
+                &mut chores,
+                (&self.path, &self.actor),
+            ) {
                 Ok(decided) => {
                     wrote |= decided.wrote;
                     answers.push(Ok(decided.verdict));

@@ -5,6 +5,7 @@ mod accounts;
 mod apply;
 mod assets;
 mod bad_input;
+mod batches;
 mod boundaries;
 mod concurrency;
 mod delivery;

@@ -7,9 +7,9 @@ use super::tx::PgTx;
 use crate::balance::batches::Batch;
 use crate::clock::Timestamp;
 use crate::error::Result;
-use crate::store::columns::batches_text;
 use crate::key::KeyPk;
 use crate::rate::Hit;
+use crate::store::columns::batches_text;
 
 impl PgTx<'_> {
     pub(super) fn store_batches(

@@ -4,14 +4,14 @@
 
 use rusqlite::{OptionalExtension, params};
 
+use super::rows::key_from_row;
 use super::tx::SqliteTx;
 use crate::account::AccountPk;
+use crate::balance::batches::Batch;
 use crate::clock::Timestamp;
 use crate::error::Result;
-use crate::key::KeyPk;
-use super::rows::key_from_row;
-use crate::balance::batches::Batch;
 use crate::key::Key;
+use crate::key::KeyPk;
 use crate::store::backend::{LedgerEntry, RefUse};
 use crate::store::columns::batches_text;
 
