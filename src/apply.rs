@@ -236,7 +236,7 @@ mod tests {
         .unwrap();
         let desired = &m.accounts[0].keys[0];
         let key = Key {
-            batches: Default::default(),
+            batches: crate::balance::batches::Batches::default(),
             pk: crate::key::KeyPk(1),
             account_pk: crate::account::AccountPk(1),
             id: KeyId::parse("k_00000000").unwrap(),

@@ -2,6 +2,7 @@
 //! a factory (with a guard that owns its resources), so a PostgreSQL backend
 //! proves the same rules with one more `backend_suite!` line.
 
+mod batches;
 mod outbox;
 mod rate;
 mod redaction;
@@ -532,6 +533,11 @@ macro_rules! backend_suite {
             fn suspension_comes_after_expiry_and_before_the_rest() {
                 let (store, _keep) = $factory();
                 suite::rate::suspension_comes_after_expiry_and_before_the_rest(store);
+            }
+            #[test]
+            fn a_lapse_met_in_a_batch_is_recorded_once() {
+                let (store, _keep) = $factory();
+                suite::batches::a_lapse_met_in_a_batch_is_recorded_once(store);
             }
             #[test]
             fn a_discarded_event_is_never_sent() {
