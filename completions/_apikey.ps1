@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('regenerate', 'regenerate', [CompletionResultType]::ParameterValue, 'Give a key a new secret, keeping its id, name, balance and settings')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Give a key a new name, keeping its id, secret, balance and settings')
             [CompletionResult]::new('topup', 'topup', [CompletionResultType]::ParameterValue, 'Add lookups to a key''s balance')
+            [CompletionResult]::new('autotopup', 'autotopup', [CompletionResultType]::ParameterValue, 'Show or change a key''s automatic top-up')
             [CompletionResult]::new('security', 'security', [CompletionResultType]::ParameterValue, 'Show or change a key''s security settings')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a presented key and spend lookups, as an API server would')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Verify keys over HTTP for gateways and API servers, until stopped')
@@ -222,6 +223,28 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the essential value (e.g. the new key)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the essential value (e.g. the new key)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'apikey;autotopup' {
+            [CompletionResult]::new('--below', '--below', [CompletionResultType]::ParameterName, 'Top up when a verification leaves the balance below N')
+            [CompletionResult]::new('--amount', '--amount', [CompletionResultType]::ParameterName, 'Lookups each top-up adds: a whole number from 1 to 1000000000')
+            [CompletionResult]::new('--max-per-day', '--max-per-day', [CompletionResultType]::ParameterName, 'At most K top-ups per UTC day, 1 to 1000 [default: 1]')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'When each top-up''s lookups lapse: a duration (365d, 12mo) or never [default: never]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output [default: auto; NO_COLOR turns it off]')
+            [CompletionResult]::new('--off', '--off', [CompletionResultType]::ParameterName, 'Turn automatic top-up off')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm destructive commands without asking')
@@ -793,6 +816,7 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             [CompletionResult]::new('regenerate', 'regenerate', [CompletionResultType]::ParameterValue, 'Give a key a new secret, keeping its id, name, balance and settings')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Give a key a new name, keeping its id, secret, balance and settings')
             [CompletionResult]::new('topup', 'topup', [CompletionResultType]::ParameterValue, 'Add lookups to a key''s balance')
+            [CompletionResult]::new('autotopup', 'autotopup', [CompletionResultType]::ParameterValue, 'Show or change a key''s automatic top-up')
             [CompletionResult]::new('security', 'security', [CompletionResultType]::ParameterValue, 'Show or change a key''s security settings')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a presented key and spend lookups, as an API server would')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Verify keys over HTTP for gateways and API servers, until stopped')
@@ -831,6 +855,9 @@ Register-ArgumentCompleter -Native -CommandName 'apikey' -ScriptBlock {
             break
         }
         'apikey;help;topup' {
+            break
+        }
+        'apikey;help;autotopup' {
             break
         }
         'apikey;help;security' {

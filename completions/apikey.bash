@@ -22,6 +22,9 @@ _apikey() {
             apikey,apply)
                 cmd="apikey__subcmd__apply"
                 ;;
+            apikey,autotopup)
+                cmd="apikey__subcmd__autotopup"
+                ;;
             apikey,completions)
                 cmd="apikey__subcmd__completions"
                 ;;
@@ -105,6 +108,9 @@ _apikey() {
                 ;;
             apikey__subcmd__help,apply)
                 cmd="apikey__subcmd__help__subcmd__apply"
+                ;;
+            apikey__subcmd__help,autotopup)
+                cmd="apikey__subcmd__help__subcmd__autotopup"
                 ;;
             apikey__subcmd__help,completions)
                 cmd="apikey__subcmd__help__subcmd__completions"
@@ -296,7 +302,7 @@ _apikey() {
 
     case "${cmd}" in
         apikey)
-            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help"
+            opts="-a -y -q -h -V --db --config --account --json --yes --quiet --color --help --version create list show revoke suspend resume regenerate rename topup autotopup security verify serve usage notify log account store apply completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -701,6 +707,78 @@ _apikey() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        apikey__subcmd__autotopup)
+            opts="-a -y -q -h -V --below --amount --max-per-day --expires --off --db --config --account --json --yes --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --below)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --amount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-per-day)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         apikey__subcmd__completions)
             opts="-a -y -q -h -V --dynamic --db --config --account --json --yes --quiet --color --help --version bash zsh fish powershell elvish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -878,7 +956,7 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__help)
-            opts="create list show revoke suspend resume regenerate rename topup security verify serve usage notify log account store apply completions help"
+            opts="create list show revoke suspend resume regenerate rename topup autotopup security verify serve usage notify log account store apply completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -948,6 +1026,20 @@ _apikey() {
             return 0
             ;;
         apikey__subcmd__help__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        apikey__subcmd__help__subcmd__autotopup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

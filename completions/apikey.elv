@@ -41,6 +41,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand regenerate 'Give a key a new secret, keeping its id, name, balance and settings'
             cand rename 'Give a key a new name, keeping its id, secret, balance and settings'
             cand topup 'Add lookups to a key''s balance'
+            cand autotopup 'Show or change a key''s automatic top-up'
             cand security 'Show or change a key''s security settings'
             cand verify 'Check a presented key and spend lookups, as an API server would'
             cand serve 'Verify keys over HTTP for gateways and API servers, until stopped'
@@ -210,6 +211,27 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
             cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print exactly one JSON document on stdout'
+            cand -y 'Confirm destructive commands without asking'
+            cand --yes 'Confirm destructive commands without asking'
+            cand -q 'Print only the essential value (e.g. the new key)'
+            cand --quiet 'Print only the essential value (e.g. the new key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'apikey;autotopup'= {
+            cand --below 'Top up when a verification leaves the balance below N'
+            cand --amount 'Lookups each top-up adds: a whole number from 1 to 1000000000'
+            cand --max-per-day 'At most K top-ups per UTC day, 1 to 1000 [default: 1]'
+            cand --expires 'When each top-up''s lookups lapse: a duration (365d, 12mo) or never [default: never]'
+            cand --db 'The store file, a plain path (never a SQLite URI) [env: APIKEY_DB] [default: keys.db in the platform data dir]'
+            cand --config 'The config file [env: APIKEY_CONFIG] [default: config.toml in the platform config dir]'
+            cand -a 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --account 'The account to act on [env: APIKEY_ACCOUNT] [default: `account` in the config, else "default"]'
+            cand --color 'When to color output [default: auto; NO_COLOR turns it off]'
+            cand --off 'Turn automatic top-up off'
             cand --json 'Print exactly one JSON document on stdout'
             cand -y 'Confirm destructive commands without asking'
             cand --yes 'Confirm destructive commands without asking'
@@ -734,6 +756,7 @@ set edit:completion:arg-completer[apikey] = {|@words|
             cand regenerate 'Give a key a new secret, keeping its id, name, balance and settings'
             cand rename 'Give a key a new name, keeping its id, secret, balance and settings'
             cand topup 'Add lookups to a key''s balance'
+            cand autotopup 'Show or change a key''s automatic top-up'
             cand security 'Show or change a key''s security settings'
             cand verify 'Check a presented key and spend lookups, as an API server would'
             cand serve 'Verify keys over HTTP for gateways and API servers, until stopped'
@@ -763,6 +786,8 @@ set edit:completion:arg-completer[apikey] = {|@words|
         &'apikey;help;rename'= {
         }
         &'apikey;help;topup'= {
+        }
+        &'apikey;help;autotopup'= {
         }
         &'apikey;help;security'= {
         }

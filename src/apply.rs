@@ -219,6 +219,11 @@ pub fn diff(key: &Key, desired: &KeySpecEntry) -> Vec<Change> {
         json!(key.suspended_at.is_some()),
         json!(desired.suspended),
     );
+    field(
+        "auto_topup",
+        json!(key.auto_topup),
+        json!(desired.auto_topup),
+    );
     changes
 }
 
@@ -236,6 +241,8 @@ mod tests {
         .unwrap();
         let desired = &m.accounts[0].keys[0];
         let key = Key {
+            auto_topup: None,
+            auto_fired: (-1, 0),
             batches: crate::balance::batches::Batches::default(),
             pk: crate::key::KeyPk(1),
             account_pk: crate::account::AccountPk(1),

@@ -28,6 +28,10 @@ pub enum Action {
     Topup,
     /// What was left of a batch of lookups taken out when it lapsed.
     Expire,
+    /// Lookups a verification added on its own (automatic top-up).
+    AutoTopup,
+    /// Automatic top-up set, changed or turned off.
+    AutoTopupSet,
     /// Security settings changed.
     Security,
     /// Notification list or threshold changed.
@@ -51,6 +55,8 @@ impl Action {
             Action::Rename => "rename",
             Action::Topup => "topup",
             Action::Expire => "expire",
+            Action::AutoTopup => "auto_topup",
+            Action::AutoTopupSet => "autotopup",
             Action::Security => "security",
             Action::Notify => "notify",
             Action::NotifyRetry => "notify_retry",
@@ -70,6 +76,8 @@ impl Action {
             Action::Rename,
             Action::Topup,
             Action::Expire,
+            Action::AutoTopup,
+            Action::AutoTopupSet,
             Action::Security,
             Action::Notify,
             Action::NotifyRetry,

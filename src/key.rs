@@ -250,6 +250,12 @@ pub struct Key {
     pub security: SecuritySettings,
     /// Who hears about it.
     pub notify: NotifySettings,
+    /// Its automatic top-up, if it has one.
+    pub auto_topup: Option<crate::balance::AutoTopup>,
+    /// The UTC day of its last automatic top-up, and how many it made that
+    /// day.
+    #[serde(skip)]
+    pub(crate) auto_fired: (i64, u32),
     /// Quota used in the current day and month buckets.
     #[serde(skip)]
     pub(crate) counters: Counters,

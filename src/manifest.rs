@@ -11,6 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::account::AccountName;
+use crate::balance::{AutoTopup, BatchExpiry};
 use crate::clock::{self, Timestamp};
 use crate::error::{Error, Result};
 use crate::key::{KeyName, MAX_ACTIVE_KEYS};
@@ -56,6 +57,8 @@ pub struct KeySpecEntry {
     pub notify: NotifySettings,
     /// Whether the key is suspended; absent means not.
     pub suspended: bool,
+    /// Its automatic top-up; absent means off.
+    pub auto_topup: Option<AutoTopup>,
     /// Where the entry is written, for errors found against the store.
     pub at: EntryPlace,
 }
@@ -107,6 +110,17 @@ struct RawKey {
     suspended: bool,
     #[serde(default)]
     rate_limits: Vec<Spanned<String>>,
+    auto_topup: Option<Spanned<RawAutoTopup>>,
+}
+
+/// `auto_topup = { below = 100, amount = 5000, max_per_day = 1, expires = "12mo" }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAutoTopup {
+    below: i64,
+    amount: i64,
+    max_per_day: Option<i64>,
+    expires: Option<String>,
 }
 
 /// `expires` as a string or a TOML date/time.
@@ -431,6 +445,10 @@ fn parse_key(at: &Locator<'_>, raw: &RawKey) -> Result<(KeySpecEntry, Range<usiz
             expires_at,
             notify,
             suspended: raw.suspended,
+            auto_topup: match &raw.auto_topup {
+                None => None,
+                Some(v) => Some(at.check(v.span(), auto_topup(v.get_ref()))?),
+            },
             at: EntryPlace {
                 name: at.place(name_span.clone()),
                 expires: raw.expires.as_ref().map(|v| at.place(v.span())),
@@ -438,6 +456,22 @@ fn parse_key(at: &Locator<'_>, raw: &RawKey) -> Result<(KeySpecEntry, Range<usiz
         },
         name_span,
     ))
+}
+
+/// A key's `auto_topup`, checked as `autotopup` checks its flags.
+fn auto_topup(raw: &RawAutoTopup) -> Result<AutoTopup> {
+    let per_day = raw.max_per_day.unwrap_or(1);
+    let per_day = u32::try_from(per_day).map_err(|_| {
+        Error::invalid(format!(
+            "invalid max_per_day {per_day}: use a whole number from 1 to {}",
+            crate::balance::auto::MAX_PER_DAY
+        ))
+    })?;
+    let expires = match &raw.expires {
+        None => BatchExpiry::Never,
+        Some(text) => BatchExpiry::parse_relative(text)?,
+    };
+    AutoTopup::new(raw.below, raw.amount, per_day, expires)
 }
 
 #[cfg(test)]

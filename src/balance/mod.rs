@@ -2,9 +2,11 @@
 
 use crate::error::{Error, Result};
 
+pub mod auto;
 pub mod batches;
 pub mod expiry;
 
+pub use auto::AutoTopup;
 pub use expiry::BatchExpiry;
 
 /// The balance an account's first key starts with (rule 2).

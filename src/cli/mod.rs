@@ -5,6 +5,7 @@
 mod account;
 mod apply;
 pub(crate) mod args;
+mod autotopup;
 pub(crate) mod complete;
 pub(crate) mod completions;
 pub(crate) mod context;
@@ -54,6 +55,7 @@ const GROUPS: &[(&str, &[&str])] = &[
             "regenerate",
             "rename",
             "topup",
+            "autotopup",
         ],
     ),
     (
@@ -217,6 +219,7 @@ fn dispatch(command: &Command, ctx: &mut Context, out: &mut dyn Write) -> Result
         Command::Revoke(args) => revoke::run(args, ctx),
         Command::Suspend(args) => suspend::suspend(args, ctx),
         Command::Resume(args) => suspend::resume(args, ctx),
+        Command::Autotopup(args) => autotopup::run(args, ctx),
         Command::Regenerate(args) => regenerate::run(args, ctx, out),
         Command::Rename(args) => rename::run(args, ctx),
         Command::Topup(args) => topup::run(args, ctx),

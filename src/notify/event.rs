@@ -44,6 +44,8 @@ pub enum EventKind {
     LookupsExpiring,
     /// What was left of a batch of lookups lapsed.
     LookupsExpired,
+    /// A verification topped the key up on its own.
+    AutoTopup,
 }
 
 impl EventKind {
@@ -62,6 +64,7 @@ impl EventKind {
             EventKind::Resumed => "resumed",
             EventKind::LookupsExpiring => "lookups_expiring",
             EventKind::LookupsExpired => "lookups_expired",
+            EventKind::AutoTopup => "auto_topup",
         }
     }
 
@@ -80,6 +83,7 @@ impl EventKind {
             EventKind::Resumed,
             EventKind::LookupsExpiring,
             EventKind::LookupsExpired,
+            EventKind::AutoTopup,
         ]
         .into_iter()
         .find(|k| k.as_str() == text)

@@ -75,6 +75,13 @@ pub fn compose(event: &Event) -> Mail {
                 event.account, event.key_id
             ),
         ),
+        EventKind::AutoTopup => (
+            format!("Topped up automatically, balance {}", event.balance),
+            format!(
+                "Nothing to do: this is a receipt. To change or stop automatic top-up:\n    apikey --account {} autotopup {} --off",
+                event.account, event.key_id
+            ),
+        ),
         EventKind::LookupsExpired => (
             format!("Lookups expired, balance {}", event.balance),
             format!("Nothing to do unless the key runs low:\n    {topup}"),

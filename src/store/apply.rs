@@ -260,11 +260,12 @@ fn update_in(tx: &mut dyn Tx, actor: &str, update: &Update<'_>) -> Result<()> {
     tx.update_notify(key.pk, &spec.notify)?;
     // Suspending and resuming have their own events and audit rows.
     suspend::set_in(tx, actor, key, spec.suspended, Some("apply"))?;
+    super::auto_topup::set_in(tx, actor, key, spec.auto_topup.as_ref())?;
     let detail = update
         .report
         .changes
         .iter()
-        .filter(|c| c.field != "suspended")
+        .filter(|c| c.field != "suspended" && c.field != "auto_topup")
         .map(|c| format!("{} {} -> {}", c.field, c.from, c.to))
         .collect::<Vec<_>>()
         .join("; ");
@@ -403,6 +404,9 @@ impl Store {
             let key = create_in(&mut *tx, &actor, &account, &spec, &secret)?;
             if create.spec.suspended {
                 suspend::set_in(&mut *tx, &actor, &key, true, Some("apply"))?;
+            }
+            if let Some(auto) = &create.spec.auto_topup {
+                super::auto_topup::set_in(&mut *tx, &actor, &key, Some(auto))?;
             }
             applied.created.push(CreatedKey {
                 account: key.account,

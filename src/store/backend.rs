@@ -8,6 +8,7 @@ use super::Clock;
 use super::copy::{Table, Value};
 use crate::account::{Account, AccountName, AccountPk};
 use crate::audit::{Action, AuditEntry};
+use crate::balance::AutoTopup;
 use crate::balance::batches::Batch;
 use crate::clock::Timestamp;
 use crate::error::Result;
@@ -101,6 +102,8 @@ pub enum LedgerReason {
     Topup,
     /// What was left of a batch when it lapsed.
     Expired,
+    /// An automatic top-up, made by a verification.
+    AutoTopup,
 }
 
 impl LedgerReason {
@@ -110,6 +113,7 @@ impl LedgerReason {
             LedgerReason::TestBalance => "test_balance",
             LedgerReason::Topup => "topup",
             LedgerReason::Expired => "expired",
+            LedgerReason::AutoTopup => "auto_topup",
         }
     }
 }
@@ -295,6 +299,10 @@ pub trait Tx {
         batches: &[Batch],
         due_at: Option<Timestamp>,
     ) -> Result<()>;
+    /// Sets the key's automatic top-up, or turns it off.
+    fn set_auto_topup(&mut self, key: KeyPk, settings: Option<&AutoTopup>) -> Result<()>;
+    /// Records the key's automatic top-ups: `count` made on UTC day `day`.
+    fn set_auto_fired(&mut self, key: KeyPk, day: i64, count: u32) -> Result<()>;
     /// Keys whose batches need a write by `now`: a lapse or a notice due.
     fn keys_with_batches_due(&mut self, now: Timestamp) -> Result<Vec<Key>>;
     /// Suspends the key as of now, or resumes it.

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::account::{Account, AccountPk};
+use crate::balance::AutoTopup;
 use crate::balance::batches::{Batch, Batches};
 use crate::clock::Timestamp;
 use crate::key::{Key, KeyId, KeyName, KeyPk, KeyStatus};
@@ -151,8 +152,8 @@ pub(crate) fn ip_from_text(text: &str) -> UsageIp {
 /// monthly and per-IP daily limits, redact days, emails, low balance,
 /// day, day count, month, month count, warned day, limit day, limit
 /// month, expiry noticed, account id, suspended, rate limits, the last
-/// accepted request's number and the recent ones' times, and its batches
-/// as the row keeps them. The balance and batches are as settled at
+/// accepted request's number and the recent ones' times, its batches as
+/// the row keeps them, and its automatic top-up with its day and count. The balance and batches are as settled at
 /// `now`: without what lapsed, whether or not a write recorded it yet.
 pub(crate) fn key_from(row: &impl Columns, now: Timestamp) -> Result<Key, ColumnError> {
     let expires_at = ts(row.opt_int(7)?);
@@ -198,6 +199,17 @@ pub(crate) fn key_from(row: &impl Columns, now: Timestamp) -> Result<Key, Column
             month: row.int(21)?,
             month_count: count(row.int(22)?),
         },
+        auto_topup: match row.opt_text(33)? {
+            None => None,
+            Some(text) => Some(
+                AutoTopup::from_stored(text)
+                    .ok_or_else(|| ColumnError::new(33, "not automatic top-up settings"))?,
+            ),
+        },
+        auto_fired: (
+            row.int(34)?,
+            u32::try_from(row.int(35)?).map_err(|e| ColumnError::new(35, e))?,
+        ),
         rate: {
             let seq = row.int(30)?;
             RateState::from_row(seq, row.bytes(31)?)

@@ -13,6 +13,7 @@
 
 pub(crate) mod accounts;
 mod apply;
+mod auto_topup;
 pub(crate) mod backend;
 mod batches;
 mod check;
@@ -40,6 +41,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use self::apply::Prune;
+pub use self::auto_topup::{AutoTopupChange, AutoTopupSet, describe as describe_auto_topup};
 pub use self::check::{CheckReport, Violation};
 pub use self::copy::{CopiedTable, CopyReport};
 pub use self::keys::{KeySpec, NewKey};

@@ -6,6 +6,7 @@
 
 use super::Store;
 use super::accounts;
+use super::auto_topup;
 use super::backend::{Spend, Tx};
 use super::notify;
 use crate::error::{Error, Result};
@@ -331,15 +332,36 @@ fn decide_in(
         verdict: Verdict::unidentified(VerifyCode::NotFound, cost),
         wrote: false,
     };
-    let Some(key) = find_key(tx, digest, request, now)? else {
+    let Some(mut key) = find_key(tx, digest, request, now)? else {
         return Ok(not_found());
     };
+    let mut wrote = false;
+    if !request.dry_run && key.batches.due() {
+        // What lapsed leaves the ledger (and the notices due are raised)
+        // before the request is decided on what is left.
+        chores.before_write(tx)?;
+        super::batches::record_in(tx, actor, &key, None)?;
+        key = tx.key_by_pk(key.pk)?;
+        wrote = true;
+    }
     let ip = UsageIp::of(request.ip);
     let (day, month) = (key.counters.day_at(now), key.counters.month_at(now));
     let (usage, rate) = usage_of(tx, &key, request, now)?;
-    let code = decide_on(&key, usage, request);
+    let mut code = decide_on(&key, usage, request);
+    if !request.dry_run
+        && code == VerifyCode::InsufficientBalance
+        && auto_topup::due(&key, key.balance, now)
+    {
+        // Refused for its balance alone, below the threshold: the
+        // automatic top-up comes first (the balance is the last check).
+        chores.before_write(tx)?;
+        if let Some(topped) = auto_topup::top_up_in(tx, actor, key.pk, now)? {
+            key = topped;
+            wrote = true;
+            code = decide_on(&key, usage, request);
+        }
+    }
     let mut balance = key.balance;
-    let mut wrote = false;
     if !request.dry_run {
         let mut events = Vec::new();
         let mut raised = key.raised;
@@ -349,16 +371,11 @@ fn decide_in(
             }
             raised.expiry = true;
         }
-        let lapsed = key.batches.due();
-        wrote = code == VerifyCode::Valid || raised != key.raised || lapsed;
-        if wrote {
+        let writes = code == VerifyCode::Valid || raised != key.raised;
+        if writes {
             chores.before_write(tx)?;
         }
-        if lapsed {
-            // What lapsed leaves the ledger before this spend joins it
-            // (the decision already counted without it).
-            super::batches::record_in(tx, actor, &key, None)?;
-        }
+        wrote |= writes;
         if code == VerifyCode::Valid {
             let counters = key.counters.after_spend(now, cost);
             let cost_i64 = i64::try_from(cost).unwrap_or(i64::MAX);
@@ -392,6 +409,12 @@ fn decide_in(
             tx.set_raised(key.pk, raised)?;
         }
         notify::raise(&mut *tx, &key, &events)?;
+        if code == VerifyCode::Valid && auto_topup::due(&key, balance, now) {
+            // The spend left the balance below the threshold.
+            if let Some(topped) = auto_topup::top_up_in(tx, actor, key.pk, now)? {
+                balance = topped.balance;
+            }
+        }
     }
     Ok(Decided {
         verdict: Verdict {

@@ -22,6 +22,7 @@ fn key_json_has_the_contract_fields() {
         "last_used_at",
         "security",
         "notify",
+        "auto_topup",
         "key",
     ];
     let mut got = keys.clone();

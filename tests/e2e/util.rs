@@ -16,12 +16,18 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_apikey");
 /// that make an older store by hand from a new one.
 pub const UNDO_SCHEMA_10: &str = "DROP INDEX keys_batches_due;
      ALTER TABLE keys DROP COLUMN batches;
-     ALTER TABLE keys DROP COLUMN batches_due_at;";
+     ALTER TABLE keys DROP COLUMN batches_due_at;
+     ALTER TABLE keys DROP COLUMN auto_topup;
+     ALTER TABLE keys DROP COLUMN auto_topup_day;
+     ALTER TABLE keys DROP COLUMN auto_topup_count;";
 
 /// What migrations 9 to 11 added, for tests that make a store of schema 8.
 pub const UNDO_SCHEMA_8: &str = "DROP INDEX keys_batches_due;
      ALTER TABLE keys DROP COLUMN batches;
      ALTER TABLE keys DROP COLUMN batches_due_at;
+     ALTER TABLE keys DROP COLUMN auto_topup;
+     ALTER TABLE keys DROP COLUMN auto_topup_day;
+     ALTER TABLE keys DROP COLUMN auto_topup_count;
      ALTER TABLE keys DROP COLUMN suspended_at;
      ALTER TABLE keys DROP COLUMN rate_limits;
      ALTER TABLE keys DROP COLUMN rate_seq;

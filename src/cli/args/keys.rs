@@ -218,6 +218,34 @@ pub struct TopupArgs {
     pub expires: Option<String>,
 }
 
+/// `autotopup`.
+#[derive(Debug, Args)]
+pub struct AutotopupArgs {
+    /// The key's id, name, or secret; - reads it from stdin
+    #[arg(value_name = "KEY", add = ArgValueCandidates::new(complete::keys))]
+    pub key: String,
+
+    /// Top up when a verification leaves the balance below N
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub below: Option<String>,
+
+    /// Lookups each top-up adds: a whole number from 1 to 1000000000
+    #[arg(long, value_name = "M", allow_hyphen_values = true)]
+    pub amount: Option<String>,
+
+    /// At most K top-ups per UTC day, 1 to 1000 [default: 1]
+    #[arg(long, value_name = "K", allow_hyphen_values = true)]
+    pub max_per_day: Option<String>,
+
+    /// When each top-up's lookups lapse: a duration (365d, 12mo) or never [default: never]
+    #[arg(long, value_name = "WHEN")]
+    pub expires: Option<String>,
+
+    /// Turn automatic top-up off
+    #[arg(long, conflicts_with_all = ["below", "amount", "max_per_day", "expires"])]
+    pub off: bool,
+}
+
 /// `log`.
 #[derive(Debug, Args)]
 pub struct LogArgs {

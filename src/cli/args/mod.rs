@@ -195,6 +195,12 @@ pub enum Command {
     #[command(after_help = "Example:\n  apikey topup web 5000 --note \"invoice 42\"")]
     Topup(TopupArgs),
 
+    /// Show or change a key's automatic top-up
+    #[command(
+        after_help = "When a verification leaves the balance below --below (or finds it there and would be refused for it), --amount lookups are added in the same transaction, at most --max-per-day times per UTC day. With no flags, shows the settings.\n\nExample:\n  apikey autotopup web --below 100 --amount 5000 --max-per-day 2 --expires 12mo"
+    )]
+    Autotopup(AutotopupArgs),
+
     /// Show or change a key's security settings
     #[command(
         after_help = "With no flags, shows the settings.\n\nExample:\n  apikey security web --allow-url https://*.example.com --daily-limit 1000"

@@ -1,9 +1,11 @@
 //! PostgreSQL's half of purchase batches, suspension and rate limits: a
-//! key's batches in its row, its suspension time, and, for a rate limit larger than a key's row keeps, its table of
+//! key's batches in its row, its automatic top-up, its suspension time,
+//! and, for a rate limit larger than a key's row keeps, its table of
 //! accepted requests, read by number (the key is held, so no one else
 //! adds to it meanwhile).
 
 use super::tx::PgTx;
+use crate::balance::AutoTopup;
 use crate::balance::batches::Batch;
 use crate::clock::Timestamp;
 use crate::error::Result;
@@ -22,6 +24,28 @@ impl PgTx<'_> {
         self.run(
             "UPDATE keys SET batches = $2, batches_due_at = $3 WHERE id = $1",
             &[&key.0, &batches_text(batches), &due_at.map(Timestamp::unix)],
+        )
+        .map(drop)
+    }
+
+    pub(super) fn store_auto_topup(
+        &mut self,
+        key: KeyPk,
+        settings: Option<&AutoTopup>,
+    ) -> Result<()> {
+        self.batch.forget(key);
+        self.run(
+            "UPDATE keys SET auto_topup = $2 WHERE id = $1",
+            &[&key.0, &settings.map(AutoTopup::stored)],
+        )
+        .map(drop)
+    }
+
+    pub(super) fn store_auto_fired(&mut self, key: KeyPk, day: i64, count: u32) -> Result<()> {
+        self.batch.forget(key);
+        self.run(
+            "UPDATE keys SET auto_topup_day = $2, auto_topup_count = $3 WHERE id = $1",
+            &[&key.0, &day, &i64::from(count)],
         )
         .map(drop)
     }

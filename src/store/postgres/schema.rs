@@ -142,9 +142,12 @@ const MIGRATIONS: &[&str] = &[
     );",
     // 3: SQLite's schema 11: a key's purchase batches in its row, and when
     // they next need a write; every balance so far becomes one batch that
-    // never lapses.
+    // never lapses. Automatic top-up's settings and its count per UTC day.
     "ALTER TABLE keys ADD COLUMN batches TEXT NOT NULL DEFAULT '';
     ALTER TABLE keys ADD COLUMN batches_due_at BIGINT;
+    ALTER TABLE keys ADD COLUMN auto_topup TEXT;
+    ALTER TABLE keys ADD COLUMN auto_topup_day BIGINT NOT NULL DEFAULT -1;
+    ALTER TABLE keys ADD COLUMN auto_topup_count BIGINT NOT NULL DEFAULT 0;
     UPDATE keys SET batches = balance || ',,1' WHERE balance > 0;
     CREATE INDEX keys_batches_due ON keys(batches_due_at) WHERE batches_due_at IS NOT NULL;",
 ];

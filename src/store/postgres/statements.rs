@@ -11,7 +11,8 @@ macro_rules! key_columns {
          k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, \
          k.low_balance, k.day, k.day_count, k.month, k.month_count, \
          k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed, k.account_id, \
-         k.suspended_at, k.rate_limits, k.rate_seq, k.rate_recent, k.batches"
+         k.suspended_at, k.rate_limits, k.rate_seq, k.rate_recent, k.batches, \
+         k.auto_topup, k.auto_topup_day, k.auto_topup_count"
     };
 }
 
@@ -38,7 +39,7 @@ pub(super) const KEY_BY_DIGEST: &str = concat!(
 );
 
 /// The column after the key's in [`KEY_BY_DIGEST`].
-pub(super) const RETIRES_AT: usize = 33;
+pub(super) const RETIRES_AT: usize = 36;
 
 /// Every column `columns::account_from` reads, from accounts `a`.
 macro_rules! select_account {

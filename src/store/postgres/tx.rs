@@ -422,6 +422,18 @@ impl Tx for PgTx<'_> {
         )
     }
 
+    fn set_auto_topup(
+        &mut self,
+        key: KeyPk,
+        settings: Option<&crate::balance::AutoTopup>,
+    ) -> Result<()> {
+        self.store_auto_topup(key, settings)
+    }
+
+    fn set_auto_fired(&mut self, key: KeyPk, day: i64, count: u32) -> Result<()> {
+        self.store_auto_fired(key, day, count)
+    }
+
     fn set_suspended(&mut self, key: KeyPk, suspended: bool) -> Result<()> {
         self.suspend_key(key, suspended)
     }

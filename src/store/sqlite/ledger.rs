@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, params};
 use super::rows::key_from_row;
 use super::tx::SqliteTx;
 use crate::account::AccountPk;
+use crate::balance::AutoTopup;
 use crate::balance::batches::Batch;
 use crate::clock::Timestamp;
 use crate::error::Result;
@@ -30,6 +31,24 @@ impl SqliteTx<'_> {
                     due_at.map(Timestamp::unix)
                 ])
             })
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    pub(super) fn store_auto_topup(
+        &mut self,
+        key: KeyPk,
+        settings: Option<&AutoTopup>,
+    ) -> Result<()> {
+        self.stmt("UPDATE keys SET auto_topup = ?2 WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![key.0, settings.map(AutoTopup::stored)]))
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    pub(super) fn store_auto_fired(&mut self, key: KeyPk, day: i64, count: u32) -> Result<()> {
+        self.stmt("UPDATE keys SET auto_topup_day = ?2, auto_topup_count = ?3 WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![key.0, day, count]))
             .map(drop)
             .map_err(|e| self.fail(e))
     }

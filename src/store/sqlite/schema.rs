@@ -258,11 +258,16 @@ const MIGRATIONS: &[Step] = &[
     // see `columns::batches_from`), read with it by every verification;
     // `batches_due_at` is when they next need a write (a lapse or a
     // notice), for the sweep that records what no verification did. Every
-    // balance so far becomes one batch that never lapses.
+    // balance so far becomes one batch that never lapses. And automatic
+    // top-up: the settings (JSON, NULL when off), and the UTC day of the
+    // last automatic top-up with how many were made that day.
     Step::Sql(
         r"
     ALTER TABLE keys ADD COLUMN batches TEXT NOT NULL DEFAULT '';
     ALTER TABLE keys ADD COLUMN batches_due_at INTEGER;
+    ALTER TABLE keys ADD COLUMN auto_topup TEXT;
+    ALTER TABLE keys ADD COLUMN auto_topup_day INTEGER NOT NULL DEFAULT -1;
+    ALTER TABLE keys ADD COLUMN auto_topup_count INTEGER NOT NULL DEFAULT 0;
     UPDATE keys SET batches = balance || ',,1' WHERE balance > 0;
     CREATE INDEX keys_batches_due ON keys(batches_due_at) WHERE batches_due_at IS NOT NULL;
     ",

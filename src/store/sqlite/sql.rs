@@ -13,7 +13,8 @@ macro_rules! key_columns {
          k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, \
          k.low_balance, k.day, k.day_count, k.month, k.month_count, \
          k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed, k.account_id, \
-         k.suspended_at, k.rate_limits, k.rate_seq, k.rate_recent, k.batches"
+         k.suspended_at, k.rate_limits, k.rate_seq, k.rate_recent, k.batches, \
+         k.auto_topup, k.auto_topup_day, k.auto_topup_count"
     };
 }
 
@@ -25,7 +26,7 @@ macro_rules! select_key {
 }
 
 /// The number of columns `key_columns!` lists.
-pub const KEY_COLUMN_COUNT: usize = 33;
+pub const KEY_COLUMN_COUNT: usize = 36;
 
 /// A key (every column) and its secret's end of grace, by the secret's
 /// digest; subqueries, not a join, for the reason above.

@@ -8,6 +8,7 @@ use super::rows::{SELECT_ACCOUNT, account_from_row, key_from_row};
 use super::sql::{self, KEY_COLUMN_COUNT};
 use crate::account::{Account, AccountName, AccountPk};
 use crate::audit::AuditEntry;
+use crate::balance::AutoTopup;
 use crate::balance::batches::Batch;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -405,6 +406,14 @@ impl Tx for SqliteTx<'_> {
 
     fn keys_with_batches_due(&mut self, now: Timestamp) -> Result<Vec<Key>> {
         self.batches_due(now)
+    }
+
+    fn set_auto_topup(&mut self, key: KeyPk, settings: Option<&AutoTopup>) -> Result<()> {
+        self.store_auto_topup(key, settings)
+    }
+
+    fn set_auto_fired(&mut self, key: KeyPk, day: i64, count: u32) -> Result<()> {
+        self.store_auto_fired(key, day, count)
     }
 
     fn set_suspended(&mut self, key: KeyPk, suspended: bool) -> Result<()> {
