@@ -30,7 +30,8 @@ pub enum Action {
     Expire,
     /// Lookups a verification added on its own (automatic top-up).
     AutoTopup,
-    /// Automatic top-up set, changed or turned off.
+    /// Automatic top-up set, changed or turned off (`autotopup`).
+    #[serde(rename = "autotopup")]
     AutoTopupSet,
     /// Security settings changed.
     Security,
@@ -64,27 +65,28 @@ impl Action {
         }
     }
 
+    /// Every action, for parsing rows read back.
+    const ALL: [Action; 15] = [
+        Action::AccountCreate,
+        Action::Create,
+        Action::Revoke,
+        Action::Suspend,
+        Action::Resume,
+        Action::Regenerate,
+        Action::Rename,
+        Action::Topup,
+        Action::Expire,
+        Action::AutoTopup,
+        Action::AutoTopupSet,
+        Action::Security,
+        Action::Notify,
+        Action::NotifyRetry,
+        Action::NotifyDiscard,
+    ];
+
     /// The inverse of [`Action::as_str`], for rows read back.
     pub fn parse(text: &str) -> Option<Action> {
-        [
-            Action::AccountCreate,
-            Action::Create,
-            Action::Revoke,
-            Action::Suspend,
-            Action::Resume,
-            Action::Regenerate,
-            Action::Rename,
-            Action::Topup,
-            Action::Expire,
-            Action::AutoTopup,
-            Action::AutoTopupSet,
-            Action::Security,
-            Action::Notify,
-            Action::NotifyRetry,
-            Action::NotifyDiscard,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == text)
+        Action::ALL.into_iter().find(|a| a.as_str() == text)
     }
 }
 
@@ -138,8 +140,10 @@ mod tests {
 
     #[test]
     fn actions_round_trip() {
-        for a in [Action::AccountCreate, Action::Topup, Action::Notify] {
+        for a in Action::ALL {
             assert_eq!(Action::parse(a.as_str()), Some(a));
+            // The JSON of `log` says what its table says.
+            assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
         }
         assert_eq!(Action::parse("nope"), None);
     }

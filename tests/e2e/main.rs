@@ -4,6 +4,7 @@
 mod accounts;
 mod apply;
 mod assets;
+mod auto_topup;
 mod bad_input;
 mod batches;
 mod boundaries;
