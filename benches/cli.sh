@@ -83,18 +83,19 @@ read -r APPLY_SECONDS APPLY_KB < "$CACHE/apply.time"
 rm -f "$CACHE/apply.db"* "$CACHE/big.toml" "$CACHE/apply.json"
 
 # The statements apikey runs for each command, for sqlite3 to run: opening
-# (pragmas, what the file is, journal mode, schema version), the chore a
-# command that writes starts with (the expiry sweep; read-only commands have
-# none), then the command's own transaction. The check whether today's IP
+# (pragmas, what the file is, journal mode, schema version), the chores a
+# command that writes starts with (the expiry sweep and the sweep for lapsed
+# batches; read-only commands have none), then the command's own transaction. The check whether today's IP
 # redaction ran is inside each write transaction (a process per verify
 # makes it in every spend; a long-lived library handle once a day).
 IDENTIFY="SELECT (SELECT user_version FROM pragma_user_version), (SELECT application_id FROM pragma_application_id), (SELECT COUNT(*) FROM sqlite_schema), (SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('accounts', 'keys', 'secrets', 'ledger', 'audit'));"
 OPEN="PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; $IDENTIFY PRAGMA journal_mode; PRAGMA user_version; PRAGMA journal_size_limit = 33554432;"
 READ_OPEN="PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA query_only = ON; $IDENTIFY"
-COLS="k.id, k.public_id, (SELECT a.name FROM accounts a WHERE a.id = k.account_id), k.name, k.hint, k.balance, k.created_at, k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, k.low_balance, k.day, k.day_count, k.month, k.month_count, k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed, k.account_id"
+COLS="k.id, k.public_id, (SELECT a.name FROM accounts a WHERE a.id = k.account_id), k.name, k.hint, k.balance, k.created_at, k.expires_at, k.revoked_at, k.last_used_at, k.allowed_urls, k.allowed_ips, k.scopes, k.daily_limit, k.monthly_limit, k.ip_daily_limit, k.redact_days, k.notify_emails, k.low_balance, k.day, k.day_count, k.month, k.month_count, k.warned_day, k.limit_day, k.limit_month, k.expiry_noticed, k.account_id, k.suspended_at, k.rate_limits, k.rate_seq, k.rate_recent, k.batches, k.auto_topup, k.auto_topup_day, k.auto_topup_count"
 sweep() { echo "BEGIN DEFERRED; SELECT $COLS FROM keys k WHERE k.expiry_noticed = 0 AND k.revoked_at IS NULL AND k.expires_at IS NOT NULL AND k.expires_at <= $(( $(date +%s) + 604800 )); ROLLBACK;"; }
 ACCOUNT="SELECT a.id, a.name, a.created_at, (SELECT COUNT(*) FROM keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL), (SELECT COUNT(*) FROM keys k WHERE k.account_id = a.id), (SELECT COALESCE(SUM(k.balance), 0) FROM keys k WHERE k.account_id = a.id AND k.revoked_at IS NULL) FROM accounts a WHERE a.name = 'acct0';"
-chores() { sweep; }
+lapses() { echo "BEGIN DEFERRED; SELECT $COLS FROM keys k WHERE k.batches_due_at IS NOT NULL AND k.batches_due_at <= $(date +%s) ORDER BY k.id; ROLLBACK;"; }
+chores() { sweep; lapses; }
 list_sql() { echo "$READ_OPEN BEGIN DEFERRED; $ACCOUNT SELECT $COLS FROM keys k WHERE k.account_id = $1 AND (0 OR k.revoked_at IS NULL) ORDER BY k.id; ROLLBACK;"; }
 show_sql() { echo "$READ_OPEN BEGIN DEFERRED; $ACCOUNT SELECT $COLS FROM keys k WHERE k.account_id = $1 AND k.name = 'key1' ORDER BY k.revoked_at IS NOT NULL, k.revoked_at DESC LIMIT 1; ROLLBACK;"; }
 verify_sql() {

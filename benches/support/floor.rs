@@ -30,6 +30,8 @@ struct Row {
     day_count: i64,
     month: i64,
     month_count: i64,
+    rate_seq: i64,
+    rate_recent: Vec<u8>,
 }
 
 impl Floor {
@@ -76,6 +78,8 @@ impl Floor {
                 day_count: r.get(20)?,
                 month: r.get(21)?,
                 month_count: r.get(22)?,
+                rate_seq: r.get(30)?,
+                rate_recent: r.get(31)?,
             })
         })
         .unwrap()
@@ -140,7 +144,9 @@ impl Floor {
                 -1,
                 -1,
                 -1,
-                false
+                false,
+                row.rate_seq,
+                row.rate_recent
             ])
             .unwrap();
         let balance: i64 = self

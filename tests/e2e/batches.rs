@@ -291,3 +291,31 @@ fn an_upgrade_makes_each_balance_one_batch_that_never_lapses() {
     assert_eq!(env.show("empty")["batches"], serde_json::json!([]));
     env.assert_store_is_sound();
 }
+
+#[test]
+fn a_postgresql_upgrade_makes_each_balance_one_batch_that_never_lapses() {
+    let env = Env::postgres();
+    env.create(&["--name", "web"]);
+    env.create(&["--name", "empty"]);
+    env.ok(&["topup", "web", "23"]);
+    env.postgres
+        .as_ref()
+        .unwrap()
+        .client()
+        .batch_execute(&format!(
+            "{}; DELETE FROM migrations WHERE version = 3",
+            crate::util::UNDO_SCHEMA_10.trim_end_matches(';')
+        ))
+        .unwrap();
+    let upgraded = env.json(&["store", "upgrade"]);
+    assert_eq!(
+        (upgraded["from"].as_i64(), upgraded["to"].as_i64()),
+        (Some(2), Some(3))
+    );
+    assert_eq!(
+        env.show("web")["batches"],
+        serde_json::json!([{"left": 123, "expires_at": null}])
+    );
+    assert_eq!(env.show("empty")["batches"], serde_json::json!([]));
+    env.assert_store_is_sound();
+}
