@@ -295,7 +295,7 @@ pub enum Refusal {
     },
     /// A key holds at most this many batches with lookups left.
     #[error(
-        "key {key} already holds {limit} batches of lookups that lapse at different times: top it up with an expiry one of them has, or without one"
+        "key {key} already holds {limit} batches of lookups that lapse at different times: top it up with an expiry one of them has, or with --expires never"
     )]
     TooManyBatches {
         /// The key, as `name (id)`.

@@ -107,6 +107,20 @@ pub struct UsageReport {
     /// Per-IP rows, when grouped by IP.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<IpRow>>,
+    /// The balance's other changes in the period, oldest first.
+    pub balance_changes: Vec<BalanceChange>,
+}
+
+/// A change to a balance other than spends: a ledger row of kind
+/// `test_balance`, `topup`, `auto_topup` or `expired`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BalanceChange {
+    /// When.
+    pub at: Timestamp,
+    /// The ledger row's kind.
+    pub kind: String,
+    /// Lookups added (negative: taken out).
+    pub lookups: i64,
 }
 
 /// One stored usage row, as the store hands it over.

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::{BatchExpiry, MAX_TOPUP};
+use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 
 /// The most automatic top-ups a key may make in a UTC day.
@@ -68,6 +69,19 @@ impl AutoTopup {
     /// on the current UTC day tops up again.
     pub fn due(&self, balance: i64, fired_today: u32) -> bool {
         balance < self.below && fired_today < self.max_per_day
+    }
+
+    /// When the lookups a top-up made at `now` adds lapse: the end of the
+    /// UTC day the expiry falls in, so that a day's top-ups are one batch
+    /// (a key holds at most 200). `None`: never; `Err` past the year 9999.
+    pub fn lapses_at(&self, now: Timestamp) -> Result<Option<Timestamp>> {
+        Ok(self.expires.lapses_at(now)?.map(|t| {
+            if t.unix().rem_euclid(86_400) == 0 {
+                t
+            } else {
+                Timestamp::from_unix((t.day() + 1).saturating_mul(86_400))
+            }
+        }))
     }
 
     /// The settings as a key's row keeps them.
@@ -142,5 +156,17 @@ mod tests {
         assert!(AutoTopup::new(1, 1, 1, at).is_err());
         assert_eq!(AutoTopup::from_stored("{\"below\":0}"), None);
         assert_eq!(AutoTopup::from_stored("not json"), None);
+        // A day's top-ups lapse together, at the end of the day.
+        let now = Timestamp::from_unix(10 * 86_400 + 3_600);
+        // 12 months from day 10, 01:00 is day 375, 01:00: the end of that day.
+        assert_eq!(
+            a.lapses_at(now).unwrap(),
+            Some(Timestamp::from_unix(376 * 86_400))
+        );
+        let month = AutoTopup::new(1, 1, 1, BatchExpiry::parse("30d").unwrap()).unwrap();
+        assert_eq!(
+            month.lapses_at(Timestamp::from_unix(86_400)).unwrap(),
+            Some(Timestamp::from_unix(31 * 86_400))
+        );
     }
 }

@@ -154,16 +154,18 @@ pub struct Batches {
 
 impl Batches {
     /// The batches of a key whose stored balance is `balance`, as stored,
-    /// settled at `now`; `None` when a batch holds fewer than no lookups
-    /// (no rule writes that). A balance larger than the batches hold (an
+    /// settled at `now`; `None` when a batch holds fewer than no lookups,
+    /// or more than can be added up (no rule writes either). A balance larger than the batches hold (an
     /// edit past the rules) keeps the difference as lookups that never
     /// lapse, so the key still works, and says so in [`Batches::unheld`].
     pub(crate) fn read(mut stored: Vec<Batch>, balance: i64, now: Timestamp) -> Option<Batches> {
         if stored.iter().any(|b| b.left < 0) {
             return None;
         }
-        let held: i64 = stored.iter().map(|b| b.left).sum();
-        let unheld = balance.saturating_sub(held).max(0);
+        let held = stored
+            .iter()
+            .try_fold(0i64, |sum, b| sum.checked_add(b.left))?;
+        let unheld = balance.checked_sub(held)?.max(0);
         if unheld > 0 {
             stored.push(Batch {
                 pk: 0,
@@ -173,7 +175,7 @@ impl Batches {
             });
         }
         let holdings = Holdings {
-            spent_since: held + unheld - balance,
+            spent_since: held.checked_add(unheld)?.checked_sub(balance)?,
             batches: stored,
         };
         let settled = holdings.settle(now)?;
@@ -243,7 +245,10 @@ impl Batches {
             match kept.iter_mut().find(|b| b.expires_at == new.expires_at) {
                 Some(same) => {
                     same.left = same.left.saturating_add(new.lookups);
-                    same.warned &= new.warned;
+                    // Told already, it is not told again (the lookups
+                    // added are bought with the notice's time passed,
+                    // unless a clock stepped back).
+                    same.warned |= new.warned;
                 }
                 None => kept.push(Batch {
                     pk: 0,
@@ -253,7 +258,9 @@ impl Batches {
                 }),
             }
         }
-        (kept.len() <= MAX_LIVE_BATCHES).then_some(kept)
+        // Recording lapses never adds a batch, so only an addition can pass
+        // the cap (a key past it by an edit keeps working).
+        (added.is_none() || kept.len() <= MAX_LIVE_BATCHES).then_some(kept)
     }
 }
 
@@ -449,7 +456,10 @@ mod tests {
         assert_eq!(
             stored,
             [
-                batch(1, 15, None),
+                Batch {
+                    warned: true,
+                    ..batch(1, 15, None)
+                },
                 Batch {
                     warned: true,
                     ..batch(3, 20, Some(60))

@@ -254,7 +254,6 @@ impl Context {
         self.clock.now()
     }
 
-    /// The `[serve]` section of the config file (empty when it has none).
     /// When lookups a `topup` adds lapse, unless it says: the config's
     /// `[balance] topup_expires`, else never.
     pub fn topup_expires(&self) -> crate::balance::BatchExpiry {
@@ -263,6 +262,7 @@ impl Context {
             .unwrap_or(crate::balance::BatchExpiry::Never)
     }
 
+    /// The `[serve]` section of the config file (empty when it has none).
     pub fn serve_config(&self) -> crate::config::ServeConfig {
         self.serve.clone().unwrap_or_default()
     }

@@ -115,13 +115,28 @@ pub(crate) fn set_in(
     Ok(true)
 }
 
-/// The automatic top-ups `key` made on `now`'s UTC day.
+/// The UTC day automatic top-ups are counted on at `now`: never one
+/// before the last top-up's, so a clock that steps back keeps counting on
+/// that day (as a key's daily limit does).
+fn count_day(key: &Key, now: Timestamp) -> i64 {
+    key.auto_fired.0.max(now.day())
+}
+
+/// The automatic top-ups `key` made on the day counted at `now`.
 fn fired_today(key: &Key, now: Timestamp) -> u32 {
-    if key.auto_fired.0 == now.day() {
+    if key.auto_fired.0 == count_day(key, now) {
         key.auto_fired.1
     } else {
         0
     }
+}
+
+/// Whether a verification of `cost` refused for the balance alone would
+/// pass after the top-up: only then does it top up first (a request no
+/// top-up can cover is not worth the day's top-ups).
+pub(super) fn covers(key: &Key, cost: i64) -> bool {
+    key.auto_topup
+        .is_some_and(|a| key.balance.saturating_add(a.amount) >= cost)
 }
 
 /// Whether a verification that leaves `key` at `balance` tops it up: it
@@ -150,7 +165,7 @@ pub(super) fn top_up_in(
     let Some(auto) = key.auto_topup.filter(|_| due(&key, key.balance, now)) else {
         return Ok(None);
     };
-    let Ok(expires_at) = auto.expires.lapses_at(now) else {
+    let Ok(expires_at) = auto.lapses_at(now) else {
         return Ok(None);
     };
     let batch = NewBatch::bought(auto.amount, expires_at, now);
@@ -168,7 +183,7 @@ pub(super) fn top_up_in(
         },
     };
     let balance = record_in(tx, actor, &key, Some(&credit))?;
-    tx.set_auto_fired(key.pk, now.day(), fired)?;
+    tx.set_auto_fired(key.pk, count_day(&key, now), fired)?;
     let topped = tx.key_by_pk(key.pk)?;
     let today = format!("{fired} of {} today", auto.max_per_day);
     let lapse = expires_at.map_or(String::new(), |t| format!(", expiring at {t}"));

@@ -20,7 +20,7 @@ use crate::notify::sender::Holder;
 use crate::rate::{Hit, RateState};
 use crate::secret::KeyDigest;
 use crate::security::SecuritySettings;
-use crate::usage::{UsageIp, UsageRow};
+use crate::usage::{BalanceChange, UsageIp, UsageRow};
 use crate::verify::Counters;
 
 /// A database that can run the store's transactions.
@@ -304,7 +304,7 @@ pub trait Tx {
     /// Records the key's automatic top-ups: `count` made on UTC day `day`.
     fn set_auto_fired(&mut self, key: KeyPk, day: i64, count: u32) -> Result<()>;
     /// Keys whose batches need a write by `now`: a lapse or a notice due.
-    fn keys_with_batches_due(&mut self, now: Timestamp) -> Result<Vec<Key>>;
+    fn keys_with_batches_due(&mut self, now: Timestamp) -> Result<Vec<KeyPk>>;
     /// Suspends the key as of now, or resumes it.
     fn set_suspended(&mut self, key: KeyPk, suspended: bool) -> Result<()>;
     /// The entries of the key's table of accepted requests with these
@@ -329,6 +329,8 @@ pub trait Tx {
     fn chore_day(&mut self, chore: &str) -> Result<ChoreDay>;
     /// Records that a store-wide chore ran on `day`.
     fn set_chore_day(&mut self, chore: &str, day: i64) -> Result<()>;
+    /// The key's ledger rows other than spends from `from` on, oldest first.
+    fn balance_changes(&mut self, key: KeyPk, from: Timestamp) -> Result<Vec<BalanceChange>>;
     /// The key's usage rows from `from_day` on.
     fn usage_rows(&mut self, key: KeyPk, from_day: i64) -> Result<Vec<UsageRow>>;
     /// Replaces the key's security settings and expiry.

@@ -157,8 +157,13 @@ pub(crate) fn ip_from_text(text: &str) -> UsageIp {
 /// `now`: without what lapsed, whether or not a write recorded it yet.
 pub(crate) fn key_from(row: &impl Columns, now: Timestamp) -> Result<Key, ColumnError> {
     let expires_at = ts(row.opt_int(7)?);
-    let batches = Batches::read(batches_from(row.text(32)?, 32)?, row.int(5)?, now)
-        .ok_or_else(|| ColumnError::new(32, "a batch holds fewer than no lookups"))?;
+    let batches =
+        Batches::read(batches_from(row.text(32)?, 32)?, row.int(5)?, now).ok_or_else(|| {
+            ColumnError::new(
+                32,
+                "a batch holds fewer than no lookups, or too many to add up",
+            )
+        })?;
     let revoked_at = ts(row.opt_int(8)?);
     let suspended_at = ts(row.opt_int(28)?);
     Ok(Key {

@@ -10,7 +10,7 @@ use crate::account::AccountName;
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::key::KeyRef;
-use crate::usage::{self, GroupBy, UsageReport};
+use crate::usage::{self, BalanceChange, GroupBy, UsageReport};
 
 /// The chore's name in the store's housekeeping table.
 const REDACT_CHORE: &str = "redact_ips";
@@ -80,6 +80,21 @@ impl Store {
         let account = accounts::find(&mut *tx, account)?;
         let key = resolve(&mut *tx, &account, key)?;
         let rows = tx.usage_rows(key.pk, first)?;
+        let from = Timestamp::from_unix(first.saturating_mul(86_400));
+        let mut balance_changes = tx.balance_changes(key.pk, from)?;
+        // What lapsed that no write has recorded yet, as it will be.
+        balance_changes.extend(
+            key.batches
+                .lapses()
+                .iter()
+                .filter(|l| l.at >= from)
+                .map(|l| BalanceChange {
+                    at: l.at,
+                    kind: "expired".to_owned(),
+                    lookups: -l.left,
+                }),
+        );
+        balance_changes.sort_by_key(|c| c.at);
         let (total, day_rows, ip_rows) =
             usage::group(&rows, by, today, days, key.security.redact_days);
         Ok(UsageReport {
@@ -92,6 +107,7 @@ impl Store {
             total,
             days: day_rows,
             ips: ip_rows,
+            balance_changes,
         })
     }
 }

@@ -1,8 +1,9 @@
 //! Verification in the store: find the key by its secret's digest, decide,
 //! and (unless it is a dry run) spend the lookups, count them toward the
 //! quotas, set `last_used_at` and write the ledger and usage rows, all in the
-//! one transaction that made the decision. A denied verification writes
-//! nothing.
+//! one transaction that made the decision. A denied verification spends
+//! nothing; it may record what lapsed of the key's batches, an expiry
+//! notice, or the automatic top-up that was to let it through.
 
 use super::Store;
 use super::accounts;
@@ -348,16 +349,21 @@ fn decide_in(
     let (day, month) = (key.counters.day_at(now), key.counters.month_at(now));
     let (usage, rate) = usage_of(tx, &key, request, now)?;
     let mut code = decide_on(&key, usage, request);
+    let cost_i64 = i64::try_from(cost).unwrap_or(i64::MAX);
+    let mut topped_up = false;
     if !request.dry_run
         && code == VerifyCode::InsufficientBalance
         && auto_topup::due(&key, key.balance, now)
+        && auto_topup::covers(&key, cost_i64)
     {
-        // Refused for its balance alone, below the threshold: the
-        // automatic top-up comes first (the balance is the last check).
+        // Refused for its balance alone, below the threshold, and the
+        // top-up would cover it: the top-up comes first (the balance is
+        // the last check), and is this request's one.
         chores.before_write(tx)?;
         if let Some(topped) = auto_topup::top_up_in(tx, actor, key.pk, now)? {
             key = topped;
             wrote = true;
+            topped_up = true;
             code = decide_on(&key, usage, request);
         }
     }
@@ -378,7 +384,6 @@ fn decide_in(
         wrote |= writes;
         if code == VerifyCode::Valid {
             let counters = key.counters.after_spend(now, cost);
-            let cost_i64 = i64::try_from(cost).unwrap_or(i64::MAX);
             let (spend_events, after) = event::on_spend(
                 &SpendFacts {
                     balance: (key.balance, key.balance - cost_i64),
@@ -409,7 +414,7 @@ fn decide_in(
             tx.set_raised(key.pk, raised)?;
         }
         notify::raise(&mut *tx, &key, &events)?;
-        if code == VerifyCode::Valid && auto_topup::due(&key, balance, now) {
+        if code == VerifyCode::Valid && !topped_up && auto_topup::due(&key, balance, now) {
             // The spend left the balance below the threshold.
             if let Some(topped) = auto_topup::top_up_in(tx, actor, key.pk, now)? {
                 balance = topped.balance;

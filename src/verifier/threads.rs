@@ -5,35 +5,41 @@
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::jobs::{self, Job};
 use super::stats::CommitSizes;
 use crate::store::Store;
 
-/// How long the writer waits idle before it checks the store's daily
-/// chore itself (a server idle across midnight still redacts its IPs).
-const IDLE_CHORES: Duration = Duration::from_secs(60);
+/// How often the writer runs the store's chores itself: today's
+/// redaction of client IPs (a server idle across midnight still redacts
+/// them), and the lapses and notices of batches on keys nobody verifies.
+const CHORES_EVERY: Duration = Duration::from_secs(60);
 
 /// The writer: take what is queued (up to `batch`), decide it in one
 /// transaction, answer each caller after the commit; until every sender
 /// is dropped.
 pub(super) fn write(mut store: Store, jobs: &Receiver<Job>, batch: usize, commits: &CommitSizes) {
     let mut taken: Vec<Job> = Vec::with_capacity(batch);
+    let mut chores_run = Instant::now();
     loop {
-        match jobs.recv_timeout(IDLE_CHORES) {
-            Ok(job) => taken.push(job),
-            Err(RecvTimeoutError::Timeout) => {
-                // Idle: the spending path would have done today's chore.
-                // A failure here (a lock held elsewhere) is tried again
-                // by the next spend or the next idle minute.
-                let _ = store.redact_due_ips();
-                continue;
+        match jobs.recv_timeout(CHORES_EVERY) {
+            Ok(job) => {
+                taken.push(job);
+                take_more(jobs, &mut taken, batch);
+                jobs::answer(&mut store, &mut taken, Some(commits));
             }
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
         }
-        take_more(jobs, &mut taken, batch);
-        jobs::answer(&mut store, &mut taken, Some(commits));
+        if chores_run.elapsed() >= CHORES_EVERY {
+            // Each reads first, so a chore with nothing to do costs no
+            // lock. A failure here (a lock held elsewhere) is tried again
+            // a minute later; the spending path does its own.
+            let _ = store.redact_due_ips();
+            let _ = store.record_due_batches();
+            chores_run = Instant::now();
+        }
     }
 }
 

@@ -9,6 +9,7 @@ on_both_backends!(
     a_key_tops_itself_up_below_the_threshold_at_most_k_times_a_day,
     a_refusal_for_the_balance_alone_tops_up_first,
     racing_verifications_top_up_exactly_k_times,
+    one_verification_tops_up_once_and_only_when_that_lets_it_through,
     a_manifest_sets_and_turns_off_automatic_top_up,
 );
 
@@ -74,6 +75,11 @@ fn a_key_tops_itself_up_below_the_threshold_at_most_k_times_a_day(env: &mut Env)
     assert_eq!(balance(env, &secret, &[]), (0, 103));
     assert_eq!(rows(env, "auto_topup"), 3);
     assert_eq!(events(env, "auto_topup"), 3);
+    let usage = env.json(&["usage", "web"]);
+    assert_eq!(
+        usage["balance_changes"][3],
+        serde_json::json!({"at": "2027-01-02T00:00:00Z", "kind": "auto_topup", "lookups": 10})
+    );
     let log = env.json(&["log", "web"]);
     assert_eq!(log[0]["action"], "auto_topup");
     assert_eq!(
@@ -231,4 +237,48 @@ fn a_manifest_sets_and_turns_off_automatic_top_up(env: &mut Env) {
         "{err}"
     );
     env.assert_store_is_sound();
+}
+
+fn one_verification_tops_up_once_and_only_when_that_lets_it_through(env: &mut Env) {
+    env.set("APIKEY_TEST_NOW", "2027-01-02T00:00:10Z");
+    let (_, secret) = env.create(&["--name", "web"]);
+    env.ok(&[
+        "autotopup",
+        "web",
+        "--below",
+        "50",
+        "--amount",
+        "10",
+        "--max-per-day",
+        "5",
+    ]);
+    assert_eq!(balance(env, &secret, &["--cost", "96"]), (0, 14));
+    assert_eq!(rows(env, "auto_topup"), 1);
+    // Refused at 14, topped up to 24 first, then spent to 4: one top-up,
+    // not a second for the balance the spend left.
+    assert_eq!(balance(env, &secret, &["--cost", "20"]), (0, 4));
+    assert_eq!(rows(env, "auto_topup"), 2);
+    // No top-up could cover 500: refused, and the day's top-ups are kept.
+    assert_eq!(balance(env, &secret, &["--cost", "500"]), (14, 4));
+    assert_eq!(rows(env, "auto_topup"), 2);
+    // Only `--max-per-day` changes; the rest is kept.
+    let v = env.json(&["autotopup", "web", "--max-per-day", "3"]);
+    assert_eq!(v["auto_topup"]["below"], 50);
+    assert_eq!(balance(env, &secret, &[]), (0, 13));
+    assert_eq!(rows(env, "auto_topup"), 3);
+    // A clock that steps back to the day before still counts on this day:
+    // the day's 3 are made.
+    env.set("APIKEY_TEST_NOW", "2027-01-01T23:59:59Z");
+    for _ in 0..13 {
+        env.verify(&secret, &[]);
+    }
+    assert_eq!(balance(env, &secret, &[]).0, 14);
+    env.set("APIKEY_TEST_NOW", "2027-01-02T00:00:20Z");
+    assert_eq!(balance(env, &secret, &[]).0, 14);
+    assert_eq!(rows(env, "auto_topup"), 3);
+    env.set("APIKEY_TEST_NOW", "2027-01-03T00:00:00Z");
+    assert_eq!(balance(env, &secret, &[]), (0, 9));
+    assert_eq!(rows(env, "auto_topup"), 4);
+    env.assert_store_is_sound();
+    env.assert_ledgers_balance();
 }

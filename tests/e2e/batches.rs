@@ -94,6 +94,35 @@ fn batches_are_spent_in_expiry_order_and_lapse_at_the_second(env: &mut Env) {
     let accounts = env.json(&["account", "show", "default"]);
     assert_eq!(accounts["balance"], 130);
     assert_eq!(expired_rows(env), 0, "reads record nothing");
+    let changes = |env: &Env| -> Vec<(String, i64)> {
+        env.json(&["usage", "web", "--days", "60"])["balance_changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["kind"].as_str().unwrap().to_owned(),
+                    c["lookups"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let expected: Vec<(String, i64)> = [
+        ("test_balance", 100),
+        ("topup", 50),
+        ("topup", 20),
+        ("topup", 30),
+        ("expired", -45),
+    ]
+    .iter()
+    .map(|(k, n)| ((*k).to_owned(), *n))
+    .collect();
+    assert_eq!(changes(env), expected);
+    let chart = env.ok(&["usage", "web", "--days", "60"]);
+    assert!(
+        chart.contains("expired") && chart.contains("-45"),
+        "{chart}"
+    );
 
     // The next verification records the lapse, then spends.
     let (code, v) = env.verify(&secret, &[]);
@@ -106,6 +135,7 @@ fn batches_are_spent_in_expiry_order_and_lapse_at_the_second(env: &mut Env) {
         ),
         -45
     );
+    assert_eq!(changes(env), expected, "recorded, and shown once");
     let log = env.json(&["log", "web"]);
     let expire = log
         .as_array()
@@ -307,7 +337,13 @@ fn a_postgresql_upgrade_makes_each_balance_one_batch_that_never_lapses() {
             crate::util::UNDO_SCHEMA_10.trim_end_matches(';')
         ))
         .unwrap();
-    let upgraded = env.json(&["store", "upgrade"]);
+    // The upgrade says on stderr that it ran.
+    let run = env.run(&["store", "upgrade", "--json"]);
+    run.assert(
+        run.status == Some(0) && run.stderr.contains("upgraded the store to schema 3"),
+        "the upgrade",
+    );
+    let upgraded = run.json();
     assert_eq!(
         (upgraded["from"].as_i64(), upgraded["to"].as_i64()),
         (Some(2), Some(3))
@@ -318,4 +354,26 @@ fn a_postgresql_upgrade_makes_each_balance_one_batch_that_never_lapses() {
     );
     assert_eq!(env.show("empty")["batches"], serde_json::json!([]));
     env.assert_store_is_sound();
+}
+
+#[test]
+fn a_key_that_cannot_be_read_does_not_stop_the_sweep_or_other_commands() {
+    let mut env = Env::new();
+    env.set("APIKEY_TEST_NOW", "2027-01-01T00:00:00Z");
+    env.create(&["--name", "good"]);
+    env.create(&["--name", "bad"]);
+    env.ok(&["topup", "good", "10", "--expires", "1d"]);
+    env.ok(&["topup", "bad", "10", "--expires", "1d"]);
+    env.sql()
+        .execute(
+            "UPDATE keys SET auto_topup = 'not settings' WHERE name = 'bad'",
+            [],
+        )
+        .unwrap();
+    env.set("APIKEY_TEST_NOW", "2027-01-03T00:00:00Z");
+    env.ok(&["account", "create", "acme"]);
+    // The readable key's lapse is recorded; the other waits for its mend.
+    assert_eq!(expired_rows(&env), 1);
+    let report = env.run(&["store", "check", "--json"]).code(1).json();
+    assert_eq!(report["violations"][0]["check"], "unreadable", "{report}");
 }

@@ -128,7 +128,15 @@ fn the_chart_starts_at_the_first_lookup_and_folds_idle_days() {
     env.set("APIKEY_TEST_NOW", "2026-11-20T12:00:00Z");
     env.verify(&secret, &[]);
     let chart = env.ok(&["usage", "web"]);
-    let rows: Vec<&str> = chart.lines().filter(|l| l.contains("2026-")).collect();
+    // The lookups, then the balance's other changes (the test balance).
+    let (lookups, changes) = chart.split_once("BALANCE CHANGE").unwrap();
+    assert!(
+        changes.contains("2026-11-10 12:00")
+            && changes.contains("test_balance")
+            && changes.contains("+100"),
+        "{chart}"
+    );
+    let rows: Vec<&str> = lookups.lines().filter(|l| l.contains("2026-")).collect();
     // The title, 11-10, 11-11 (a short gap stays), 11-12, the fold, 11-20.
     assert_eq!(rows.len(), 6, "{chart}");
     assert!(!chart.contains("2026-11-09"), "{chart}");
@@ -147,7 +155,10 @@ fn the_chart_starts_at_the_first_lookup_and_folds_idle_days() {
     idle.create(&["--name", "web"]);
     let chart = idle.ok(&["usage", "web"]);
     assert!(chart.contains("No lookups in this period."), "{chart}");
-    assert_eq!(chart.lines().count(), 2, "{chart}");
+    // The title, that line, then the test balance's table.
+    let (lookups, changes) = chart.split_once("BALANCE CHANGE").unwrap();
+    assert_eq!(lookups.lines().count(), 4, "{chart}");
+    assert!(changes.contains("test_balance"), "{chart}");
 }
 
 #[test]

@@ -36,16 +36,31 @@ pub(super) fn usage_chart(
         _ => ("", Vec::new()),
     };
     if report.total == 0 || rows.is_empty() {
-        return writeln!(out, "No lookups in this period.");
+        writeln!(out, "No lookups in this period.")?;
+    } else {
+        let max = rows.iter().filter_map(|r| r.1).max().unwrap_or(0);
+        let mut table = new_table(color);
+        table.set_header(header([first, "LOOKUPS", ""], color));
+        for (label, n) in rows {
+            table.add_row(match n {
+                Some(n) => vec![Cell::new(label), Cell::new(n), Cell::new(bar(n, max, 30))],
+                None => vec![Cell::new(label), Cell::new(""), Cell::new("")],
+            });
+        }
+        writeln!(out, "{table}")?;
     }
-    let max = rows.iter().filter_map(|r| r.1).max().unwrap_or(0);
+    if report.balance_changes.is_empty() {
+        return Ok(());
+    }
+    // Top-ups, automatic top-ups and lapses: what else moved the balance.
     let mut table = new_table(color);
-    table.set_header(header([first, "LOOKUPS", ""], color));
-    for (label, n) in rows {
-        table.add_row(match n {
-            Some(n) => vec![Cell::new(label), Cell::new(n), Cell::new(bar(n, max, 30))],
-            None => vec![Cell::new(label), Cell::new(""), Cell::new("")],
-        });
+    table.set_header(header(["WHEN", "BALANCE CHANGE", "LOOKUPS"], color));
+    for change in &report.balance_changes {
+        table.add_row(vec![
+            Cell::new(change.at.short()),
+            Cell::new(&change.kind),
+            Cell::new(format!("{:+}", change.lookups)),
+        ]);
     }
     writeln!(out, "{table}")
 }

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::key::{KeyId, KeyPk};
 use crate::store::backend::{ChoreDay, LedgerMismatch, LedgerReason, NewAudit};
 use crate::store::columns::{Columns, count, ip_from_text, ip_text, text_enum};
-use crate::usage::{UsageIp, UsageRow};
+use crate::usage::{BalanceChange, UsageIp, UsageRow};
 
 /// The audit rows `$filter` selects, every column `AuditEntry` reads,
 /// newest first.
@@ -118,6 +118,27 @@ impl PgTx<'_> {
             &[&chore, &day],
         )
         .map(drop)
+    }
+
+    pub(super) fn changes_since(
+        &mut self,
+        key: KeyPk,
+        from: Timestamp,
+    ) -> Result<Vec<BalanceChange>> {
+        let rows = self.rows(
+            "SELECT at, reason, delta FROM ledger
+              WHERE key_id = $1 AND reason <> 'spend' AND at >= $2 ORDER BY id",
+            &[&key.0, &from.unix()],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(BalanceChange {
+                    at: Timestamp::from_unix(self.int(r, 0)?),
+                    kind: r.text(1).map_err(|e| self.unreadable(&e))?.to_owned(),
+                    lookups: self.int(r, 2)?,
+                })
+            })
+            .collect()
     }
 
     pub(super) fn usage_since(&mut self, key: KeyPk, from_day: i64) -> Result<Vec<UsageRow>> {

@@ -32,7 +32,7 @@ use crate::store::backend::{
 };
 use crate::store::columns::{ColumnError, Columns, key_from, ts};
 use crate::store::copy::{Table, Value};
-use crate::usage::{UsageIp, UsageRow};
+use crate::usage::{BalanceChange, UsageIp, UsageRow};
 
 impl Columns for Row {
     fn int(&self, column: usize) -> std::result::Result<i64, ColumnError> {
@@ -413,13 +413,13 @@ impl Tx for PgTx<'_> {
         self.store_batches(key, batches, due_at)
     }
 
-    fn keys_with_batches_due(&mut self, now: Timestamp) -> Result<Vec<Key>> {
-        self.key_rows(
-            select_key!(
-                "WHERE k.batches_due_at IS NOT NULL AND k.batches_due_at <= $1 ORDER BY k.id"
-            ),
+    fn keys_with_batches_due(&mut self, now: Timestamp) -> Result<Vec<KeyPk>> {
+        let rows = self.rows(
+            "SELECT id FROM keys WHERE batches_due_at IS NOT NULL AND batches_due_at <= $1
+              ORDER BY id",
             &[&now.unix()],
-        )
+        )?;
+        rows.iter().map(|r| self.int(r, 0).map(KeyPk)).collect()
     }
 
     fn set_auto_topup(
@@ -468,6 +468,10 @@ impl Tx for PgTx<'_> {
 
     fn set_chore_day(&mut self, chore: &str, day: i64) -> Result<()> {
         self.record_chore_day(chore, day)
+    }
+
+    fn balance_changes(&mut self, key: KeyPk, from: Timestamp) -> Result<Vec<BalanceChange>> {
+        self.changes_since(key, from)
     }
 
     fn usage_rows(&mut self, key: KeyPk, from_day: i64) -> Result<Vec<UsageRow>> {

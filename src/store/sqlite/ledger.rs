@@ -4,14 +4,12 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::rows::key_from_row;
 use super::tx::SqliteTx;
 use crate::account::AccountPk;
 use crate::balance::AutoTopup;
 use crate::balance::batches::Batch;
 use crate::clock::Timestamp;
 use crate::error::Result;
-use crate::key::Key;
 use crate::key::KeyPk;
 use crate::store::backend::{LedgerEntry, RefUse};
 use crate::store::columns::batches_text;
@@ -53,14 +51,14 @@ impl SqliteTx<'_> {
             .map_err(|e| self.fail(e))
     }
 
-    pub(super) fn batches_due(&mut self, now: Timestamp) -> Result<Vec<Key>> {
-        let at = self.now;
+    pub(super) fn batches_due(&mut self, now: Timestamp) -> Result<Vec<KeyPk>> {
         let mut stmt = self
-            .stmt(select_key!(
-                "WHERE k.batches_due_at IS NOT NULL AND k.batches_due_at <= ?1 ORDER BY k.id"
-            ))
+            .stmt(
+                "SELECT id FROM keys WHERE batches_due_at IS NOT NULL AND batches_due_at <= ?1
+                  ORDER BY id",
+            )
             .map_err(|e| self.errors.wrap(e))?;
-        stmt.query_map([now.unix()], |r| key_from_row(r, at))
+        stmt.query_map([now.unix()], |r| r.get(0).map(KeyPk))
             .and_then(Iterator::collect)
             .map_err(|e| self.errors.wrap(e))
     }

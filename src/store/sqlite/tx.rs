@@ -27,7 +27,7 @@ use crate::store::backend::{
 use crate::store::columns::{ip_text, join_list, rate_list, to_sql_count, to_sql_limit, ts};
 use crate::store::copy::{Table, Value};
 use crate::store::spends::DaySpends;
-use crate::usage::{UsageIp, UsageRow};
+use crate::usage::{BalanceChange, UsageIp, UsageRow};
 
 /// One transaction on the connection. BEGIN, COMMIT and ROLLBACK go
 /// through the statement cache like every other statement (rusqlite's
@@ -404,7 +404,7 @@ impl Tx for SqliteTx<'_> {
         self.store_batches(key, batches, due_at)
     }
 
-    fn keys_with_batches_due(&mut self, now: Timestamp) -> Result<Vec<Key>> {
+    fn keys_with_batches_due(&mut self, now: Timestamp) -> Result<Vec<KeyPk>> {
         self.batches_due(now)
     }
 
@@ -452,6 +452,10 @@ impl Tx for SqliteTx<'_> {
 
     fn set_chore_day(&mut self, chore: &str, day: i64) -> Result<()> {
         self.record_chore_day(chore, day)
+    }
+
+    fn balance_changes(&mut self, key: KeyPk, from: Timestamp) -> Result<Vec<BalanceChange>> {
+        self.changes_since(key, from)
     }
 
     fn usage_rows(&mut self, key: KeyPk, from_day: i64) -> Result<Vec<UsageRow>> {

@@ -5,10 +5,11 @@ use rusqlite::{OptionalExtension, params};
 
 use super::sql;
 use super::tx::SqliteTx;
+use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::key::KeyPk;
 use crate::store::columns::{count, ip_from_text, ip_text};
-use crate::usage::{UsageIp, UsageRow};
+use crate::usage::{BalanceChange, UsageIp, UsageRow};
 
 impl SqliteTx<'_> {
     pub(super) fn usage_today_from(&mut self, key: KeyPk, day: i64, ip: UsageIp) -> Result<u64> {
@@ -71,6 +72,28 @@ impl SqliteTx<'_> {
         .and_then(|mut s| s.execute(params![chore, day]))
         .map(drop)
         .map_err(|e| self.fail(e))
+    }
+
+    pub(super) fn changes_since(
+        &mut self,
+        key: KeyPk,
+        from: Timestamp,
+    ) -> Result<Vec<BalanceChange>> {
+        let mut stmt = self
+            .stmt(
+                "SELECT at, reason, delta FROM ledger
+                  WHERE key_id = ?1 AND reason <> 'spend' AND at >= ?2 ORDER BY id",
+            )
+            .map_err(|e| self.errors.wrap(e))?;
+        stmt.query_map(params![key.0, from.unix()], |r| {
+            Ok(BalanceChange {
+                at: Timestamp::from_unix(r.get(0)?),
+                kind: r.get(1)?,
+                lookups: r.get(2)?,
+            })
+        })
+        .and_then(Iterator::collect)
+        .map_err(|e| self.errors.wrap(e))
     }
 
     pub(super) fn usage_since(&mut self, key: KeyPk, from_day: i64) -> Result<Vec<UsageRow>> {
