@@ -113,6 +113,7 @@ fn hostile_names_are_refused_everywhere_a_name_is_taken() {
         assert_not_found_or_refused(&env, &["revoke", t, "--yes"]);
         assert_not_found_or_refused(&env, &["suspend", t]);
         assert_not_found_or_refused(&env, &["resume", t]);
+        assert_not_found_or_refused(&env, &["autotopup", t, "--off"]);
         assert_not_found_or_refused(&env, &["show", t]);
         assert_not_found_or_refused(&env, &["regenerate", t]);
         assert_not_found_or_refused(&env, &["usage", t]);
@@ -163,6 +164,15 @@ fn hostile_security_values_are_refused() {
         assert_refused(&env, &["notify", "threshold", "web", t]);
         assert_refused(&env, &["usage", "web", "--days", t]);
         assert_refused(&env, &["regenerate", "web", "--grace", t]);
+        assert_refused(&env, &["topup", "web", "5", "--expires", t]);
+        assert_refused(&env, &["autotopup", "web", "--below", t, "--amount", "5"]);
+        assert_refused(&env, &["autotopup", "web", "--below", "5", "--amount", t]);
+        for flag in ["--max-per-day", "--expires"] {
+            assert_refused(
+                &env,
+                &["autotopup", "web", "--below", "5", "--amount", "5", flag, t],
+            );
+        }
     }
 }
 
@@ -186,6 +196,8 @@ fn huge_and_malformed_numbers_are_refused() {
     ];
     for n in numbers {
         assert_refused(&env, &["topup", "web", n]);
+        assert_refused(&env, &["autotopup", "web", "--below", n, "--amount", "5"]);
+        assert_refused(&env, &["autotopup", "web", "--below", "5", "--amount", n]);
     }
     for n in ["18446744073709551616", "-5", "1.5", "ten"] {
         assert_refused(&env, &["security", "web", "--daily-limit", n]);

@@ -182,6 +182,10 @@ pub(super) fn key_table(key: &Key, usage_today: Option<u64>, color: bool) -> Tab
         "Low balance at",
         Cell::new(limit_or(key.notify.low_balance, "off")),
     ));
+    rows.push((
+        "Auto top-up",
+        Cell::new(crate::store::describe_auto_topup(key.auto_topup.as_ref())),
+    ));
     for (label, value) in rows {
         table.add_row(vec![bold(label, color), value]);
     }
