@@ -107,8 +107,8 @@ impl Holdings {
     /// the batches in spend order, then takes out what is left of the ones
     /// expired by `now`. `None` when more was spent than the batches held
     /// (a store that no rule wrote).
-    pub fn settle(&self, now: Timestamp) -> Option<Settled> {
-        let mut batches = self.batches.clone();
+    pub fn settle(self, now: Timestamp) -> Option<Settled> {
+        let mut batches = self.batches;
         batches.sort_by(spend_order);
         let mut owed = self.spent_since;
         for batch in &mut batches {
@@ -385,7 +385,10 @@ mod tests {
             batches: vec![batch(1, 10, None), batch(2, 50, Some(30))],
             spent_since: 20,
         };
-        let before = h.settle(Timestamp::from_unix(30 * 86_400 - 1)).unwrap();
+        let before = h
+            .clone()
+            .settle(Timestamp::from_unix(30 * 86_400 - 1))
+            .unwrap();
         assert!(before.lapses.is_empty());
         assert_eq!(before.balance(), 40);
         let s = h.settle(at(30)).unwrap();

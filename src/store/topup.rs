@@ -129,25 +129,23 @@ impl Store {
         };
         let balance = record_in(&mut *tx, &self.actor, &key, Some(&credit))?;
         let topped = tx.key_by_pk(key.pk)?;
-        let mut detail = format!("+{amount} lookups");
+        // When the lookups lapse and the ref, told in the event and the trail.
+        let mut particulars = String::new();
         if let Some(t) = expires_at {
-            detail.push_str(&format!(", expiring at {t}"));
+            particulars.push_str(&format!(", expiring at {t}"));
         }
         if let Some(r) = &reference {
-            detail.push_str(&format!(", ref {r}"));
+            particulars.push_str(&format!(", ref {r}"));
         }
         notify::raise(
             &mut *tx,
             &topped,
-            &[NewEvent::new(EventKind::Topup, detail)],
+            &[NewEvent::new(
+                EventKind::Topup,
+                format!("+{amount} lookups{particulars}"),
+            )],
         )?;
-        let mut detail = format!("+{amount}, balance {balance}");
-        if let Some(t) = expires_at {
-            detail.push_str(&format!(", expiring at {t}"));
-        }
-        if let Some(r) = &reference {
-            detail.push_str(&format!(", ref {r}"));
-        }
+        let mut detail = format!("+{amount}, balance {balance}{particulars}");
         if let Some(n) = &note {
             detail.push_str(&format!(": {n}"));
         }
